@@ -1,0 +1,35 @@
+// swift-tools-version: 6.0
+import PackageDescription
+
+let package = Package(
+    name: "CustomerForecasting",
+    products: [
+        .library(name: "ForecastKit", targets: ["ForecastKit"]),
+        .executable(name: "forecast", targets: ["forecast"]),
+    ],
+    dependencies: [
+        .package(url: "https://github.com/apple/swift-argument-parser", from: "1.5.0"),
+    ],
+    targets: [
+        // Debian's OpenBLAS (BLAS + LAPACK in one library); Fortran entry points declared by hand.
+        .systemLibrary(
+            name: "CLapack",
+            path: "Sources/CLapack",
+            pkgConfig: "openblas",
+            providers: [.apt(["libopenblas-dev", "liblapack-dev"])]
+        ),
+        .target(name: "LinearAlgebra", dependencies: ["CLapack"]),
+        .target(name: "Ingestion"),
+        .target(name: "ForecastKit", dependencies: ["Ingestion", "LinearAlgebra"]),
+        .executableTarget(
+            name: "forecast",
+            dependencies: [
+                "ForecastKit",
+                .product(name: "ArgumentParser", package: "swift-argument-parser"),
+            ]
+        ),
+        .testTarget(name: "LinearAlgebraTests", dependencies: ["LinearAlgebra"]),
+        .testTarget(name: "IngestionTests", dependencies: ["Ingestion"]),
+        .testTarget(name: "ForecastCLITests", dependencies: ["Ingestion"]),
+    ]
+)

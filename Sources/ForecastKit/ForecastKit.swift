@@ -1,0 +1,2 @@
+@_exported import Ingestion
+@_exported import LinearAlgebra
