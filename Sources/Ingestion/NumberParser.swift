@@ -1,0 +1,101 @@
+import Foundation
+
+/// Why a field could not be read as a number.
+public enum NumberParseFailure: Error, Sendable, Equatable {
+    case empty
+    /// Digits with a comma where a decimal point was expected, like `1,5`.
+    case decimalComma
+    case notANumber
+}
+
+/// Decimal numbers straight from bytes.
+///
+/// The common case (at most 19 significant digits, decimal exponent within ±22) is computed
+/// exactly as `mantissa × 10^e` with one correctly rounded multiplication or division
+/// (Clinger's fast path); anything else falls back to `strtod` on a copy, so every result is
+/// the correctly rounded double.
+public enum NumberParser {
+    @usableFromInline
+    static let exactPowers: [Double] = (0...22).map { e in
+        var v = 1.0
+        for _ in 0..<e { v *= 10 }
+        return v
+    }
+
+    @inlinable
+    public static func parse(_ p: UnsafePointer<UInt8>, _ n: Int) -> Result<Double, NumberParseFailure> {
+        if n == 0 { return .failure(.empty) }
+        var i = 0
+        var negative = false
+        if p[0] == 45 || p[0] == 43 { negative = p[0] == 45; i = 1 }
+        var mantissa: UInt64 = 0
+        var digits = 0
+        var significant = 0
+        var scale = 0
+        var sawDigit = false
+        while i < n, p[i] &- 48 < 10 {
+            sawDigit = true
+            if significant < 19 {
+                mantissa = mantissa * 10 + UInt64(p[i] &- 48)
+                if mantissa != 0 { significant += 1 }
+            } else { scale += 1 }
+            digits += 1; i += 1
+        }
+        if i < n, p[i] == 46 {  // '.'
+            i += 1
+            while i < n, p[i] &- 48 < 10 {
+                sawDigit = true
+                if significant < 19 {
+                    mantissa = mantissa * 10 + UInt64(p[i] &- 48)
+                    if mantissa != 0 { significant += 1 }
+                    scale -= 1
+                }
+                i += 1
+            }
+        }
+        guard sawDigit else { return .failure(.notANumber) }
+        var exponent = 0
+        if i < n, p[i] == 101 || p[i] == 69 {  // 'e' 'E'
+            i += 1
+            var expNegative = false
+            if i < n, p[i] == 45 || p[i] == 43 { expNegative = p[i] == 45; i += 1 }
+            let start = i
+            while i < n, p[i] &- 48 < 10 {
+                if exponent < 100_000 { exponent = exponent * 10 + Int(p[i] &- 48) }
+                i += 1
+            }
+            guard i > start else { return .failure(.notANumber) }
+            if expNegative { exponent = -exponent }
+        }
+        if i != n {
+            if p[i] == 44 && i + 1 < n && p[i + 1] &- 48 < 10 { return .failure(.decimalComma) }
+            return .failure(.notANumber)
+        }
+        let e = scale + exponent
+        if significant < 19 || mantissa < (1 << 53) {
+            if mantissa < (1 << 53), e >= -22, e <= 22 {
+                let m = Double(mantissa)
+                let v = e >= 0 ? m * exactPowers[e] : m / exactPowers[-e]
+                return .success(negative ? -v : v)
+            }
+        }
+        return slowPath(p, n)
+    }
+
+    @usableFromInline
+    static func slowPath(_ p: UnsafePointer<UInt8>, _ n: Int) -> Result<Double, NumberParseFailure> {
+        var buffer = [CChar](repeating: 0, count: n + 1)
+        for k in 0..<n { buffer[k] = CChar(bitPattern: p[k]) }
+        let v = buffer.withUnsafeBufferPointer { strtod($0.baseAddress!, nil) }
+        return v.isFinite ? .success(v) : .failure(.notANumber)
+    }
+
+    /// Convenience for strings (tests, flags).
+    public static func parse(_ s: String) -> Result<Double, NumberParseFailure> {
+        var copy = s
+        return copy.withUTF8 { b in
+            guard let base = b.baseAddress else { return .failure(.empty) }
+            return parse(base, b.count)
+        }
+    }
+}
