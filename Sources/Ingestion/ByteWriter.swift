@@ -28,7 +28,6 @@ public final class ByteWriter {
 
     public func text(_ s: String) {
         buffer.append(contentsOf: s.utf8)
-        flushIfNeeded()
     }
 
     /// A CSV field: quoted (with doubled quotes) when it holds a delimiter, quote or line break.
@@ -95,11 +94,15 @@ public final class ByteWriter {
         int(d.year, width: 4); byte(45); int(d.month, width: 2); byte(45); int(d.day, width: 2)
     }
 
-    /// Ends a line and flushes when the buffer is full.
-    public func newline() {
+    /// Ends a line and flushes when the buffer is full; with `repeating`, the line is written
+    /// a second time.
+    public func newline(repeating: Bool = false) {
         buffer.append(10)
+        if repeating { buffer.append(contentsOf: buffer[lineStart...]) }
         flushIfNeeded()
+        lineStart = buffer.count
     }
+    private var lineStart = 0
 
     @inline(__always)
     private func flushIfNeeded() {
@@ -110,6 +113,7 @@ public final class ByteWriter {
         if buffer.isEmpty { return }
         handle.write(Data(buffer))
         buffer.removeAll(keepingCapacity: true)
+        lineStart = 0
     }
 
     /// Flushes, closes and moves the file into place.
