@@ -41,12 +41,22 @@ struct ChunkParser {
         let nf = fields.count
         r.interners = fields.filter { $0.kind == .key || $0.kind == .category }.map { _ in ByteInterner() }
         r.quality = fields.map { ColumnQuality(field: $0.name, source: $0.source?.description ?? "") }
+        // Plain per-field arrays: the hot loop must not copy FieldSpec (it holds strings).
         let kinds = fields.map(\.kind)
+        let required = fields.map(\.required)
+        let negativeRule = fields.map(\.negative)
+        let zeroRule = fields.map(\.zero)
+        let defaults = fields.map { $0.defaultNumber ?? .nan }
+        let interners = r.interners.map { Unmanaged.passUnretained($0) }
+        let keys = r.keys, times = r.times, numbers = r.numbers, lines = r.lines
         let columns = layout.columnIndex
         let slots = layout.slot
         let format = layout.timestampFormat
         let keepLines = schema.keepLineNumbers
         let expected = layout.expectedFieldCount
+        let bytes = file.bytes
+        let fileEnd = file.count
+        let keyCount = layout.keyCount, timeCount = layout.timeCount, numberCount = layout.numberCount
 
         let rowKeys = UnsafeMutablePointer<Int32>.allocate(capacity: max(1, layout.keyCount))
         let rowTimes = UnsafeMutablePointer<Int64>.allocate(capacity: max(1, layout.timeCount))
@@ -86,15 +96,15 @@ struct ChunkParser {
             for f in 0..<nf {
                 let col = columns[f]
                 let fieldStart = tok.fieldStarts[col]
-                var p = file.bytes + fieldStart
+                var p = bytes + fieldStart
                 var n = tok.fieldEnds[col] - fieldStart
                 if tok.fieldEscaped[col] {
                     n = tok.unescape(col, into: scratch)
                     p = UnsafePointer(scratch.base)
                 }
-                let spec = fields[f]
                 if n == 0 {
-                    if spec.required {
+                    if required[f] {
+                        let spec = fields[f]
                         r.quality[f].empty += 1
                         if failure == nil {
                             failure = (fieldStart, spec.name, "empty \(spec.name)", "empty value; \(spec.name) is required")
@@ -105,7 +115,7 @@ struct ChunkParser {
                     switch kinds[f] {
                     case .key, .category: rowKeys[slots[f]] = -1
                     case .timestamp: rowTimes[slots[f]] = Int64.min
-                    case .number: rowNumbers[slots[f]] = spec.defaultNumber ?? .nan
+                    case .number: rowNumbers[slots[f]] = defaults[f]
                     case .text: rowTexts[slots[f]] = ""
                     }
                     continue
@@ -114,16 +124,18 @@ struct ChunkParser {
                 case .key, .category:
                     if !isASCII(p, n), String(validating: UnsafeBufferPointer(start: p, count: n), as: UTF8.self) == nil {
                         r.quality[f].unparseable += 1
-                        if failure == nil { failure = (fieldStart, spec.name, "invalid UTF-8", "\(spec.name) is not valid UTF-8 text") }
+                        if failure == nil { failure = (fieldStart, fields[f].name, "invalid UTF-8", "\(fields[f].name) is not valid UTF-8 text") }
                         continue
                     }
-                    rowKeys[slots[f]] = r.interners[slots[f]].intern(p, n).code
+                    let overreadable = !tok.fieldEscaped[col] && fieldStart + 8 <= fileEnd
+                    rowKeys[slots[f]] = interners[slots[f]]._withUnsafeGuaranteedRef { $0.intern(p, n, overreadable: overreadable).code }
                 case .timestamp:
                     if let format, let t = format.parse(p, n) {
                         rowTimes[slots[f]] = t
                     } else {
                         r.quality[f].unparseable += 1
                         if failure == nil {
+                            let spec = fields[f]
                             let expected = format?.example ?? "a timestamp"
                             failure = (fieldStart, spec.name, "unparseable \(spec.name)",
                                        "expected \(expected), got '\(shown(p, n))'")
@@ -135,26 +147,29 @@ struct ChunkParser {
                         rowNumbers[slots[f]] = v
                         if v < 0 {
                             r.quality[f].negative += 1
-                            if spec.negative == .reject, failure == nil {
-                                failure = (fieldStart, spec.name, "negative \(spec.name)", "\(spec.name) is negative (\(shown(p, n)))")
+                            if negativeRule[f] == .reject, failure == nil {
+                                let name = fields[f].name
+                                failure = (fieldStart, name, "negative \(name)", "\(name) is negative (\(shown(p, n)))")
                             }
                         } else if v == 0 {
                             r.quality[f].zero += 1
-                            if spec.zero == .reject, failure == nil {
-                                failure = (fieldStart, spec.name, "zero \(spec.name)", "\(spec.name) is zero")
+                            if zeroRule[f] == .reject, failure == nil {
+                                let name = fields[f].name
+                                failure = (fieldStart, name, "zero \(name)", "\(name) is zero")
                             }
                         }
                     case .failure(let why):
                         r.quality[f].unparseable += 1
                         if failure == nil {
+                            let name = fields[f].name
                             let what = why == .decimalComma ? "a number with '.' as the decimal point" : "a number"
-                            failure = (fieldStart, spec.name, "unparseable \(spec.name)", "expected \(what), got '\(shown(p, n))'")
+                            failure = (fieldStart, name, "unparseable \(name)", "expected \(what), got '\(shown(p, n))'")
                         }
                     }
                 case .text:
                     guard let s = String(validating: UnsafeBufferPointer(start: p, count: n), as: UTF8.self) else {
                         r.quality[f].unparseable += 1
-                        if failure == nil { failure = (fieldStart, spec.name, "invalid UTF-8", "\(spec.name) is not valid UTF-8 text") }
+                        if failure == nil { failure = (fieldStart, fields[f].name, "invalid UTF-8", "\(fields[f].name) is not valid UTF-8 text") }
                         continue
                     }
                     rowTexts[slots[f]] = s
@@ -164,11 +179,11 @@ struct ChunkParser {
                 reject(failure.offset, failure.field, failure.category, failure.reason)
                 continue
             }
-            for k in 0..<layout.keyCount { r.keys.append(rowKeys[k]) }
-            for k in 0..<layout.timeCount { r.times.append(rowTimes[k]) }
-            for k in 0..<layout.numberCount { r.numbers.append(rowNumbers[k]) }
+            keys.append(contentsOf: rowKeys, count: keyCount)
+            times.append(contentsOf: rowTimes, count: timeCount)
+            numbers.append(contentsOf: rowNumbers, count: numberCount)
             if layout.textCount > 0 { r.texts.append(contentsOf: rowTexts) }
-            if keepLines { r.lines.append(Int32(tok.recordLine)) }
+            if keepLines { lines.append(Int32(tok.recordLine)) }
             r.rows += 1
         }
         r.linesPassed = tok.linesPassed

@@ -22,9 +22,12 @@ final class GrowableBuffer<Element: BitwiseCopyable>: @unchecked Sendable {
         count += 1
     }
 
+    /// Appends `n` values; a plain loop, as `n` is small (a row's fields) and a memmove
+    /// call would cost more than the copy.
+    @inline(__always)
     func append(contentsOf p: UnsafePointer<Element>, count n: Int) {
         if count + n > capacity { grow(to: max(capacity * 2, count + n)) }
-        (base + count).update(from: p, count: n)
+        for k in 0..<n { base[count + k] = p[k] }
         count += n
     }
 

@@ -15,11 +15,17 @@ public enum NumberParseFailure: Error, Sendable, Equatable {
 /// (Clinger's fast path); anything else falls back to `strtod` on a copy, so every result is
 /// the correctly rounded double.
 public enum NumberParser {
-    @usableFromInline
-    static let exactPowers: [Double] = (0...22).map { e in
-        var v = 1.0
-        for _ in 0..<e { v *= 10 }
-        return v
+    /// 10^e for 0 <= e <= 22, all exactly representable. A switch, not a static array,
+    /// so the hot path has no lazy-initialisation check.
+    @inlinable @inline(__always)
+    static func exactPower(_ e: Int) -> Double {
+        switch e {
+        case 0: return 1e0; case 1: return 1e1; case 2: return 1e2; case 3: return 1e3; case 4: return 1e4
+        case 5: return 1e5; case 6: return 1e6; case 7: return 1e7; case 8: return 1e8; case 9: return 1e9
+        case 10: return 1e10; case 11: return 1e11; case 12: return 1e12; case 13: return 1e13; case 14: return 1e14
+        case 15: return 1e15; case 16: return 1e16; case 17: return 1e17; case 18: return 1e18; case 19: return 1e19
+        case 20: return 1e20; case 21: return 1e21; default: return 1e22
+        }
     }
 
     @inlinable
@@ -72,12 +78,10 @@ public enum NumberParser {
             return .failure(.notANumber)
         }
         let e = scale + exponent
-        if significant < 19 || mantissa < (1 << 53) {
-            if mantissa < (1 << 53), e >= -22, e <= 22 {
-                let m = Double(mantissa)
-                let v = e >= 0 ? m * exactPowers[e] : m / exactPowers[-e]
-                return .success(negative ? -v : v)
-            }
+        if mantissa < (1 << 53), e >= -22, e <= 22 {
+            let m = Double(mantissa)
+            let v = e >= 0 ? m * exactPower(e) : m / exactPower(-e)
+            return .success(negative ? -v : v)
         }
         return slowPath(p, n)
     }

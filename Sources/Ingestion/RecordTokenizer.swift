@@ -159,12 +159,7 @@ struct RecordTokenizer {
                 return
             }
             let s = position
-            var p = position
-            while p < end {
-                let c = base[p]
-                if c == d || c == 10 { break }
-                p += 1
-            }
+            var p = scanUnquoted(from: position, delimiter: d)
             var e = p
             if p >= end || base[p] == 10 {
                 if e > s, base[e - 1] == 13 { e -= 1 }
@@ -175,6 +170,31 @@ struct RecordTokenizer {
             push(s, e, escaped: false)
             position = p + 1
         }
+    }
+
+    /// The first offset at or after `start` holding the delimiter or a line feed (or `end`).
+    /// Eight bytes at a time: a byte equal to the target turns into a zero byte after XOR,
+    /// and `(x - 0x01..) & ~x & 0x80..` flags zero bytes; the lowest flag is always exact.
+    @inline(__always)
+    private func scanUnquoted(from start: Int, delimiter d: UInt8) -> Int {
+        let ones: UInt64 = 0x0101_0101_0101_0101
+        let highs: UInt64 = 0x8080_8080_8080_8080
+        let dMask = ones &* UInt64(d), nlMask = ones &* 10
+        var p = start
+        let raw = UnsafeRawPointer(base)
+        while p + 8 <= end {
+            let w = raw.loadUnaligned(fromByteOffset: p, as: UInt64.self)
+            let a = w ^ dMask, b = w ^ nlMask
+            let m = ((a &- ones) & ~a | (b &- ones) & ~b) & highs
+            if m != 0 { return p + m.trailingZeroBitCount >> 3 }
+            p += 8
+        }
+        while p < end {
+            let c = base[p]
+            if c == d || c == 10 { return p }
+            p += 1
+        }
+        return end
     }
 
     @inline(__always)

@@ -137,17 +137,19 @@ extension TransactionLog {
             perm[next[c]] = i
             next[c] += 1
         }
-        let hasP = !t.product.isEmpty, hasQ = !t.quantity.isEmpty, hasA = !t.amount.isEmpty
+        // Plain local arrays: the comparators run n log n times and must not copy `t`.
+        let sec = t.seconds, prod = t.product, qty = t.quantity, amt = t.amount
+        let hasP = !prod.isEmpty, hasQ = !qty.isEmpty, hasA = !amt.isEmpty
         func less(_ a: Int, _ b: Int) -> Bool {
-            if t.seconds[a] != t.seconds[b] { return t.seconds[a] < t.seconds[b] }
-            if hasP, t.product[a] != t.product[b] { return t.product[a] < t.product[b] }
-            if hasQ, t.quantity[a] != t.quantity[b] { return t.quantity[a] < t.quantity[b] }
-            if hasA, t.amount[a] != t.amount[b] { return t.amount[a] < t.amount[b] }
+            if sec[a] != sec[b] { return sec[a] < sec[b] }
+            if hasP, prod[a] != prod[b] { return prod[a] < prod[b] }
+            if hasQ, qty[a] != qty[b] { return qty[a] < qty[b] }
+            if hasA, amt[a] != amt[b] { return amt[a] < amt[b] }
             return a < b
         }
         func same(_ a: Int, _ b: Int) -> Bool {
-            t.seconds[a] == t.seconds[b] && (!hasP || t.product[a] == t.product[b])
-                && (!hasQ || t.quantity[a] == t.quantity[b]) && (!hasA || t.amount[a] == t.amount[b] || (t.amount[a].isNaN && t.amount[b].isNaN))
+            sec[a] == sec[b] && (!hasP || prod[a] == prod[b]) && (!hasQ || qty[a] == qty[b])
+                && (!hasA || amt[a] == amt[b] || (amt[a].isNaN && amt[b].isNaN))
         }
         var duplicates: [Int] = []
         perm.withUnsafeMutableBufferPointer { pm in

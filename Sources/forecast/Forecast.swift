@@ -10,6 +10,6 @@ struct Forecast: ParsableCommand {
             Start with `forecast generate --out data/shop` for the built-in shop data, then
             `forecast ingest --data data/shop --layout shop --out data/ingested`.
             """,
-        subcommands: [GenerateCommand.self, IngestCommand.self]
+        subcommands: [GenerateCommand.self, IngestCommand.self, BenchCommand.self]
     )
 }
