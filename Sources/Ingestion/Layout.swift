@@ -39,7 +39,7 @@ struct Layout: Sendable {
         case .absent: hasHeader = false
         case .auto:
             let byName = fields.contains { if case .name = $0.source { return true } else { return false } }
-            hasHeader = byName || first.allSatisfy { !$0.isEmpty && !looksLikeValue($0) }
+            hasHeader = byName || (tok.problem == nil && first.allSatisfy { !$0.isEmpty && !looksLikeValue($0) })
         }
         var layout = Layout(dataStart: tok.recordStart, headerLines: tok.recordLine, delimiter: delimiter,
                             hasHeader: hasHeader, headerNames: [], expectedFieldCount: tok.fieldCount,
@@ -48,6 +48,15 @@ struct Layout: Sendable {
             layout.headerNames = first.map { $0.trimmingCharacters(in: .whitespaces) }
             layout.dataStart = tok.position
             layout.headerLines = tok.linesPassed
+        } else if tok.problem != nil {
+            // Without a header the row width comes from data: take the first well-formed record.
+            var probe = RecordTokenizer(base: p, start: tok.position, end: file.count, delimiter: delimiter)
+            defer { probe.release() }
+            var seen = 0
+            while seen < 1000, probe.next() {
+                seen += 1
+                if !probe.isBlank, probe.problem == nil { layout.expectedFieldCount = probe.fieldCount; break }
+            }
         }
 
         for spec in fields {

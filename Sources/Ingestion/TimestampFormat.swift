@@ -142,7 +142,9 @@ public enum TimestampParser {
         guard let y = number(4), i - yearStart == 4 else { return nil }
         var h = 0, mi = 0, s = 0
         if i < n {
-            guard p[i] == 32 || p[i] == 84, let hh = number(2), i < n, p[i] == 58 else { return nil }
+            guard p[i] == 32 || p[i] == 84 else { return nil }
+            i += 1
+            guard let hh = number(2), i < n, p[i] == 58 else { return nil }
             i += 1
             guard let mm = number(2) else { return nil }
             h = hh; mi = mm
