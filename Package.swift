@@ -30,6 +30,6 @@ let package = Package(
         ),
         .testTarget(name: "LinearAlgebraTests", dependencies: ["LinearAlgebra"]),
         .testTarget(name: "IngestionTests", dependencies: ["Ingestion"]),
-        .testTarget(name: "ForecastCLITests", dependencies: ["Ingestion"]),
+        .testTarget(name: "ForecastCLITests", dependencies: ["Ingestion", "forecast"]),
     ]
 )

@@ -118,7 +118,7 @@ struct Layout: Sendable {
             (f, samples.filter { s in s.withUnsafeBufferPointer { f.parse($0.baseAddress!, $0.count) != nil } }.count)
         }
         let best = scored.max { $0.1 < $1.1 }!
-        guard best.1 * 2 > samples.count else {
+        guard best.1 > 0, best.1 * 2 >= samples.count else {
             let shown = samples.prefix(3).map { "'\(String(decoding: $0, as: UTF8.self))'" }.joined(separator: ", ")
             throw IngestionError.invalidSetting(
                 "\(file.path): cannot recognise the timestamps in column \"\(field.source!)\" (values like \(shown)); "

@@ -1,0 +1,133 @@
+import Foundation
+import Testing
+
+/// Runs the built `forecast` executable (next to the test bundle) and captures its output.
+struct CLIRun {
+    var status: Int32
+    var stdout: String
+    var stderr: String
+}
+
+func forecast(_ arguments: [String]) throws -> CLIRun {
+    let bundle = URL(fileURLWithPath: CommandLine.arguments[0]).deletingLastPathComponent()
+    var binary = bundle.appendingPathComponent("forecast")
+    if !FileManager.default.fileExists(atPath: binary.path) {
+        binary = Bundle.allBundles.map { $0.bundleURL.deletingLastPathComponent().appendingPathComponent("forecast") }
+            .first { FileManager.default.fileExists(atPath: $0.path) } ?? binary
+    }
+    let process = Process()
+    process.executableURL = binary
+    process.arguments = arguments
+    let out = Pipe(), err = Pipe()
+    process.standardOutput = out
+    process.standardError = err
+    try process.run()
+    let o = out.fileHandleForReading.readDataToEndOfFile()
+    let e = err.fileHandleForReading.readDataToEndOfFile()
+    process.waitUntilExit()
+    return CLIRun(status: process.terminationStatus, stdout: String(decoding: o, as: UTF8.self), stderr: String(decoding: e, as: UTF8.self))
+}
+
+func scratch(_ name: String = #function) -> String {
+    let path = NSTemporaryDirectory() + "forecast-cli-\(name.filter { $0.isLetter })-\(UUID().uuidString.prefix(8))"
+    try! FileManager.default.createDirectory(atPath: path, withIntermediateDirectories: true)
+    return path
+}
+
+func json(_ text: String) -> [String: Any] {
+    (try? JSONSerialization.jsonObject(with: Data(text.utf8))) as? [String: Any] ?? [:]
+}
+
+let cdnowMaster: String = {
+    var url = URL(fileURLWithPath: #filePath)
+    for _ in 0..<4 { url.deleteLastPathComponent() }
+    return url.appendingPathComponent("shared/datasets/cdnow/CDNOW_master.txt").path
+}()
+
+@Suite("forecast command line")
+struct CLITests {
+    @Test func helpListsTheCommands() throws {
+        let r = try forecast(["--help"])
+        #expect(r.status == 0)
+        for command in ["generate", "ingest", "bench"] { #expect(r.stdout.contains(command)) }
+        let ingest = try forecast(["ingest", "--help"])
+        #expect(ingest.status == 0 && ingest.stdout.contains("--on-bad-row") && ingest.stdout.contains("--customer-col"))
+    }
+
+    @Test(.enabled(if: FileManager.default.fileExists(atPath: cdnowMaster)))
+    func ingestCDNOWPrintsTheSummaryAsJSON() throws {
+        let r = try forecast(["ingest", "--data", cdnowMaster, "--layout", "cdnow", "--format", "json"])
+        #expect(r.status == 0)
+        let s = json(r.stdout)
+        #expect(s["rows_read"] as? Int == 69_659 && s["rows_accepted"] as? Int == 69_659 && s["rows_rejected"] as? Int == 0)
+        #expect(s["customers"] as? Int == 23_570 && s["events"] as? Int == 67_591)
+        #expect(s["first_day"] as? String == "1997-01-01" && s["last_day"] as? String == "1998-06-30")
+        #expect(s["products"] as? Int == 0)
+    }
+
+    @Test func generateThenIngestTheShop() throws {
+        let dir = scratch()
+        let g = try forecast(["generate", "--out", dir + "/shop", "--customers", "300", "--products", "40", "--defect-rate", "0.02", "-q"])
+        #expect(g.status == 0 && g.stdout.contains("generated 300 customers"))
+        let out = dir + "/ingested"
+        let r = try forecast(["ingest", "--data", dir + "/shop", "--layout", "shop", "--out", out, "--format", "json", "--as-of", "2019-12-31"])
+        #expect(r.status == 0)
+        let s = json(r.stdout)
+        let read = s["rows_read"] as? Int ?? -1, accepted = s["rows_accepted"] as? Int ?? -1, rejected = s["rows_rejected"] as? Int ?? -1
+        #expect(read == accepted + rejected && rejected > 0)
+        for file in ["transactions.csv", "rejects.csv", "quality.json", "quality.md"] {
+            #expect(FileManager.default.fileExists(atPath: out + "/" + file), "\(file)")
+        }
+        let rejectLines = try String(contentsOfFile: out + "/rejects.csv", encoding: .utf8).split(separator: "\n").count
+        #expect(rejectLines >= rejected + 1)  // header + at least one line per reject (raw text may hold line breaks)
+        let quality = json(try String(contentsOfFile: out + "/quality.json", encoding: .utf8))
+        #expect((quality["tables"] as? [[String: Any]])?.count == 4)
+        let md = try String(contentsOfFile: out + "/quality.md", encoding: .utf8)
+        #expect(md.contains("# Data-quality report") && md.contains("| orders |"))
+        // The normalized log reads back with the same number of rows.
+        let back = try forecast(["ingest", "--data", out + "/transactions.csv", "--customer-col", "customer_id", "--time-col", "timestamp",
+                                 "--amount-col", "amount", "--format", "json"])
+        #expect(json(back.stdout)["rows_accepted"] as? Int == s["transaction_rows"] as? Int)
+    }
+
+    @Test func badRowWithFailPolicyExitsWithFileLineAndColumn() throws {
+        let dir = scratch()
+        let path = dir + "/bad.csv"
+        try "customer,time,amount\nc1,2018-01-01,1\nc2,2018-02-30,2\n".write(toFile: path, atomically: true, encoding: .utf8)
+        let r = try forecast(["ingest", "--data", path, "--customer-col", "customer", "--time-col", "time", "--amount-col", "amount",
+                              "--on-bad-row", "fail"])
+        #expect(r.status == 1)
+        #expect(r.stderr.contains("\(path):3:4") && r.stderr.contains("'2018-02-30'"))
+        let lenient = try forecast(["ingest", "--data", path, "--customer-col", "customer", "--time-col", "time", "--amount-col", "amount",
+                                    "--format", "json"])
+        #expect(lenient.status == 0 && json(lenient.stdout)["rows_rejected"] as? Int == 1)
+    }
+
+    @Test func unknownColumnAndMissingFileAreClearErrors() throws {
+        let dir = scratch()
+        let path = dir + "/x.csv"
+        try "customer,time\nc1,2018-01-01\n".write(toFile: path, atomically: true, encoding: .utf8)
+        let r = try forecast(["ingest", "--data", path, "--customer-col", "client", "--time-col", "time"])
+        #expect(r.status == 1 && r.stderr.contains("column \"client\" not found") && r.stderr.contains("\"customer\""))
+        let missing = try forecast(["ingest", "--data", dir + "/nope.csv", "--customer-col", "1", "--time-col", "2"])
+        #expect(missing.status == 1 && missing.stderr.contains("nope.csv: cannot open"))
+        let empty = dir + "/empty.csv"
+        try "".write(toFile: empty, atomically: true, encoding: .utf8)
+        let e = try forecast(["ingest", "--data", empty, "--customer-col", "1", "--time-col", "2"])
+        #expect(e.status == 1 && e.stderr.contains("empty"))
+        let layout = try forecast(["ingest", "--data", path, "--layout", "nonsense"])
+        #expect(layout.status != 0 && layout.stderr.contains("unknown layout"))
+    }
+
+    @Test func everyRowRejectedExitsNonZero() throws {
+        let dir = scratch()
+        let path = dir + "/allbad.csv"
+        try "customer,time\nc1,notadate\nc2,2018-01-01\nc3,never\nc4,nope\n".write(toFile: path, atomically: true, encoding: .utf8)
+        let r = try forecast(["ingest", "--data", path, "--customer-col", "customer", "--time-col", "time", "--time-format", "iso8601",
+                              "--out", dir + "/o"])
+        #expect(r.status == 0 && r.stdout.contains("3 rejected"))
+        try "customer,time\nc1,notadate\n".write(toFile: path, atomically: true, encoding: .utf8)
+        let none = try forecast(["ingest", "--data", path, "--customer-col", "customer", "--time-col", "time", "--time-format", "iso8601"])
+        #expect(none.status == 1 && none.stderr.contains("no row was accepted"))
+    }
+}
