@@ -47,6 +47,8 @@ struct ChunkParser {
         let negativeRule = fields.map(\.negative)
         let zeroRule = fields.map(\.zero)
         let defaults = fields.map { $0.defaultNumber ?? .nan }
+        let futureFrom = fields.map { $0.futureFrom ?? .max }
+        let futureRule = fields.map(\.future)
         let interners = r.interners.map { Unmanaged.passUnretained($0) }
         let keys = r.keys, times = r.times, numbers = r.numbers, lines = r.lines
         let columns = layout.columnIndex
@@ -132,6 +134,14 @@ struct ChunkParser {
                 case .timestamp:
                     if let format, let t = format.parse(p, n) {
                         rowTimes[slots[f]] = t
+                        if t >= futureFrom[f] {
+                            r.quality[f].future += 1
+                            if futureRule[f] == .reject, failure == nil {
+                                let name = fields[f].name
+                                let asOf = CivilDate(dayNumber: dayNumber(ofSeconds: futureFrom[f]) - 1)
+                                failure = (fieldStart, name, "future \(name)", "\(name) '\(shown(p, n))' is after the as-of day \(asOf)")
+                            }
+                        }
                     } else {
                         r.quality[f].unparseable += 1
                         if failure == nil {

@@ -59,7 +59,8 @@ public struct ColumnMapping: Sendable, Equatable {
         if amount != nil, price != nil {
             throw IngestionError.invalidSetting("map either --amount-col (line total) or --price-col (unit price), not both")
         }
-        var fields = [FieldSpec("customer_id", .key, source: customer), FieldSpec("timestamp", .timestamp, source: time)]
+        var fields = [FieldSpec("customer_id", .key, source: customer),
+                      FieldSpec("timestamp", .timestamp, source: time, futureFrom: rules.futureFrom, future: rules.futureTimestamps)]
         if let product { fields.append(FieldSpec("product_id", .key, source: product)) }
         if let quantity {
             fields.append(FieldSpec("quantity", .number, source: quantity, negative: rules.negativeQuantity, zero: rules.zeroQuantity))

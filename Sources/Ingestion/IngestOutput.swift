@@ -76,8 +76,8 @@ enum QualityMarkdown {
         }
         for t in r.tables {
             s += "\n### \(t.table)\n\nFile: `\(t.file)`; rows read = accepted + rejected: \(t.rowsRead) = \(t.rowsAccepted) + \(t.rowsRejected)\n\n"
-            s += "| field | source column | empty | unparseable | negative | zero |\n| --- | --- | ---: | ---: | ---: | ---: |\n"
-            for c in t.columns { s += "| \(c.field) | \(c.source) | \(c.empty) | \(c.unparseable) | \(c.negative) | \(c.zero) |\n" }
+            s += "| field | source column | empty | unparseable | negative | zero | after as-of day |\n| --- | --- | ---: | ---: | ---: | ---: | ---: |\n"
+            for c in t.columns { s += "| \(c.field) | \(c.source) | \(c.empty) | \(c.unparseable) | \(c.negative) | \(c.zero) | \(c.future) |\n" }
             if !t.rejectsByCategory.isEmpty {
                 s += "\nRejects by reason:\n\n"
                 for c in t.rejectsByCategory { s += "- \(c.label): \(c.count)\n" }

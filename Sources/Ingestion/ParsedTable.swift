@@ -8,6 +8,8 @@ public struct ColumnQuality: Codable, Sendable, Equatable {
     public var unparseable = 0
     public var negative = 0
     public var zero = 0
+    /// Timestamps after the as-of day.
+    public var future = 0
 }
 
 /// A delimited file read into typed columns, in file order, with everything that was

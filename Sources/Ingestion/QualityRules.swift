@@ -5,8 +5,8 @@
 /// an empty mapped value, a value that does not parse (timestamp, number, invalid UTF-8),
 /// and in multi-table layouts a duplicate key or a broken reference (orphan).
 /// Configurable (defaults below): negative and zero quantities and amounts, exact duplicate
-/// rows. Only reported: timestamps after `asOfDay` or far outside the data's range, and
-/// customers with implausible activity.
+/// rows, timestamps after `asOfDay`. Only reported: timestamps far outside the data's range,
+/// and customers with implausible activity.
 public struct QualityRules: Sendable {
     public var negativeQuantity: ValueRule = .reject
     public var zeroQuantity: ValueRule = .warn
@@ -16,6 +16,8 @@ public struct QualityRules: Sendable {
     /// `warn` keeps exact duplicate rows (same customer, time, product, quantity, amount) and
     /// counts them; `reject` keeps the first and rejects the others.
     public var duplicateRows: ValueRule = .warn
+    /// Timestamps after `asOfDay`: rejected by default, as no forecast may see the future.
+    public var futureTimestamps: ValueRule = .reject
     /// Timestamps after the end of this day are "in the future" (default: today, UTC).
     public var asOfDay: Int
     /// A timestamp is "far outside the data's range" when it lies more than this many days
@@ -29,6 +31,9 @@ public struct QualityRules: Sendable {
         self.asOfDay = asOfDay
     }
 
+    /// The first instant after the as-of day.
+    var futureFrom: Int64 { Int64(asOfDay + 1) * 86_400 }
+
     /// The rules as rows for the report.
     var descriptions: [RuleDescription] {
         [
@@ -40,7 +45,7 @@ public struct QualityRules: Sendable {
             RuleDescription(check: "zero amount or price", action: zeroAmount.rawValue, note: "--zero-amount"),
             RuleDescription(check: "exact duplicate row", action: duplicateRows.rawValue, note: "--duplicates"),
             RuleDescription(check: "duplicate key, orphan reference (shop tables)", action: "reject", note: "first row with a key wins"),
-            RuleDescription(check: "timestamp after as-of day", action: "warn", note: "--as-of"),
+            RuleDescription(check: "timestamp after the as-of day", action: futureTimestamps.rawValue, note: "--as-of, --future"),
             RuleDescription(check: "timestamp far outside the data's range", action: "warn", note: "> \(farOutsideDays) days beyond the 0.1%..99.9% range"),
             RuleDescription(check: "implausible customer activity", action: "warn", note: "events > \(outlierFactor)x the 99th percentile"),
             RuleDescription(check: "excluded order status", action: "exclude from log", note: "--exclude-status; counted, not rejected"),

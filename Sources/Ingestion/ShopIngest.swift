@@ -32,12 +32,14 @@ public enum ShopIngest {
         ], delimiter: .comma, header: .present, keepLineNumbers: true)
     }
 
-    public static let ordersSchema = TableSchema(table: "orders", fields: [
-        FieldSpec("order_id", .key, source: .name("order_id")),
-        FieldSpec("customer_id", .key, source: .name("customer_id")),
-        FieldSpec("timestamp", .timestamp, source: .name("timestamp")),
-        FieldSpec("status", .category, source: .name("status"), required: false),
-    ], delimiter: .comma, header: .present, keepLineNumbers: true)
+    static func ordersSchema(_ rules: QualityRules) -> TableSchema {
+        TableSchema(table: "orders", fields: [
+            FieldSpec("order_id", .key, source: .name("order_id")),
+            FieldSpec("customer_id", .key, source: .name("customer_id")),
+            FieldSpec("timestamp", .timestamp, source: .name("timestamp"), futureFrom: rules.futureFrom, future: rules.futureTimestamps),
+            FieldSpec("status", .category, source: .name("status"), required: false),
+        ], delimiter: .comma, header: .present, keepLineNumbers: true)
+    }
 
     static func itemsSchema(_ rules: QualityRules) -> TableSchema {
         TableSchema(table: "items", fields: [
@@ -57,7 +59,7 @@ public enum ShopIngest {
         }
         var customers = try load(customersSchema, "customers.csv")
         var products = try load(productsSchema(rules), "products.csv")
-        var orders = try load(ordersSchema, "orders.csv")
+        var orders = try load(ordersSchema(rules), "orders.csv")
         var items = try load(itemsSchema(rules), "items.csv")
 
         var referential = ReferentialChecks(policy: policy)

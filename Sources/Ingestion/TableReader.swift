@@ -137,6 +137,7 @@ public struct TableReader: Sendable {
                 quality[f].unparseable += r.quality[f].unparseable
                 quality[f].negative += r.quality[f].negative
                 quality[f].zero += r.quality[f].zero
+                quality[f].future += r.quality[f].future
             }
         }
         var rejects: [RejectedRow] = []

@@ -53,9 +53,13 @@ public struct FieldSpec: Sendable, Equatable {
     public var defaultNumber: Double?
     public var negative: ValueRule
     public var zero: ValueRule
+    /// Timestamps at or after this instant (seconds since 1970) are "in the future".
+    public var futureFrom: Int64?
+    public var future: ValueRule
 
     public init(_ name: String, _ kind: FieldKind, source: ColumnReference?, required: Bool = true,
-                defaultNumber: Double? = nil, negative: ValueRule = .allow, zero: ValueRule = .allow) {
+                defaultNumber: Double? = nil, negative: ValueRule = .allow, zero: ValueRule = .allow,
+                futureFrom: Int64? = nil, future: ValueRule = .allow) {
         self.name = name
         self.kind = kind
         self.source = source
@@ -63,6 +67,8 @@ public struct FieldSpec: Sendable, Equatable {
         self.defaultNumber = defaultNumber
         self.negative = negative
         self.zero = zero
+        self.futureFrom = futureFrom
+        self.future = future
     }
 }
 

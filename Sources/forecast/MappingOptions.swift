@@ -96,6 +96,8 @@ struct QualityOptions: ParsableArguments {
     var duplicates: ValueRule = .warn
     @Option(name: .customLong("as-of"), help: "Timestamps after this day (YYYY-MM-DD) count as in the future (default: today).")
     var asOf: String?
+    @Option(help: "Timestamps after the as-of day: reject (default), warn or allow.")
+    var future: ValueRule = .reject
     @Option(help: "Parser threads (default: all cores).")
     var threads: Int?
 
@@ -110,6 +112,7 @@ struct QualityOptions: ParsableArguments {
         r.negativeAmount = negativeAmount
         r.zeroAmount = zeroAmount
         r.duplicateRows = duplicates
+        r.futureTimestamps = future
         return r
     }
 

@@ -44,7 +44,8 @@ struct GeneratorTests {
         #expect(orders.orphans.first?.count ?? 0 > 0)
         #expect(items.orphans.contains { $0.label == "item without an order" })
         #expect(items.columns.first { $0.field == "quantity" }!.negative > 0)
-        #expect(r.report.log.futureTimestamps > 0)
+        #expect(orders.rejectsByCategory.contains { $0.label == "future timestamp" })
+        #expect(r.report.log.futureTimestamps == 0 && r.report.log.lastDay! <= "2019-12-31")
         #expect(r.report.log.excludedByStatus > 0)
         #expect(r.rejects.count == r.report.rowsRejected)
     }

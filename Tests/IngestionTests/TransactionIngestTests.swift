@@ -76,8 +76,17 @@ struct TransactionIngestTests {
         var text = "cust,ts,sku,qty,price,state\n"
         for i in 0..<2000 { text += "c\(i % 50),2018-0\(1 + i % 9)-01,p,1,1,ok\n" }
         text += "x,2099-01-01,p,1,1,ok\n"
-        let r = try TransactionIngest.flat(path: writeTemporaryFile(text), mapping: mapping,
-                                           rules: QualityRules(asOfDay: CivilDate(year: 2019, month: 1, day: 1).dayNumber), threads: 1)
+        let path = writeTemporaryFile(text)
+        var rules = QualityRules(asOfDay: CivilDate(year: 2019, month: 1, day: 1).dayNumber)
+        // By default a timestamp after the as-of day is rejected ...
+        let strict = try TransactionIngest.flat(path: path, mapping: mapping, rules: rules, threads: 1)
+        #expect(strict.report.rowsRejected == 1 && strict.rejects[0].category == "future timestamp")
+        #expect(strict.rejects[0].reason.contains("after the as-of day 2019-01-01") && strict.rejects[0].line == 2002)
+        #expect(strict.report.tables[0].columns.first { $0.field == "timestamp" }!.future == 1)
+        // ... and with --future warn it stays, counted, and is also far outside the typical range.
+        rules.futureTimestamps = .warn
+        let r = try TransactionIngest.flat(path: path, mapping: mapping, rules: rules, threads: 1)
+        #expect(r.report.rowsRejected == 0)
         #expect(r.report.log.futureTimestamps == 1)
         #expect(r.report.log.farOutsideRange == 1)
         #expect(r.report.log.typicalRange == ["2018-01-01", "2018-09-01"])
