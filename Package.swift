@@ -19,7 +19,9 @@ let package = Package(
             providers: [.apt(["libopenblas-dev", "liblapack-dev"])]
         ),
         .target(name: "LinearAlgebra", dependencies: ["CLapack"]),
-        .target(name: "Ingestion"),
+        // C helpers with no Swift equivalent (a prefetch hint for the id interner).
+        .target(name: "CShims"),
+        .target(name: "Ingestion", dependencies: ["CShims"]),
         .target(name: "ForecastKit", dependencies: ["Ingestion", "LinearAlgebra"]),
         .executableTarget(
             name: "forecast",

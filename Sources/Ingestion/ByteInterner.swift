@@ -1,3 +1,5 @@
+import CShims
+
 /// Maps byte strings (ids as they appear in a file) to dense integer codes 0, 1, 2, ...
 /// in order of first appearance, without creating a `String` per row.
 ///
@@ -7,7 +9,11 @@
 /// cache miss at most, which matters when a million customers arrive in random order.
 /// Longer keys are confirmed against the byte arena. A one-entry cache catches runs of rows
 /// for the same id.
-final class ByteInterner: @unchecked Sendable {
+///
+/// A struct over manually managed storage, so the parser's hot loop calls it with no
+/// reference counting: copies share storage, and exactly one owner calls ``free()``
+/// (a chunk's result, then the table's ``KeyDictionary``).
+struct ByteInterner: @unchecked Sendable {
     struct Slot {
         var word: UInt64
         var meta: UInt32
@@ -16,9 +22,9 @@ final class ByteInterner: @unchecked Sendable {
 
     private var slots: UnsafeMutablePointer<Slot>
     private var mask: Int
-    private let keyStarts = GrowableBuffer<Int>()
-    private let keyLengths = GrowableBuffer<Int32>()
-    private let arena = GrowableBuffer<UInt8>(capacity: 1 << 16)
+    private var keyStarts = GrowableBuffer<Int>()
+    private var keyLengths = GrowableBuffer<Int32>()
+    private var arena = GrowableBuffer<UInt8>(capacity: 1 << 16)
     private var lastWord: UInt64 = 0
     private var lastMeta: UInt32 = 0
     private var lastCode: Int32 = -1
@@ -34,7 +40,11 @@ final class ByteInterner: @unchecked Sendable {
         mask = size - 1
     }
 
-    deinit { slots.deallocate() }
+    /// Releases the storage; the interner must not be used afterwards.
+    func free() {
+        slots.deallocate()
+        keyStarts.free(); keyLengths.free(); arena.free()
+    }
 
     /// The first `min(n, 8)` bytes as a little-endian word, zero-padded.
     @inline(__always)
@@ -86,19 +96,35 @@ final class ByteInterner: @unchecked Sendable {
         return true
     }
 
-    /// The code of a key, and whether it was new. With `overreadable`, the caller promises
-    /// that the 8 bytes at `p` are readable even when the key is shorter (it is inside a
-    /// mapped file with 8 bytes to spare), so the first word is one load and a mask.
+    /// The first word and hash of a key, computed ahead of ``intern(_:_:word:hash:)`` so the
+    /// caller can do other work while the slot's cache line is fetched (this starts the
+    /// fetch). With `overreadable`, the caller promises that the 8 bytes at `p` are readable
+    /// even when the key is shorter, so the first word is one load and a mask.
     @inline(__always)
-    func intern(_ p: UnsafePointer<UInt8>, _ n: Int, overreadable: Bool = false) -> (code: Int32, isNew: Bool) {
+    func prepare(_ p: UnsafePointer<UInt8>, _ n: Int, overreadable: Bool) -> (word: UInt64, hash: UInt64) {
         let word: UInt64
         if overreadable, n < 8 {
             word = UnsafeRawPointer(p).loadUnaligned(as: UInt64.self) & ((1 << UInt64(n * 8)) &- 1)
         } else {
             word = ByteInterner.firstWord(p, n)
         }
-        if lastCode >= 0, word == lastWord, n <= 8, lastMeta & 0xFF == UInt32(n) { return (lastCode, false) }
+        if lastCode >= 0, word == lastWord, n <= 8, lastMeta & 0xFF == UInt32(n) { return (word, 0) }
         let h = ByteInterner.hash(p, n, word: word)
+        cshims_prefetch(slots + (Int(truncatingIfNeeded: h) & mask))
+        return (word, h)
+    }
+
+    /// The code of a key, and whether it was new.
+    @inline(__always)
+    mutating func intern(_ p: UnsafePointer<UInt8>, _ n: Int) -> (code: Int32, isNew: Bool) {
+        let word = ByteInterner.firstWord(p, n)
+        return intern(p, n, word: word, hash: ByteInterner.hash(p, n, word: word))
+    }
+
+    /// The code of a key whose word and hash came from ``prepare(_:_:overreadable:)``.
+    @inline(__always)
+    mutating func intern(_ p: UnsafePointer<UInt8>, _ n: Int, word: UInt64, hash h: UInt64) -> (code: Int32, isNew: Bool) {
+        if lastCode >= 0, word == lastWord, n <= 8, lastMeta & 0xFF == UInt32(n) { return (lastCode, false) }
         let m = ByteInterner.meta(h, n)
         var i = Int(truncatingIfNeeded: h) & mask
         while true {
@@ -148,11 +174,11 @@ final class ByteInterner: @unchecked Sendable {
     func allKeys() -> [String] { (0..<count).map(key) }
 
     /// Interns every key of `other` and returns the code each of its codes maps to.
-    func absorb(_ other: ByteInterner) -> [Int32] {
+    mutating func absorb(_ other: ByteInterner) -> [Int32] {
         (0..<other.count).map { c in other.withKey(c) { p, n in intern(p, n).code } }
     }
 
-    private func rehash() {
+    private mutating func rehash() {
         let old = slots, oldSize = mask + 1
         let size = oldSize * 2
         slots = .allocate(capacity: size)

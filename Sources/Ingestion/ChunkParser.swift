@@ -1,3 +1,5 @@
+import CShims
+
 /// A rejected record inside one chunk, located by byte offsets; turned into a
 /// ``RejectedRow`` (line numbers, raw text) when the chunks are merged.
 struct LocalReject {
@@ -19,17 +21,50 @@ final class ChunkResult: @unchecked Sendable {
     var blankLines = 0
     var linesPassed = 0
     var endedInsideQuotes = false
-    let keys = GrowableBuffer<Int32>(capacity: 1 << 16)
-    let times = GrowableBuffer<Int64>(capacity: 1 << 16)
-    let numbers = GrowableBuffer<Double>(capacity: 1 << 16)
+    var keys = GrowableBuffer<Int32>(capacity: 1 << 16)
+    var times = GrowableBuffer<Int64>(capacity: 1 << 16)
+    var numbers = GrowableBuffer<Double>(capacity: 1 << 16)
     var texts: [String] = []
-    let lines = GrowableBuffer<Int32>(capacity: 1 << 12)
+    var lines = GrowableBuffer<Int32>(capacity: 1 << 12)
     var interners: [ByteInterner] = []
     var quality: [ColumnQuality] = []
     var rejects: [LocalReject] = []
+
+    deinit {
+        keys.free(); times.free(); numbers.free(); lines.free()
+        for i in interners { i.free() }
+    }
+
+    /// Hands interner `slot` to a new owner, leaving an empty one here.
+    func takeInterner(_ slot: Int) -> ByteInterner {
+        let taken = interners[slot]
+        interners[slot] = ByteInterner(expected: 1)
+        return taken
+    }
+}
+
+/// Why a value was refused, as a small code; turned into words only for rejected rows.
+private enum ValueFailure: UInt8 {
+    case empty, invalidUTF8, badTimestamp, badNumber, decimalComma, negative, zero, future
+}
+
+/// Per-field findings of one row, counted only if the row is well formed.
+private struct FieldFlags: OptionSet {
+    let rawValue: UInt8
+    static let empty = FieldFlags(rawValue: 1)
+    static let unparseable = FieldFlags(rawValue: 2)
+    static let negative = FieldFlags(rawValue: 4)
+    static let zero = FieldFlags(rawValue: 8)
+    static let future = FieldFlags(rawValue: 16)
 }
 
 /// Parses the records of one byte range of a file into a ``ChunkResult``.
+///
+/// Each field is converted as soon as the tokenizer finds it (the column's action says what
+/// to do with it), so no per-record field table is built. Key lookups are deferred to the
+/// end of the row: when a key is seen its hash is computed and the hash slot prefetched, and
+/// the lookup happens after the other fields are parsed, hiding most of the cache miss that
+/// a random key in a table of a million costs.
 struct ChunkParser {
     let file: MappedFile
     let layout: Layout
@@ -49,25 +84,38 @@ struct ChunkParser {
         let defaults = fields.map { $0.defaultNumber ?? .nan }
         let futureFrom = fields.map { $0.futureFrom ?? .max }
         let futureRule = fields.map(\.future)
-        let interners = r.interners.map { Unmanaged.passUnretained($0) }
-        let keys = r.keys, times = r.times, numbers = r.numbers, lines = r.lines
-        let columns = layout.columnIndex
         let slots = layout.slot
+        // A local copy (the structs share storage), written back at the end.
+        var interners = r.interners
+        // Local copies of the staging buffers (they share storage; written back at the end).
+        var keys = r.keys, times = r.times, numbers = r.numbers, lines = r.lines
         let format = layout.timestampFormat
         let keepLines = schema.keepLineNumbers
         let expected = layout.expectedFieldCount
         let bytes = file.bytes
         let fileEnd = file.count
         let keyCount = layout.keyCount, timeCount = layout.timeCount, numberCount = layout.numberCount
+        // Column -> mapped field (-1: not mapped).
+        var action = [Int](repeating: -1, count: max(expected, 1))
+        for (f, col) in layout.columnIndex.enumerated() { action[col] = f }
 
-        let rowKeys = UnsafeMutablePointer<Int32>.allocate(capacity: max(1, layout.keyCount))
-        let rowTimes = UnsafeMutablePointer<Int64>.allocate(capacity: max(1, layout.timeCount))
-        let rowNumbers = UnsafeMutablePointer<Double>.allocate(capacity: max(1, layout.numberCount))
+        let rowKeys = UnsafeMutablePointer<Int32>.allocate(capacity: max(1, keyCount))
+        let keyStart = UnsafeMutablePointer<Int>.allocate(capacity: max(1, keyCount))  // -1: already interned
+        let keyLength = UnsafeMutablePointer<Int>.allocate(capacity: max(1, keyCount))
+        let keyWord = UnsafeMutablePointer<UInt64>.allocate(capacity: max(1, keyCount))
+        let keyHash = UnsafeMutablePointer<UInt64>.allocate(capacity: max(1, keyCount))
+        let rowTimes = UnsafeMutablePointer<Int64>.allocate(capacity: max(1, timeCount))
+        let rowNumbers = UnsafeMutablePointer<Double>.allocate(capacity: max(1, numberCount))
+        let flags = UnsafeMutablePointer<FieldFlags>.allocate(capacity: max(1, nf))
         var rowTexts = [String](repeating: "", count: layout.textCount)
-        let scratch = GrowableBuffer<UInt8>(capacity: 256)
-        defer { rowKeys.deallocate(); rowTimes.deallocate(); rowNumbers.deallocate() }
+        var scratch = GrowableBuffer<UInt8>(capacity: 256)
+        defer {
+            scratch.free()
+            rowKeys.deallocate(); keyStart.deallocate(); keyLength.deallocate(); keyWord.deallocate()
+            keyHash.deallocate(); rowTimes.deallocate(); rowNumbers.deallocate(); flags.deallocate()
+        }
 
-        var tok = RecordTokenizer(base: file.bytes, start: start, end: end, delimiter: layout.delimiter)
+        var tok = RecordTokenizer(base: bytes, start: start, end: end, delimiter: layout.delimiter)
         defer { tok.release() }
         var released = start
         let releaseStep = 16 << 20
@@ -77,117 +125,125 @@ struct ChunkParser {
                                          offset: offset, field: field, category: category, reason: reason))
         }
 
-        while tok.next() {
+        while !tok.atEnd {
+            tok.beginRecord()
             if tok.recordStart - released > releaseStep {
                 file.release(upTo: tok.recordStart, from: released)
                 released = tok.recordStart
             }
-            if tok.isBlank { r.blankLines += 1; continue }
+            for f in 0..<nf { flags[f] = [] }
+            var failure: (field: Int, offset: Int, why: ValueFailure, start: Int, length: Int)?
+            var column = 0
+            var blank = false
+            while true {
+                let span = tok.nextField()
+                if column == 0, span.terminator != .delimiter, span.start == span.end, !span.quoted, tok.problem == nil {
+                    blank = true
+                    break
+                }
+                if column < expected, tok.problem == nil, case let f = action[column], f >= 0 {
+                    var p = bytes + span.start
+                    var n = span.end - span.start
+                    var inScratch = false
+                    if span.escaped {
+                        n = tok.unescape(span.start, span.end, into: &scratch)
+                        p = UnsafePointer(scratch.base)
+                        inScratch = true
+                    }
+                    let slot = slots[f]
+                    if n == 0 {
+                        flags[f].insert(.empty)
+                        if required[f] {
+                            if failure == nil { failure = (f, span.start, .empty, span.start, 0) }
+                        } else {
+                            switch kinds[f] {
+                            case .key, .category: rowKeys[slot] = -1; keyStart[slot] = -1
+                            case .timestamp: rowTimes[slot] = Int64.min
+                            case .number: rowNumbers[slot] = defaults[f]
+                            case .text: rowTexts[slot] = ""
+                            }
+                        }
+                    } else {
+                        switch kinds[f] {
+                        case .key, .category:
+                            if !isASCII(p, n), String(validating: UnsafeBufferPointer(start: p, count: n), as: UTF8.self) == nil {
+                                flags[f].insert(.unparseable)
+                                if failure == nil { failure = (f, span.start, .invalidUTF8, span.start, span.end - span.start) }
+                            } else if inScratch {
+                                rowKeys[slot] = interners[slot].intern(p, n).code
+                                keyStart[slot] = -1
+                            } else {
+                                let prepared = interners[slot].prepare(p, n, overreadable: span.start + 8 <= fileEnd)
+                                keyStart[slot] = span.start; keyLength[slot] = n
+                                keyWord[slot] = prepared.word; keyHash[slot] = prepared.hash
+                            }
+                        case .timestamp:
+                            if let format, let t = format.parse(p, n) {
+                                rowTimes[slot] = t
+                                if t >= futureFrom[f] {
+                                    flags[f].insert(.future)
+                                    if futureRule[f] == .reject, failure == nil { failure = (f, span.start, .future, span.start, span.end - span.start) }
+                                }
+                            } else {
+                                flags[f].insert(.unparseable)
+                                if failure == nil { failure = (f, span.start, .badTimestamp, span.start, span.end - span.start) }
+                            }
+                        case .number:
+                            switch NumberParser.parse(p, n) {
+                            case .success(let v):
+                                rowNumbers[slot] = v
+                                if v < 0 {
+                                    flags[f].insert(.negative)
+                                    if negativeRule[f] == .reject, failure == nil { failure = (f, span.start, .negative, span.start, span.end - span.start) }
+                                } else if v == 0 {
+                                    flags[f].insert(.zero)
+                                    if zeroRule[f] == .reject, failure == nil { failure = (f, span.start, .zero, span.start, span.end - span.start) }
+                                }
+                            case .failure(let why):
+                                flags[f].insert(.unparseable)
+                                if failure == nil { failure = (f, span.start, why == .decimalComma ? .decimalComma : .badNumber, span.start, span.end - span.start) }
+                            }
+                        case .text:
+                            if let s = String(validating: UnsafeBufferPointer(start: p, count: n), as: UTF8.self) {
+                                rowTexts[slot] = s
+                            } else {
+                                flags[f].insert(.unparseable)
+                                if failure == nil { failure = (f, span.start, .invalidUTF8, span.start, span.end - span.start) }
+                            }
+                        }
+                    }
+                }
+                column += 1
+                if span.terminator != .delimiter { break }
+            }
+            if blank { r.blankLines += 1; continue }
             r.rowsRead += 1
             if let problem = tok.problem {
                 if case .unterminatedQuote = problem, end < file.count { r.endedInsideQuotes = true }
                 reject(problem.offset, nil, "malformed quoting", problem.reason)
                 continue
             }
-            if tok.fieldCount != expected {
+            if column != expected {
                 reject(tok.recordStart, nil, "ragged row",
-                       "expected \(expected) fields (as in the \(layout.hasHeader ? "header" : "first row")), found \(tok.fieldCount)")
+                       "expected \(expected) fields (as in the \(layout.hasHeader ? "header" : "first row")), found \(column)")
                 continue
             }
-            var failure: (offset: Int, field: String, category: String, reason: String)?
-            for f in 0..<nf {
-                let col = columns[f]
-                let fieldStart = tok.fieldStarts[col]
-                var p = bytes + fieldStart
-                var n = tok.fieldEnds[col] - fieldStart
-                if tok.fieldEscaped[col] {
-                    n = tok.unescape(col, into: scratch)
-                    p = UnsafePointer(scratch.base)
-                }
-                if n == 0 {
-                    if required[f] {
-                        let spec = fields[f]
-                        r.quality[f].empty += 1
-                        if failure == nil {
-                            failure = (fieldStart, spec.name, "empty \(spec.name)", "empty value; \(spec.name) is required")
-                        }
-                        continue
-                    }
-                    r.quality[f].empty += 1
-                    switch kinds[f] {
-                    case .key, .category: rowKeys[slots[f]] = -1
-                    case .timestamp: rowTimes[slots[f]] = Int64.min
-                    case .number: rowNumbers[slots[f]] = defaults[f]
-                    case .text: rowTexts[slots[f]] = ""
-                    }
-                    continue
-                }
-                switch kinds[f] {
-                case .key, .category:
-                    if !isASCII(p, n), String(validating: UnsafeBufferPointer(start: p, count: n), as: UTF8.self) == nil {
-                        r.quality[f].unparseable += 1
-                        if failure == nil { failure = (fieldStart, fields[f].name, "invalid UTF-8", "\(fields[f].name) is not valid UTF-8 text") }
-                        continue
-                    }
-                    let overreadable = !tok.fieldEscaped[col] && fieldStart + 8 <= fileEnd
-                    rowKeys[slots[f]] = interners[slots[f]]._withUnsafeGuaranteedRef { $0.intern(p, n, overreadable: overreadable).code }
-                case .timestamp:
-                    if let format, let t = format.parse(p, n) {
-                        rowTimes[slots[f]] = t
-                        if t >= futureFrom[f] {
-                            r.quality[f].future += 1
-                            if futureRule[f] == .reject, failure == nil {
-                                let name = fields[f].name
-                                let asOf = CivilDate(dayNumber: dayNumber(ofSeconds: futureFrom[f]) - 1)
-                                failure = (fieldStart, name, "future \(name)", "\(name) '\(shown(p, n))' is after the as-of day \(asOf)")
-                            }
-                        }
-                    } else {
-                        r.quality[f].unparseable += 1
-                        if failure == nil {
-                            let spec = fields[f]
-                            let expected = format?.example ?? "a timestamp"
-                            failure = (fieldStart, spec.name, "unparseable \(spec.name)",
-                                       "expected \(expected), got '\(shown(p, n))'")
-                        }
-                    }
-                case .number:
-                    switch NumberParser.parse(p, n) {
-                    case .success(let v):
-                        rowNumbers[slots[f]] = v
-                        if v < 0 {
-                            r.quality[f].negative += 1
-                            if negativeRule[f] == .reject, failure == nil {
-                                let name = fields[f].name
-                                failure = (fieldStart, name, "negative \(name)", "\(name) is negative (\(shown(p, n)))")
-                            }
-                        } else if v == 0 {
-                            r.quality[f].zero += 1
-                            if zeroRule[f] == .reject, failure == nil {
-                                let name = fields[f].name
-                                failure = (fieldStart, name, "zero \(name)", "\(name) is zero")
-                            }
-                        }
-                    case .failure(let why):
-                        r.quality[f].unparseable += 1
-                        if failure == nil {
-                            let name = fields[f].name
-                            let what = why == .decimalComma ? "a number with '.' as the decimal point" : "a number"
-                            failure = (fieldStart, name, "unparseable \(name)", "expected \(what), got '\(shown(p, n))'")
-                        }
-                    }
-                case .text:
-                    guard let s = String(validating: UnsafeBufferPointer(start: p, count: n), as: UTF8.self) else {
-                        r.quality[f].unparseable += 1
-                        if failure == nil { failure = (fieldStart, fields[f].name, "invalid UTF-8", "\(fields[f].name) is not valid UTF-8 text") }
-                        continue
-                    }
-                    rowTexts[slots[f]] = s
-                }
+            for f in 0..<nf where flags[f].rawValue != 0 {
+                let fl = flags[f]
+                if fl.contains(.empty) { r.quality[f].empty += 1 }
+                if fl.contains(.unparseable) { r.quality[f].unparseable += 1 }
+                if fl.contains(.negative) { r.quality[f].negative += 1 }
+                if fl.contains(.zero) { r.quality[f].zero += 1 }
+                if fl.contains(.future) { r.quality[f].future += 1 }
             }
             if let failure {
-                reject(failure.offset, failure.field, failure.category, failure.reason)
+                let (category, reason) = describe(failure.why, field: fields[failure.field],
+                                                  value: shown(bytes + failure.start, failure.length), format: format)
+                reject(failure.offset, fields[failure.field].name, category, reason)
                 continue
+            }
+            for k in 0..<keyCount where keyStart[k] >= 0 {
+                rowKeys[k] = interners[k].intern(bytes + keyStart[k], keyLength[k], word: keyWord[k], hash: keyHash[k]).code
             }
             keys.append(contentsOf: rowKeys, count: keyCount)
             times.append(contentsOf: rowTimes, count: timeCount)
@@ -197,7 +253,26 @@ struct ChunkParser {
             r.rows += 1
         }
         r.linesPassed = tok.linesPassed
+        r.keys = keys; r.times = times; r.numbers = numbers; r.lines = lines
+        r.interners = interners
         return r
+    }
+
+    /// The reject category and the sentence for a refused value.
+    private func describe(_ why: ValueFailure, field: FieldSpec, value: String, format: TimestampFormat?) -> (String, String) {
+        let name = field.name
+        switch why {
+        case .empty: return ("empty \(name)", "empty value; \(name) is required")
+        case .invalidUTF8: return ("invalid UTF-8", "\(name) is not valid UTF-8 text")
+        case .badTimestamp: return ("unparseable \(name)", "expected \(format?.example ?? "a timestamp"), got '\(value)'")
+        case .badNumber: return ("unparseable \(name)", "expected a number, got '\(value)'")
+        case .decimalComma: return ("unparseable \(name)", "expected a number with '.' as the decimal point, got '\(value)'")
+        case .negative: return ("negative \(name)", "\(name) is negative (\(value))")
+        case .zero: return ("zero \(name)", "\(name) is zero")
+        case .future:
+            let asOf = CivilDate(dayNumber: dayNumber(ofSeconds: field.futureFrom ?? 0) - 1)
+            return ("future \(name)", "\(name) '\(value)' is after the as-of day \(asOf)")
+        }
     }
 }
 

@@ -1,9 +1,11 @@
 /// An append-only buffer of trivial values with manual storage, for the parser's hot loops.
 ///
-/// Swift arrays pay a uniqueness check and bounds checks on every append; the parser appends
-/// hundreds of millions of values, so it writes through a raw pointer instead. Each buffer is
-/// owned by one thread at a time (one chunk's parser, then the merge step).
-final class GrowableBuffer<Element: BitwiseCopyable>: @unchecked Sendable {
+/// Swift arrays pay a uniqueness check and bounds checks on every append, and a class
+/// buffer a retain and release per call; the parser appends hundreds of millions of values,
+/// so this is a plain struct over a raw pointer. It has value syntax but not value semantics:
+/// copies share storage. Exactly one owner calls ``free()`` (chunk results and interners in
+/// their `deinit`, local scratch buffers in a `defer`).
+struct GrowableBuffer<Element: BitwiseCopyable> {
     private(set) var base: UnsafeMutablePointer<Element>
     private(set) var count = 0
     private(set) var capacity: Int
@@ -13,10 +15,11 @@ final class GrowableBuffer<Element: BitwiseCopyable>: @unchecked Sendable {
         base = .allocate(capacity: self.capacity)
     }
 
-    deinit { base.deallocate() }
+    /// Releases the storage; the buffer must not be used afterwards.
+    func free() { base.deallocate() }
 
     @inline(__always)
-    func append(_ v: Element) {
+    mutating func append(_ v: Element) {
         if count == capacity { grow(to: capacity * 2) }
         base[count] = v
         count += 1
@@ -25,7 +28,7 @@ final class GrowableBuffer<Element: BitwiseCopyable>: @unchecked Sendable {
     /// Appends `n` values; a plain loop, as `n` is small (a row's fields) and a memmove
     /// call would cost more than the copy.
     @inline(__always)
-    func append(contentsOf p: UnsafePointer<Element>, count n: Int) {
+    mutating func append(contentsOf p: UnsafePointer<Element>, count n: Int) {
         if count + n > capacity { grow(to: max(capacity * 2, count + n)) }
         for k in 0..<n { base[count + k] = p[k] }
         count += n
@@ -34,12 +37,12 @@ final class GrowableBuffer<Element: BitwiseCopyable>: @unchecked Sendable {
     @inline(__always)
     subscript(i: Int) -> Element {
         get { base[i] }
-        set { base[i] = newValue }
+        nonmutating set { base[i] = newValue }
     }
 
-    func removeAll() { count = 0 }
+    mutating func removeAll() { count = 0 }
 
-    private func grow(to newCapacity: Int) {
+    private mutating func grow(to newCapacity: Int) {
         let fresh = UnsafeMutablePointer<Element>.allocate(capacity: newCapacity)
         fresh.moveInitialize(from: base, count: count)
         base.deallocate()

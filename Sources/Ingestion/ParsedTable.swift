@@ -40,6 +40,8 @@ public struct ParsedTable: Sendable {
     public internal(set) var texts: [String: [String]]
     /// 1-based line of each accepted row when the schema asked for them.
     public internal(set) var lineNumbers: [Int32]
+    /// Wall-clock seconds of the reading phases (probe, parse, merge), for benchmarks.
+    public internal(set) var phaseSeconds: [(phase: String, seconds: Double)] = []
 
     /// Rows accepted.
     public var rowsAccepted: Int { rowCount }
@@ -69,8 +71,9 @@ public struct ParsedTable: Sendable {
     }
 }
 
-/// The frozen id dictionary of a key column: code -> key, and key -> code.
-struct KeyDictionary: @unchecked Sendable {
+/// The frozen id dictionary of a key column: code -> key, and key -> code. It owns its
+/// interner's storage.
+final class KeyDictionary: @unchecked Sendable {
     let interner: ByteInterner
     let keys: [String]
 
@@ -78,6 +81,8 @@ struct KeyDictionary: @unchecked Sendable {
         self.interner = interner
         self.keys = interner.allKeys()
     }
+
+    deinit { interner.free() }
 
     func code(of key: String) -> Int32? {
         var k = key

@@ -20,8 +20,10 @@ public struct TableReader: Sendable {
 
     /// Reads the file at `path`.
     public func read(path: String) throws -> ParsedTable {
+        var clock = PhaseClock()
         let file = try MappedFile(path: path)
         let layout = try Layout.probe(file: file, schema: schema)
+        clock.lap("probe")
         var chunks = split(file: file, layout: layout)
         var results = parallelMap(chunks.count) { i in
             ChunkParser(file: file, layout: layout, schema: schema).parse(start: chunks[i].0, end: chunks[i].1)
@@ -30,7 +32,10 @@ public struct TableReader: Sendable {
             chunks = [(layout.dataStart, file.count)]
             results = [ChunkParser(file: file, layout: layout, schema: schema).parse(start: layout.dataStart, end: file.count)]
         }
-        let table = merge(results, chunks: chunks, file: file, layout: layout)
+        clock.lap("parse")
+        var table = merge(results, chunks: chunks, file: file, layout: layout)
+        clock.lap("merge")
+        table.phaseSeconds = clock.laps
         if policy == .fail, let first = table.rejects.first {
             throw IngestionError.badRow(path: path, line: first.line, column: first.column,
                                         field: first.field, reason: first.reason)
@@ -85,7 +90,7 @@ public struct TableReader: Sendable {
             let slot = layout.slot[f]
             switch spec.kind {
             case .key, .category:
-                let global = results[0].interners[slot]
+                var global = results[0].takeInterner(slot)
                 let remaps = results.map { r in r === results[0] ? nil : global.absorb(r.interners[slot]) }
                 let width = layout.keyCount
                 codes[spec.name] = [Int32](unsafeUninitializedCapacity: total) { buf, count in

@@ -81,8 +81,22 @@ public enum TimestampParser {
         return Int64(day) * 86_400 + Int64(h * 3600 + mi * 60 + s)
     }
 
+    /// `YYYY-MM-DDTHH:MM:SS` (or a space for `T`), the common case: all digits checked in one
+    /// pass with no early exits; nil when the shape differs, so the general parser decides.
+    @inlinable @inline(__always)
+    static func isoFixed19(_ p: UnsafePointer<UInt8>) -> Int64? {
+        @inline(__always) func v(_ i: Int) -> UInt8 { p[i] &- 48 }  // a non-digit becomes > 9
+        let top = max(max(max(v(0), v(1)), max(v(2), v(3))), max(max(v(5), v(6)), max(v(8), v(9))),
+                      max(max(v(11), v(12)), max(v(14), v(15))), max(v(17), v(18)))
+        guard top <= 9, p[4] == 45, p[7] == 45, p[13] == 58, p[16] == 58, p[10] == 84 || p[10] == 32 else { return nil }
+        @inline(__always) func d(_ i: Int) -> Int { Int(v(i)) }
+        return seconds(d(0) * 1000 + d(1) * 100 + d(2) * 10 + d(3), d(5) * 10 + d(6), d(8) * 10 + d(9),
+                       d(11) * 10 + d(12), d(14) * 10 + d(15), d(17) * 10 + d(18))
+    }
+
     @inlinable
     static func iso8601(_ p: UnsafePointer<UInt8>, _ n: Int) -> Int64? {
+        if n == 19, let t = isoFixed19(p) { return t }
         guard n >= 10, p[4] == 45, p[7] == 45,  // '-'
               let y = digits(p, 0, 4), let mo = digits(p, 5, 2), let d = digits(p, 8, 2) else { return nil }
         if n == 10 { return seconds(y, mo, d, 0, 0, 0) }

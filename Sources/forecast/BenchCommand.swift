@@ -63,8 +63,12 @@ struct BenchCommand: ParsableCommand {
                 results.append(r)
             }
             try measure("read to /dev/null") { try readThrough(path) }
-            try measure("parse, 1 thread") { try TableReader(schema: schema, threads: 1).read(path: path).rowCount }
-            try measure("parse, \(threads) threads") { try TableReader(schema: schema, threads: threads).read(path: path).rowCount }
+            func phases(_ t: ParsedTable) -> Int {
+                printError("bench:   phases " + t.phaseSeconds.map { String(format: "%@ %.3f s", $0.phase, $0.seconds) }.joined(separator: ", "))
+                return t.rowCount
+            }
+            try measure("parse, 1 thread") { phases(try TableReader(schema: schema, threads: 1).read(path: path)) }
+            try measure("parse, \(threads) threads") { phases(try TableReader(schema: schema, threads: threads).read(path: path)) }
             try measure("ingest (parse+log+checks)") {
                 try TransactionIngest.flat(path: path, mapping: mapping, threads: threads).log.rowCount
             }

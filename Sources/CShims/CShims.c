@@ -1,0 +1,3 @@
+// The helpers are static inline functions in include/CShims.h; this file only gives the
+// target a translation unit.
+#include "CShims.h"
