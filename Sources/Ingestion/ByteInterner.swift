@@ -35,14 +35,14 @@ struct ByteInterner: @unchecked Sendable {
     init(expected: Int = 1024) {
         var size = 64
         while size < expected * 2 { size <<= 1 }
-        slots = .allocate(capacity: size)
+        slots = HugePageMemory.allocate(Slot.self, count: size)
         slots.initialize(repeating: Slot(word: 0, meta: 0, codePlusOne: 0), count: size)
         mask = size - 1
     }
 
     /// Releases the storage; the interner must not be used afterwards.
     func free() {
-        slots.deallocate()
+        HugePageMemory.deallocate(slots, count: mask + 1)
         keyStarts.free(); keyLengths.free(); arena.free()
     }
 
@@ -181,7 +181,7 @@ struct ByteInterner: @unchecked Sendable {
     private mutating func rehash() {
         let old = slots, oldSize = mask + 1
         let size = oldSize * 2
-        slots = .allocate(capacity: size)
+        slots = HugePageMemory.allocate(Slot.self, count: size)
         slots.initialize(repeating: Slot(word: 0, meta: 0, codePlusOne: 0), count: size)
         mask = size - 1
         for k in 0..<oldSize where old[k].codePlusOne != 0 {
@@ -191,6 +191,6 @@ struct ByteInterner: @unchecked Sendable {
             while slots[i].codePlusOne != 0 { i = (i + 1) & mask }
             slots[i] = old[k]
         }
-        old.deallocate()
+        HugePageMemory.deallocate(old, count: oldSize)
     }
 }

@@ -3,6 +3,8 @@ public struct IngestResult: Sendable {
     public var log: TransactionLog
     public var rejects: [RejectedRow]
     public var report: QualityReport
+    /// Wall-clock seconds per phase (reading phases, then grouping and checks).
+    public var phaseSeconds: [(phase: String, seconds: Double)] = []
 }
 
 /// The one-object summary printed by `forecast ingest --format json`.
@@ -49,6 +51,7 @@ public enum TransactionIngest {
                             threads: Int = defaultThreadCount) throws -> IngestResult {
         let schema = try mapping.schema(table: "transactions", rules: rules)
         var table = try TableReader(schema: schema, policy: policy, threads: threads).read(path: path)
+        var clock = PhaseClock()
         if table.rowsRead == 0 {
             throw IngestionError.noData(path: path, reason: table.hasHeader ? "the file has a header but no data rows" : "the file has no data rows")
         }
@@ -76,7 +79,9 @@ public enum TransactionIngest {
             }
         }
 
+        clock.lap("columns")
         let grouping = TransactionLog.grouping(rows, dropDuplicates: rules.duplicateRows == .reject)
+        clock.lap("group")
         var duplicateRows = grouping.duplicatePositions.count
         if rules.duplicateRows == .reject, duplicateRows > 0 {
             let lines = grouping.duplicatePositions.map { Int(rows.lines[$0]) }
@@ -99,7 +104,8 @@ public enum TransactionIngest {
                                    tables: [TableQuality(table, duplicateRows: duplicateRows)],
                                    log: .assess(log, excludedByStatus: excluded, rules: rules),
                                    rules: rules.descriptions)
-        return IngestResult(log: log, rejects: table.rejects, report: report)
+        clock.lap("checks")
+        return IngestResult(log: log, rejects: table.rejects, report: report, phaseSeconds: table.phaseSeconds + clock.laps)
     }
 }
 

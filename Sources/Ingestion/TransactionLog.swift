@@ -114,72 +114,109 @@ extension TransactionLog {
         public var duplicatePositions: [Int]
     }
 
-    /// Groups rows by customer (customers numbered by first appearance; customers without
-    /// rows are dropped) and sorts each customer's rows by time, then product, quantity and
-    /// amount, so that exact duplicates are adjacent. With `dropDuplicates` they are removed.
+    /// Groups rows by customer and sorts each customer's rows by time, keeping file order
+    /// among equal times. Customers keep the order of their codes (ids are interned in order
+    /// of first appearance); customers without rows are dropped. Exact duplicates (same
+    /// customer, time, product, quantity and amount) can only share a timestamp, so they are
+    /// found by comparing rows within each run of equal times (usually one order's lines).
+    /// With `dropDuplicates` they are removed.
+    ///
+    /// A counting sort that scatters whole rows: the columns are read in file order and each
+    /// row is written, as one 40-byte record, to its customer's next slot. One random write
+    /// per row costs far less than a random read per column, and the per-customer work then
+    /// runs on contiguous memory.
     public static func grouping(_ t: UngroupedTransactions, dropDuplicates: Bool = false) -> Grouping {
+        struct Row {
+            var seconds: Int64
+            var amount: Double
+            var quantity: Double
+            var product: Int32
+            var order: Int32
+            var origin: Int32
+        }
         let n = t.customer.count
-        // Compact customer codes to those with rows, numbered by first appearance.
-        var newCode = [Int32](repeating: -1, count: t.customerIDs.count)
+        precondition(n < Int(Int32.max), "more than 2^31 rows")
+        var counts = [Int](repeating: 0, count: t.customerIDs.count)
+        for c in t.customer { counts[Int(c)] += 1 }
         var ids: [String] = []
-        var counts: [Int] = []
-        for c in t.customer {
-            if newCode[Int(c)] < 0 { newCode[Int(c)] = Int32(ids.count); ids.append(t.customerIDs[Int(c)]); counts.append(0) }
-            counts[Int(newCode[Int(c)])] += 1
+        var offsets = [0]
+        var next = [Int](repeating: 0, count: t.customerIDs.count)  // next slot per code
+        for code in 0..<counts.count where counts[code] > 0 {
+            ids.append(t.customerIDs[code])
+            next[code] = offsets[offsets.count - 1]
+            offsets.append(offsets[offsets.count - 1] + counts[code])
         }
-        var offsets = [Int](repeating: 0, count: ids.count + 1)
-        for c in 0..<ids.count { offsets[c + 1] = offsets[c] + counts[c] }
-        // Stable counting sort: perm[destination] = source position.
-        var perm = [Int](repeating: 0, count: n)
-        var next = Array(offsets.dropLast())
-        for i in 0..<n {
-            let c = Int(newCode[Int(t.customer[i])])
-            perm[next[c]] = i
-            next[c] += 1
+        counts = []
+        let hasP = !t.product.isEmpty, hasQ = !t.quantity.isEmpty, hasA = !t.amount.isEmpty, hasO = !t.order.isEmpty
+        // Plain local arrays with the same length as the rows (no optional columns in the loop).
+        let seconds = t.seconds, customer = t.customer
+        let amount = hasA ? t.amount : [Double](repeating: .nan, count: n)
+        let quantity = hasQ ? t.quantity : [Double](repeating: 1, count: n)
+        let product = hasP ? t.product : [Int32](repeating: -1, count: n)
+        let order = hasO ? t.order : [Int32](repeating: -1, count: n)
+        let rowMemory = HugePageMemory.allocate(Row.self, count: n)
+        defer { HugePageMemory.deallocate(rowMemory, count: n) }
+        next.withUnsafeMutableBufferPointer { nx in
+            for i in 0..<n {
+                let c = Int(customer[i])
+                (rowMemory + nx[c]).initialize(to: Row(seconds: seconds[i], amount: amount[i], quantity: quantity[i],
+                                                       product: product[i], order: order[i], origin: Int32(i)))
+                nx[c] += 1
+            }
         }
-        // Plain local arrays: the comparators run n log n times and must not copy `t`.
-        let sec = t.seconds, prod = t.product, qty = t.quantity, amt = t.amount
-        let hasP = !prod.isEmpty, hasQ = !qty.isEmpty, hasA = !amt.isEmpty
-        func less(_ a: Int, _ b: Int) -> Bool {
-            if sec[a] != sec[b] { return sec[a] < sec[b] }
-            if hasP, prod[a] != prod[b] { return prod[a] < prod[b] }
-            if hasQ, qty[a] != qty[b] { return qty[a] < qty[b] }
-            if hasA, amt[a] != amt[b] { return amt[a] < amt[b] }
-            return a < b
-        }
-        func same(_ a: Int, _ b: Int) -> Bool {
-            sec[a] == sec[b] && (!hasP || prod[a] == prod[b]) && (!hasQ || qty[a] == qty[b])
-                && (!hasA || amt[a] == amt[b] || (amt[a].isNaN && amt[b].isNaN))
-        }
-        var duplicates: [Int] = []
-        perm.withUnsafeMutableBufferPointer { pm in
+        next = []
+        var rows = UnsafeMutableBufferPointer(start: rowMemory, count: n)
+
+        // Per customer: restore time order where the file was not sorted, then find duplicates.
+        var duplicateRows: [Int] = []  // positions in `rows`
+        do {
+            let r = rows
             for c in 0..<ids.count {
                 let lo = offsets[c], hi = offsets[c + 1]
-                if hi - lo > 1 {
-                    var sorted = true
-                    for i in (lo + 1)..<hi where !less(pm[i - 1], pm[i]) { sorted = false; break }
-                    if !sorted { pm[lo..<hi].sort(by: less) }
-                    for i in (lo + 1)..<hi where same(pm[i - 1], pm[i]) { duplicates.append(pm[i]) }
+                guard hi - lo > 1 else { continue }
+                var sorted = true
+                for i in (lo + 1)..<hi where r[i - 1].seconds > r[i].seconds { sorted = false; break }
+                if !sorted { r[lo..<hi].sort { ($0.seconds, $0.origin) < ($1.seconds, $1.origin) } }
+                var i = lo
+                while i < hi {
+                    var j = i + 1
+                    while j < hi, r[j].seconds == r[i].seconds { j += 1 }
+                    if j - i > 1 {
+                        for a in (i + 1)..<j where (i..<a).contains(where: { b in
+                            r[a].product == r[b].product && r[a].quantity == r[b].quantity
+                                && (r[a].amount == r[b].amount || (r[a].amount.isNaN && r[b].amount.isNaN))
+                        }) {
+                            duplicateRows.append(a)
+                        }
+                    }
+                    i = j
                 }
             }
         }
-        if dropDuplicates, !duplicates.isEmpty {
-            let drop = Set(duplicates)
-            var kept: [Int] = []
-            kept.reserveCapacity(n - drop.count)
+        let duplicatePositions = duplicateRows.map { Int(rows[$0].origin) }.sorted()
+        if dropDuplicates, !duplicateRows.isEmpty {
+            // Compact in place: rows only move towards the front.
+            var drop = [Bool](repeating: false, count: n)
+            for r in duplicateRows { drop[r] = true }
+            var kept = 0
             var newOffsets = [0]
             for c in 0..<ids.count {
-                for i in offsets[c]..<offsets[c + 1] where !drop.contains(perm[i]) { kept.append(perm[i]) }
-                newOffsets.append(kept.count)
+                for r in offsets[c]..<offsets[c + 1] where !drop[r] { rows[kept] = rows[r]; kept += 1 }
+                newOffsets.append(kept)
             }
-            perm = kept
+            rows = UnsafeMutableBufferPointer(rebasing: rows[0..<kept])
             offsets = newOffsets
         }
-        func gather<T>(_ a: [T]) -> [T] { a.isEmpty ? [] : perm.map { a[$0] } }
+        func column<T>(_ value: (Row) -> T) -> [T] {
+            [T](unsafeUninitializedCapacity: rows.count) { out, count in
+                for i in 0..<rows.count { out.initializeElement(at: i, to: value(rows[i])) }
+                count = rows.count
+            }
+        }
         let log = TransactionLog(customerIDs: ids, productIDs: t.productIDs, offsets: offsets,
-                                 seconds: gather(t.seconds), product: gather(t.product),
-                                 quantity: t.quantity.isEmpty ? [Double](repeating: 1, count: perm.count) : gather(t.quantity),
-                                 amount: gather(t.amount), order: gather(t.order))
-        return Grouping(log: log, duplicatePositions: duplicates.sorted())
+                                 seconds: column { $0.seconds }, product: hasP ? column { $0.product } : [],
+                                 quantity: column { $0.quantity }, amount: hasA ? column { $0.amount } : [],
+                                 order: hasO ? column { $0.order } : [])
+        return Grouping(log: log, duplicatePositions: duplicatePositions)
     }
 }

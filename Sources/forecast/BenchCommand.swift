@@ -70,7 +70,9 @@ struct BenchCommand: ParsableCommand {
             try measure("parse, 1 thread") { phases(try TableReader(schema: schema, threads: 1).read(path: path)) }
             try measure("parse, \(threads) threads") { phases(try TableReader(schema: schema, threads: threads).read(path: path)) }
             try measure("ingest (parse+log+checks)") {
-                try TransactionIngest.flat(path: path, mapping: mapping, threads: threads).log.rowCount
+                let r = try TransactionIngest.flat(path: path, mapping: mapping, threads: threads)
+                printError("bench:   phases " + r.phaseSeconds.map { String(format: "%@ %.3f s", $0.phase, $0.seconds) }.joined(separator: ", "))
+                return r.log.rowCount
             }
             let report = BenchReport(file: path, megabytes: bytes / 1e6, threads: threads,
                                      peakResidentMegabytes: peakResidentMegabytes(), results: results)

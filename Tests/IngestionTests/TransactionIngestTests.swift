@@ -8,13 +8,16 @@ struct TransactionLogTests {
         var t = UngroupedTransactions(customer: [1, 0, 1, 0, 1], customerIDs: ["a", "b"], seconds: [30, 20, 10, 5, 10])
         t.amount = [1, 2, 3, 4, 3]
         let g = TransactionLog.grouping(t)
-        // customers numbered by first appearance: "b" (code 1) first
-        #expect(g.log.customerIDs == ["b", "a"])
-        #expect(g.log.offsets == [0, 3, 5])
-        #expect(g.log.seconds == [10, 10, 30, 5, 20])
+        // customers in code order (the reader assigns codes by first appearance)
+        #expect(g.log.customerIDs == ["a", "b"])
+        #expect(g.log.offsets == [0, 2, 5])
+        #expect(g.log.seconds == [5, 20, 10, 10, 30])
         #expect(g.duplicatePositions == [4])  // row 4 repeats row 2 exactly
         let dropped = TransactionLog.grouping(t, dropDuplicates: true)
         #expect(dropped.log.rowCount == 4 && dropped.log.offsets == [0, 2, 4])
+        // a customer code without rows is dropped
+        let sparse = TransactionLog.grouping(UngroupedTransactions(customer: [2, 0], customerIDs: ["x", "y", "z"], seconds: [1, 2])).log
+        #expect(sparse.customerIDs == ["x", "z"] && sparse.offsets == [0, 1, 2])
     }
 
     @Test func eventsAreDistinctCustomerDays() {
