@@ -43,6 +43,18 @@ final class ChunkResult: @unchecked Sendable {
     }
 }
 
+/// What the hot loop needs to know about a mapped field, as plain values.
+private struct FieldPlan {
+    var kind: FieldKind
+    var required: Bool
+    var negative: ValueRule
+    var zero: ValueRule
+    var future: ValueRule
+    var slot: Int
+    var defaultNumber: Double
+    var futureFrom: Int64
+}
+
 /// Why a value was refused, as a small code; turned into words only for rejected rows.
 private enum ValueFailure: UInt8 {
     case empty, invalidUTF8, badTimestamp, badNumber, decimalComma, negative, zero, future
@@ -76,15 +88,14 @@ struct ChunkParser {
         let nf = fields.count
         r.interners = fields.filter { $0.kind == .key || $0.kind == .category }.map { _ in ByteInterner() }
         r.quality = fields.map { ColumnQuality(field: $0.name, source: $0.source?.description ?? "") }
-        // Plain per-field arrays: the hot loop must not copy FieldSpec (it holds strings).
-        let kinds = fields.map(\.kind)
-        let required = fields.map(\.required)
-        let negativeRule = fields.map(\.negative)
-        let zeroRule = fields.map(\.zero)
-        let defaults = fields.map { $0.defaultNumber ?? .nan }
-        let futureFrom = fields.map { $0.futureFrom ?? .max }
-        let futureRule = fields.map(\.future)
-        let slots = layout.slot
+        // One trivial record per field behind a raw pointer: the hot loop must neither copy
+        // FieldSpec (it holds strings) nor pay bounds checks.
+        let plans = UnsafeMutablePointer<FieldPlan>.allocate(capacity: max(1, nf))
+        for (f, spec) in fields.enumerated() {
+            plans[f] = FieldPlan(kind: spec.kind, required: spec.required, negative: spec.negative, zero: spec.zero,
+                                 future: spec.future, slot: layout.slot[f], defaultNumber: spec.defaultNumber ?? .nan,
+                                 futureFrom: spec.futureFrom ?? .max)
+        }
         // A local copy (the structs share storage), written back at the end.
         var interners = r.interners
         // Local copies of the staging buffers (they share storage; written back at the end).
@@ -96,7 +107,8 @@ struct ChunkParser {
         let fileEnd = file.count
         let keyCount = layout.keyCount, timeCount = layout.timeCount, numberCount = layout.numberCount
         // Column -> mapped field (-1: not mapped).
-        var action = [Int](repeating: -1, count: max(expected, 1))
+        let action = UnsafeMutablePointer<Int>.allocate(capacity: max(expected, 1))
+        action.initialize(repeating: -1, count: max(expected, 1))
         for (f, col) in layout.columnIndex.enumerated() { action[col] = f }
 
         let rowKeys = UnsafeMutablePointer<Int32>.allocate(capacity: max(1, keyCount))
@@ -110,6 +122,7 @@ struct ChunkParser {
         var rowTexts = [String](repeating: "", count: layout.textCount)
         var scratch = GrowableBuffer<UInt8>(capacity: 256)
         defer {
+            plans.deallocate(); action.deallocate()
             scratch.free()
             rowKeys.deallocate(); keyStart.deallocate(); keyLength.deallocate(); keyWord.deallocate()
             keyHash.deallocate(); rowTimes.deallocate(); rowNumbers.deallocate(); flags.deallocate()
@@ -150,21 +163,22 @@ struct ChunkParser {
                         p = UnsafePointer(scratch.base)
                         inScratch = true
                     }
-                    let slot = slots[f]
+                    let plan = plans[f]
+                    let slot = plan.slot
                     if n == 0 {
                         flags[f].insert(.empty)
-                        if required[f] {
+                        if plan.required {
                             if failure == nil { failure = (f, span.start, .empty, span.start, 0) }
                         } else {
-                            switch kinds[f] {
+                            switch plan.kind {
                             case .key, .category: rowKeys[slot] = -1; keyStart[slot] = -1
                             case .timestamp: rowTimes[slot] = Int64.min
-                            case .number: rowNumbers[slot] = defaults[f]
+                            case .number: rowNumbers[slot] = plan.defaultNumber
                             case .text: rowTexts[slot] = ""
                             }
                         }
                     } else {
-                        switch kinds[f] {
+                        switch plan.kind {
                         case .key, .category:
                             if !isASCII(p, n), String(validating: UnsafeBufferPointer(start: p, count: n), as: UTF8.self) == nil {
                                 flags[f].insert(.unparseable)
@@ -180,9 +194,9 @@ struct ChunkParser {
                         case .timestamp:
                             if let format, let t = format.parse(p, n) {
                                 rowTimes[slot] = t
-                                if t >= futureFrom[f] {
+                                if t >= plan.futureFrom {
                                     flags[f].insert(.future)
-                                    if futureRule[f] == .reject, failure == nil { failure = (f, span.start, .future, span.start, span.end - span.start) }
+                                    if plan.future == .reject, failure == nil { failure = (f, span.start, .future, span.start, span.end - span.start) }
                                 }
                             } else {
                                 flags[f].insert(.unparseable)
@@ -194,10 +208,10 @@ struct ChunkParser {
                                 rowNumbers[slot] = v
                                 if v < 0 {
                                     flags[f].insert(.negative)
-                                    if negativeRule[f] == .reject, failure == nil { failure = (f, span.start, .negative, span.start, span.end - span.start) }
+                                    if plan.negative == .reject, failure == nil { failure = (f, span.start, .negative, span.start, span.end - span.start) }
                                 } else if v == 0 {
                                     flags[f].insert(.zero)
-                                    if zeroRule[f] == .reject, failure == nil { failure = (f, span.start, .zero, span.start, span.end - span.start) }
+                                    if plan.zero == .reject, failure == nil { failure = (f, span.start, .zero, span.start, span.end - span.start) }
                                 }
                             case .failure(let why):
                                 flags[f].insert(.unparseable)

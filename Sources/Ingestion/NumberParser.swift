@@ -28,8 +28,41 @@ public enum NumberParser {
         }
     }
 
+    /// The common shape, `[-]digits[.digits]` with at most 15 digits in all, as an exact
+    /// integer divided by an exact power of ten (so correctly rounded); nil for anything else.
+    @inlinable @inline(__always)
+    public static func simpleDecimal(_ p: UnsafePointer<UInt8>, _ n: Int) -> Double? {
+        var i = 0
+        let negative = n > 0 && p[0] == 45
+        if negative { i = 1 }
+        var m: UInt64 = 0
+        let start = i
+        while i < n {
+            let d = p[i] &- 48
+            if d > 9 { break }
+            m = m &* 10 &+ UInt64(d)
+            i += 1
+        }
+        var fraction = 0
+        if i < n, p[i] == 46 {
+            i += 1
+            while i < n {
+                let d = p[i] &- 48
+                if d > 9 { break }
+                m = m &* 10 &+ UInt64(d)
+                i += 1
+                fraction += 1
+            }
+        }
+        let digits = i - start - (fraction > 0 || (i > start && p[i - 1] == 46) ? 1 : 0)
+        guard i == n, digits > 0, digits <= 15 else { return nil }
+        let v = fraction == 0 ? Double(m) : Double(m) / exactPower(fraction)
+        return negative ? -v : v
+    }
+
     @inlinable
     public static func parse(_ p: UnsafePointer<UInt8>, _ n: Int) -> Result<Double, NumberParseFailure> {
+        if let v = simpleDecimal(p, n) { return .success(v) }
         if n == 0 { return .failure(.empty) }
         var i = 0
         var negative = false

@@ -64,6 +64,12 @@ public struct ParsedTable: Sendable {
         rowCount = keep.lazy.filter { $0 }.count
     }
 
+    /// Drops the typed columns (counts, rejects and line numbers stay): call once they have
+    /// been handed on, so they can be freed.
+    mutating func releaseColumns() {
+        codes = [:]; times = [:]; numbers = [:]; texts = [:]
+    }
+
     /// Adds rejects found by later checks, keeping file order.
     mutating func addRejects(_ more: [RejectedRow]) {
         rejects.append(contentsOf: more)

@@ -65,10 +65,12 @@ public enum TransactionIngest {
             rows.amount = rows.quantity.isEmpty ? price : zip(rows.quantity, price).map { $0 * $1 }
         }
         if let o = table.codes["order_id"] { rows.order = o }
-        rows.lines = table.lineNumbers
+        let statusColumn = table.codes["status"]
+        table.releaseColumns()
 
+        var lines = table.lineNumbers
         var excluded = 0
-        if let status = table.codes["status"] {
+        if let status = statusColumn {
             let excludedCodes = Set(mapping.excludedStatuses.compactMap { s in
                 table.keys("status").firstIndex { $0.lowercased() == s.lowercased() }.map(Int32.init)
             })
@@ -76,17 +78,18 @@ public enum TransactionIngest {
                 let keep = status.map { !excludedCodes.contains($0) }
                 excluded = keep.lazy.filter { !$0 }.count
                 rows = rows.filtered(keep)
+                lines = zip(lines, keep).compactMap { $1 ? $0 : nil }
             }
         }
 
         clock.lap("columns")
-        let grouping = TransactionLog.grouping(rows, dropDuplicates: rules.duplicateRows == .reject)
+        let grouping = TransactionLog.grouping(rows.take(), dropDuplicates: rules.duplicateRows == .reject)
         clock.lap("group")
         var duplicateRows = grouping.duplicatePositions.count
         if rules.duplicateRows == .reject, duplicateRows > 0 {
-            let lines = grouping.duplicatePositions.map { Int(rows.lines[$0]) }
-            let raw = try MappedFile(path: path).lines(Set(lines))
-            let more = lines.map { l in
+            let duplicateLines = grouping.duplicatePositions.map { Int(lines[$0]) }
+            let raw = try MappedFile(path: path).lines(Set(duplicateLines))
+            let more = duplicateLines.map { l in
                 RejectedRow(table: "transactions", line: l, column: 1, field: nil, category: "duplicate row",
                             reason: "exact duplicate of an earlier row (same customer, time, product, quantity and amount)",
                             raw: raw[l] ?? "")
@@ -110,6 +113,13 @@ public enum TransactionIngest {
 }
 
 extension UngroupedTransactions {
+    /// Returns the rows and leaves this value empty, so the only reference moves on.
+    mutating func take() -> UngroupedTransactions {
+        let rows = self
+        self = UngroupedTransactions(customer: [], customerIDs: [], seconds: [])
+        return rows
+    }
+
     /// Keeps the rows where `keep[i]` is true.
     func filtered(_ keep: [Bool]) -> UngroupedTransactions {
         func f<T>(_ a: [T]) -> [T] { a.isEmpty ? a : zip(a, keep).compactMap { $1 ? $0 : nil } }

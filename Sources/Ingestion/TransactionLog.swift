@@ -125,7 +125,9 @@ extension TransactionLog {
     /// row is written, as one 40-byte record, to its customer's next slot. One random write
     /// per row costs far less than a random read per column, and the per-customer work then
     /// runs on contiguous memory.
-    public static func grouping(_ t: UngroupedTransactions, dropDuplicates: Bool = false) -> Grouping {
+    /// The input is consumed: its columns are released as soon as the rows are scattered,
+    /// so the input and the output are never both in memory in full.
+    public static func grouping(_ t: consuming UngroupedTransactions, dropDuplicates: Bool = false) -> Grouping {
         struct Row {
             var seconds: Int64
             var amount: Double
@@ -148,12 +150,15 @@ extension TransactionLog {
         }
         counts = []
         let hasP = !t.product.isEmpty, hasQ = !t.quantity.isEmpty, hasA = !t.amount.isEmpty, hasO = !t.order.isEmpty
-        // Plain local arrays with the same length as the rows (no optional columns in the loop).
-        let seconds = t.seconds, customer = t.customer
-        let amount = hasA ? t.amount : [Double](repeating: .nan, count: n)
-        let quantity = hasQ ? t.quantity : [Double](repeating: 1, count: n)
-        let product = hasP ? t.product : [Int32](repeating: -1, count: n)
-        let order = hasO ? t.order : [Int32](repeating: -1, count: n)
+        let productIDs = t.productIDs
+        // Plain local arrays with the same length as the rows (no optional columns in the loop);
+        // `t` lets go of its columns, so they are freed after the scatter.
+        var seconds = t.seconds, customer = t.customer
+        var amount = hasA ? t.amount : [Double](repeating: .nan, count: n)
+        var quantity = hasQ ? t.quantity : [Double](repeating: 1, count: n)
+        var product = hasP ? t.product : [Int32](repeating: -1, count: n)
+        var order = hasO ? t.order : [Int32](repeating: -1, count: n)
+        t = UngroupedTransactions(customer: [], customerIDs: [], seconds: [])
         let rowMemory = HugePageMemory.allocate(Row.self, count: n)
         defer { HugePageMemory.deallocate(rowMemory, count: n) }
         next.withUnsafeMutableBufferPointer { nx in
@@ -165,6 +170,7 @@ extension TransactionLog {
             }
         }
         next = []
+        seconds = []; customer = []; amount = []; quantity = []; product = []; order = []
         var rows = UnsafeMutableBufferPointer(start: rowMemory, count: n)
 
         // Per customer: restore time order where the file was not sorted, then find duplicates.
@@ -213,7 +219,7 @@ extension TransactionLog {
                 count = rows.count
             }
         }
-        let log = TransactionLog(customerIDs: ids, productIDs: t.productIDs, offsets: offsets,
+        let log = TransactionLog(customerIDs: ids, productIDs: productIDs, offsets: offsets,
                                  seconds: column { $0.seconds }, product: hasP ? column { $0.product } : [],
                                  quantity: column { $0.quantity }, amount: hasA ? column { $0.amount } : [],
                                  order: hasO ? column { $0.order } : [])
