@@ -125,7 +125,17 @@ extension LogQuality {
         let threshold = max(Int(Double(p99) * rules.outlierFactor), p99 + 10)
         q.outlierThresholdEvents = threshold
         q.outlierCustomers = events.lazy.filter { $0 > threshold }.count
-        let top = events.indices.sorted { (events[$1], $0) < (events[$0], $1) }.prefix(10)
+        // Top 10 by events, ties by customer id (stable whatever the internal numbering).
+        var top: [Int] = []
+        for c in events.indices {
+            let better = { (a: Int, b: Int) in
+                events[a] != events[b] ? events[a] > events[b] : log.customerIDs[a] < log.customerIDs[b]
+            }
+            if top.count < 10 || better(c, top[top.count - 1]) {
+                top.insert(c, at: top.firstIndex { better(c, $0) } ?? top.count)
+                if top.count > 10 { top.removeLast() }
+            }
+        }
         q.mostActiveCustomers = top.map { CustomerActivity(customer: log.customerIDs[$0], events: events[$0]) }
         return q
     }
