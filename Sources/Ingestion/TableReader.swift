@@ -82,6 +82,21 @@ public struct TableReader: Sendable {
         return (0..<n).map { (bounds[$0], bounds[$0 + 1]) }
     }
 
+    /// One field's values from the chunks' row-major staging buffers, in file order;
+    /// `transform` sees each value and its chunk's index (used to remap key codes).
+    private func column<T>(_ results: [ChunkResult], total: Int, width: Int, slot: Int,
+                           _ buffer: KeyPath<ChunkResult, GrowableBuffer<T>>,
+                           transform: (T, Int) -> T = { v, _ in v }) -> [T] {
+        [T](unsafeUninitializedCapacity: total) { out, count in
+            var o = 0
+            for (k, r) in results.enumerated() {
+                let src = r[keyPath: buffer].base
+                for i in 0..<r.rows { out.initializeElement(at: o, to: transform(src[i * width + slot], k)); o += 1 }
+            }
+            count = total
+        }
+    }
+
     private func merge(_ results: [ChunkResult], chunks: [(Int, Int)], file: MappedFile, layout: Layout) -> ParsedTable {
         let fields = layout.fields
         let total = results.reduce(0) { $0 + $1.rows }
@@ -101,34 +116,15 @@ public struct TableReader: Sendable {
             case .key, .category:
                 var global = results[0].takeInterner(slot)
                 let remaps = results.map { r in r === results[0] ? nil : global.absorb(r.interners[slot]) }
-                let width = layout.keyCount
-                codes[spec.name] = [Int32](unsafeUninitializedCapacity: total) { buf, count in
-                    var o = 0
-                    for (ri, r) in results.enumerated() {
-                        let src = r.keys.base
-                        if let remap = remaps[ri] {
-                            for i in 0..<r.rows { let c = src[i * width + slot]; buf[o] = c < 0 ? c : remap[Int(c)]; o += 1 }
-                        } else {
-                            for i in 0..<r.rows { buf[o] = src[i * width + slot]; o += 1 }
-                        }
-                    }
-                    count = total
+                codes[spec.name] = column(results, total: total, width: layout.keyCount, slot: slot, \.keys) { c, chunk in
+                    guard let remap = remaps[chunk], c >= 0 else { return c }
+                    return remap[Int(c)]
                 }
                 dictionaries[spec.name] = KeyDictionary(global)
             case .timestamp:
-                let width = layout.timeCount
-                times[spec.name] = [Int64](unsafeUninitializedCapacity: total) { buf, count in
-                    var o = 0
-                    for r in results { for i in 0..<r.rows { buf[o] = r.times[i * width + slot]; o += 1 } }
-                    count = total
-                }
+                times[spec.name] = column(results, total: total, width: layout.timeCount, slot: slot, \.times)
             case .number:
-                let width = layout.numberCount
-                numbers[spec.name] = [Double](unsafeUninitializedCapacity: total) { buf, count in
-                    var o = 0
-                    for r in results { for i in 0..<r.rows { buf[o] = r.numbers[i * width + slot]; o += 1 } }
-                    count = total
-                }
+                numbers[spec.name] = column(results, total: total, width: layout.numberCount, slot: slot, \.numbers)
             case .text:
                 let width = layout.textCount
                 var column: [String] = []
