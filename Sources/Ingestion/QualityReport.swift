@@ -87,10 +87,23 @@ extension TableQuality {
 extension LogQuality {
     /// Runs the log-level checks.
     static func assess(_ log: TransactionLog, excludedByStatus: Int, rules: QualityRules) -> LogQuality {
-        let range = log.dayRange
+        // One pass over the rows: events (distinct days) per customer and the day range.
+        var events = [Int](repeating: 0, count: log.customerCount)
+        var firstDay = Int.max, lastDay = Int.min
+        log.seconds.withUnsafeBufferPointer { seconds in
+            for c in 0..<log.customerCount {
+                var last = Int.min
+                for r in log.rows(ofCustomer: c) {
+                    let d = dayNumber(ofSeconds: seconds[r])
+                    if d != last { events[c] += 1; last = d }
+                    firstDay = min(firstDay, d); lastDay = max(lastDay, d)
+                }
+            }
+        }
+        let range = log.rowCount > 0 ? firstDay...lastDay : nil
         var q = LogQuality(rows: log.rowCount, excludedByStatus: excludedByStatus, customers: log.customerCount,
                            products: log.hasProducts ? log.productsInUse : 0, orders: log.orderCount,
-                           events: log.eventCount, firstDay: range.map { CivilDate(dayNumber: $0.lowerBound).description },
+                           events: events.reduce(0, +), firstDay: range.map { CivilDate(dayNumber: $0.lowerBound).description },
                            lastDay: range.map { CivilDate(dayNumber: $0.upperBound).description },
                            asOfDay: CivilDate(dayNumber: rules.asOfDay).description, futureTimestamps: 0,
                            typicalRange: [], farOutsideRange: 0, zeroAmountRows: 0, outlierThresholdEvents: 0,
@@ -115,13 +128,13 @@ extension LogQuality {
         }
         if log.hasAmounts { q.zeroAmountRows = log.amount.lazy.filter { $0 == 0 }.count }
 
-        var events = [Int](repeating: 0, count: log.customerCount)
-        for c in 0..<log.customerCount {
-            var last = Int.min
-            for r in log.rows(ofCustomer: c) { let d = log.day(r); if d != last { events[c] += 1; last = d } }
-        }
-        let sortedEvents = events.sorted()
-        let p99 = sortedEvents[Int(Double(sortedEvents.count - 1) * 0.99)]
+        // The 99th percentile of events per customer from a histogram (counts are small).
+        let maxEvents = events.max() ?? 0
+        var histogram = [Int](repeating: 0, count: maxEvents + 1)
+        for e in events { histogram[e] += 1 }
+        let rank = Int(Double(events.count - 1) * 0.99)
+        var p99 = 0, seen = 0
+        while seen + histogram[p99] <= rank { seen += histogram[p99]; p99 += 1 }
         let threshold = max(Int(Double(p99) * rules.outlierFactor), p99 + 10)
         q.outlierThresholdEvents = threshold
         q.outlierCustomers = events.lazy.filter { $0 > threshold }.count
