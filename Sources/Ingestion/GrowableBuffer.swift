@@ -49,7 +49,4 @@ struct GrowableBuffer<Element: BitwiseCopyable> {
         base = fresh
         capacity = newCapacity
     }
-
-    /// The contents as a Swift array (a copy).
-    func toArray() -> [Element] { Array(UnsafeBufferPointer(start: base, count: count)) }
 }

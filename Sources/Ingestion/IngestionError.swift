@@ -4,8 +4,6 @@ public enum IngestionError: Error, Equatable, CustomStringConvertible {
     case cannotOpen(path: String, reason: String)
     /// A mapped column is not in the header (or beyond the row width).
     case unknownColumn(path: String, column: String, available: [String])
-    /// A required column has no mapping.
-    case missingMapping(path: String, field: String, hint: String)
     /// The file has no data rows where some are required.
     case noData(path: String, reason: String)
     /// `--on-bad-row fail`: the first bad row.
@@ -20,7 +18,6 @@ public enum IngestionError: Error, Equatable, CustomStringConvertible {
             let list = available.isEmpty ? "the file has no header row; refer to columns by number (1, 2, ...)"
                 : "columns are: \(available.map { "\"\($0)\"" }.joined(separator: ", "))"
             return "\(path): column \"\(column)\" not found; \(list)"
-        case .missingMapping(let path, let field, let hint): return "\(path): no column mapped for \(field): \(hint)"
         case .noData(let path, let reason): return "\(path): \(reason)"
         case .badRow(let path, let line, let column, let field, let reason):
             let f = field.map { " (field \"\($0)\")" } ?? ""
