@@ -5,12 +5,12 @@ import ForecastKit
 struct Forecast: ParsableCommand {
     static let configuration = CommandConfiguration(
         commandName: "forecast",
-        version: "0.1.0",
         abstract: "Customer analytics for an online shop: ingest transactions, check their quality, generate data, forecast.",
         discussion: """
             Start with `forecast generate --out data/shop` for the built-in shop data, then
             `forecast ingest --data data/shop --layout shop --out data/ingested`.
             """,
+        version: "0.1.0",
         subcommands: [GenerateCommand.self, IngestCommand.self, BenchCommand.self]
     )
 }
