@@ -31,7 +31,7 @@ public struct CivilDate: Hashable, Comparable, Sendable, CustomStringConvertible
     public var dayNumber: Int { CivilDate.dayNumber(year: year, month: month, day: day) }
 
     /// Days since 1970-01-01 of a (year, month, day), without validation.
-    @inlinable
+    @inlinable @inline(__always)
     public static func dayNumber(year: Int, month: Int, day: Int) -> Int {
         let y = month <= 2 ? year - 1 : year
         let era = (y >= 0 ? y : y - 399) / 400
@@ -42,10 +42,10 @@ public struct CivilDate: Hashable, Comparable, Sendable, CustomStringConvertible
         return era * 146_097 + doe - 719_468
     }
 
-    @inlinable
+    @inlinable @inline(__always)
     public static func isLeapYear(_ y: Int) -> Bool { y % 4 == 0 && (y % 100 != 0 || y % 400 == 0) }
 
-    @inlinable
+    @inlinable @inline(__always)
     public static func daysInMonth(year: Int, month: Int) -> Int {
         switch month {
         case 2: return isLeapYear(year) ? 29 : 28

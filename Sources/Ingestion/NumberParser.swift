@@ -60,7 +60,7 @@ public enum NumberParser {
         return negative ? -v : v
     }
 
-    @inlinable
+    @inlinable @inline(__always)
     public static func parse(_ p: UnsafePointer<UInt8>, _ n: Int) -> Result<Double, NumberParseFailure> {
         if let v = simpleDecimal(p, n) { return .success(v) }
         if n == 0 { return .failure(.empty) }

@@ -25,7 +25,7 @@ public enum TimestampFormat: String, CaseIterable, Sendable, Codable {
     }
 
     /// Parses one value; nil when it does not match the format or is not a real date/time.
-    @inlinable
+    @inlinable @inline(__always)
     public func parse(_ p: UnsafePointer<UInt8>, _ n: Int) -> Int64? {
         switch self {
         case .iso8601: return TimestampParser.iso8601(p, n)
@@ -73,7 +73,7 @@ public enum TimestampParser {
         return v
     }
 
-    @inlinable
+    @inlinable @inline(__always)
     static func seconds(_ y: Int, _ mo: Int, _ d: Int, _ h: Int, _ mi: Int, _ s: Int) -> Int64? {
         guard mo >= 1, mo <= 12, d >= 1, d <= CivilDate.daysInMonth(year: y, month: mo),
               h < 24, mi < 60, s < 60 else { return nil }
@@ -94,7 +94,7 @@ public enum TimestampParser {
                        d(11) * 10 + d(12), d(14) * 10 + d(15), d(17) * 10 + d(18))
     }
 
-    @inlinable
+    @inlinable @inline(__always)
     static func iso8601(_ p: UnsafePointer<UInt8>, _ n: Int) -> Int64? {
         if n == 19, let t = isoFixed19(p) { return t }
         guard n >= 10, p[4] == 45, p[7] == 45,  // '-'
