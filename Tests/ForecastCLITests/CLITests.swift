@@ -131,3 +131,44 @@ struct CLITests {
         #expect(none.status == 1 && none.stderr.contains("no row was accepted"))
     }
 }
+
+@Suite("forecast command line: options")
+struct CLIOptionTests {
+    @Test func benchRunsOnASmallFileAndWritesJSON() throws {
+        let dir = scratch()
+        _ = try forecast(["generate", "--out", dir, "--customers", "200", "--clean", "-q"])
+        let r = try forecast(["bench", "--data", dir + "/transactions.csv", "--repeats", "1", "--json", dir + "/bench.json"])
+        #expect(r.status == 0)
+        let report = json(try String(contentsOfFile: dir + "/bench.json", encoding: .utf8))
+        let steps = (report["results"] as? [[String: Any]] ?? []).compactMap { $0["step"] as? String }
+        #expect(steps.count == 4 && steps.contains("parse, 1 thread"))
+        let rows = (report["results"] as? [[String: Any]] ?? []).compactMap { $0["rows"] as? Int }
+        #expect(rows.dropFirst().allSatisfy { $0 > 0 } && Set(rows.dropFirst()).count == 1)
+        #expect((report["peak_resident_megabytes"] as? Double ?? 0) > 0)
+    }
+
+    @Test func mappingFileAndDuplicateRejection() throws {
+        let dir = scratch()
+        try "client;when;total\nc1;04.03.2018;10.5\nc1;04.03.2018;10.5\nc2;05.03.2018;3\n"
+            .write(toFile: dir + "/sales.csv", atomically: true, encoding: .utf8)
+        try #"{"customer": "client", "time": "when", "amount": "total", "delimiter": ";", "time_format": "dd.MM.yyyy"}"#
+            .write(toFile: dir + "/mapping.json", atomically: true, encoding: .utf8)
+        let warn = try forecast(["ingest", "--data", dir + "/sales.csv", "--mapping", dir + "/mapping.json", "--format", "json"])
+        #expect(warn.status == 0)
+        #expect(json(warn.stdout)["duplicate_rows"] as? Int == 1 && json(warn.stdout)["rows_accepted"] as? Int == 3)
+        let reject = try forecast(["ingest", "--data", dir + "/sales.csv", "--mapping", dir + "/mapping.json",
+                                   "--duplicates", "reject", "--format", "json", "--out", dir + "/o"])
+        #expect(json(reject.stdout)["rows_accepted"] as? Int == 2 && json(reject.stdout)["rows_rejected"] as? Int == 1)
+        let rejects = try String(contentsOfFile: dir + "/o/rejects.csv", encoding: .utf8)
+        #expect(rejects.contains("transactions,3,1,,duplicate row"))
+        let badMapping = try forecast(["ingest", "--data", dir + "/sales.csv", "--mapping", dir + "/nope.json"])
+        #expect(badMapping.status == 1 && badMapping.stderr.contains("nope.json"))
+    }
+
+    @Test(.enabled(if: FileManager.default.fileExists(atPath: cdnowMaster)))
+    func cdnowSampleLayout() throws {
+        let sample = cdnowMaster.replacingOccurrences(of: "CDNOW_master.txt", with: "CDNOW_sample.txt")
+        let r = try forecast(["ingest", "--data", sample, "--layout", "cdnow-sample", "--format", "json"])
+        #expect(r.status == 0 && json(r.stdout)["customers"] as? Int == 2357 && json(r.stdout)["rows_rejected"] as? Int == 0)
+    }
+}
