@@ -1,65 +1,124 @@
+#if canImport(Glibc)
+import Glibc
+#endif
 import Foundation
 
 /// A buffered writer of bytes to a file, with fast formatting of the values CSV files need
 /// (integers, fixed-point decimals, ISO timestamps) and RFC 4180 quoting of text.
 ///
-/// Writes to `path.tmp` and renames on ``close()``, so a reader never sees half a file.
+/// Bytes go into a raw buffer that is handed to `write(2)` when it fills; the current line
+/// always stays in the buffer, so it can be written twice (the generator's injected
+/// duplicates). Writes to `path.tmp` and renames on ``close()``, so a reader never sees
+/// half a file. One thread uses a writer.
 public final class ByteWriter {
-    private var buffer: [UInt8] = []
-    private let handle: FileHandle
     private let path: String
     private let temporaryPath: String
-    private static let flushSize = 1 << 20
+    private var fd: Int32
+    @exclusivity(unchecked) private var base: UnsafeMutablePointer<UInt8>
+    @exclusivity(unchecked) private var capacity = 1 << 20
+    @exclusivity(unchecked) private var count = 0
+    /// Where the current line starts in the buffer.
+    @exclusivity(unchecked) private var lineStart = 0
+    private var failed: Int32 = 0
 
     public init(path: String) throws {
         self.path = path
         self.temporaryPath = path + ".tmp"
-        guard FileManager.default.createFile(atPath: temporaryPath, contents: nil) else {
-            throw IngestionError.cannotOpen(path: path, reason: "cannot create the file")
+        fd = open(temporaryPath, O_WRONLY | O_CREAT | O_TRUNC, 0o644)
+        guard fd >= 0 else {
+            throw IngestionError.cannotOpen(path: path, reason: "cannot create the file: \(String(cString: strerror(errno)))")
         }
-        handle = try FileHandle(forWritingTo: URL(fileURLWithPath: temporaryPath))
-        buffer.reserveCapacity(ByteWriter.flushSize + 4096)
+        base = .allocate(capacity: capacity)
+    }
+
+    deinit {
+        base.deallocate()
+        if fd >= 0 { Glibc.close(fd) }
+    }
+
+    /// Makes room for `n` more bytes: writes out the finished lines, grows for a long line.
+    @inline(__always)
+    private func reserve(_ n: Int) {
+        if count + n > capacity { makeRoom(n) }
+    }
+
+    private func makeRoom(_ n: Int) {
+        writeOut(upTo: lineStart)
+        if count + n > capacity {
+            while count + n > capacity { capacity *= 2 }
+            let fresh = UnsafeMutablePointer<UInt8>.allocate(capacity: capacity)
+            fresh.update(from: base, count: count)
+            base.deallocate()
+            base = fresh
+        }
+    }
+
+    /// Writes the first `end` bytes and moves the rest to the front.
+    private func writeOut(upTo end: Int) {
+        var done = 0
+        while done < end, failed == 0 {
+            let w = Glibc.write(fd, base + done, end - done)
+            if w < 0 { if errno != EINTR { failed = errno } } else { done += w }
+        }
+        if end > 0 {
+            (base).update(from: base + end, count: count - end)
+            count -= end
+            lineStart -= end
+        }
     }
 
     @inline(__always)
     public func byte(_ b: UInt8) {
-        buffer.append(b)
+        reserve(1)
+        base[count] = b
+        count += 1
     }
 
-    public func text(_ s: String) {
-        buffer.append(contentsOf: s.utf8)
+    private func bytes(_ s: String) {
+        var s = s
+        s.withUTF8 { u in
+            reserve(u.count)
+            if let p = u.baseAddress { (base + count).update(from: p, count: u.count) }
+            count += u.count
+        }
     }
+
+    public func text(_ s: String) { bytes(s) }
 
     /// A CSV field: quoted (with doubled quotes) when it holds a delimiter, quote or line break.
     public func field(_ s: String) {
         if s.utf8.contains(where: { $0 == 44 || $0 == 34 || $0 == 10 || $0 == 13 || $0 == 59 || $0 == 9 }) {
-            buffer.append(34)
-            for b in s.utf8 { if b == 34 { buffer.append(34) }; buffer.append(b) }
-            buffer.append(34)
+            reserve(s.utf8.count * 2 + 2)
+            base[count] = 34; count += 1
+            for b in s.utf8 {
+                if b == 34 { base[count] = 34; count += 1 }
+                base[count] = b; count += 1
+            }
+            base[count] = 34; count += 1
         } else {
-            buffer.append(contentsOf: s.utf8)
+            bytes(s)
         }
     }
 
     public func int(_ v: Int) {
-        if v < 0 { buffer.append(45) }
+        reserve(21)
+        if v < 0 { base[count] = 45; count += 1 }
         var m = v.magnitude
-        if m == 0 { buffer.append(48); return }
-        var digits: (UInt8, UInt8, UInt8, UInt8, UInt8, UInt8, UInt8, UInt8, UInt8, UInt8,
-                     UInt8, UInt8, UInt8, UInt8, UInt8, UInt8, UInt8, UInt8, UInt8, UInt8) =
-            (0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0)
-        var n = 0
-        withUnsafeMutableBytes(of: &digits) { d in
-            while m > 0 { d[n] = UInt8(48 + m % 10); m /= 10; n += 1 }
-            while n > 0 { n -= 1; buffer.append(d[n]) }
-        }
+        if m == 0 { base[count] = 48; count += 1; return }
+        var digits = 0
+        var t = m
+        while t > 0 { digits += 1; t /= 10 }
+        var i = count + digits - 1
+        while m > 0 { base[i] = UInt8(48 + m % 10); m /= 10; i -= 1 }
+        count += digits
     }
 
     /// `v` padded with zeros to `width` digits (non-negative values).
     public func int(_ v: Int, width: Int) {
+        reserve(width + 21)
         var p = 10
         var w = 1
-        while w < width { if v < p { buffer.append(48) }; p *= 10; w += 1 }
+        while w < width { if v < p { base[count] = 48; count += 1 }; p *= 10; w += 1 }
         int(v)
     }
 
@@ -69,21 +128,20 @@ public final class ByteWriter {
         let cents = (v * 100).rounded()
         if abs(cents) < 1e15, abs(cents / 100 - v) <= 1e-9 * max(1, abs(v)) {
             let c = Int(cents)
-            if c < 0 { buffer.append(45) }
+            if c < 0 { byte(45) }
             int(Int(c.magnitude / 100))
-            buffer.append(46)
+            byte(46)
             int(Int(c.magnitude % 100), width: 2)
         } else {
-            buffer.append(contentsOf: v.description.utf8)
+            bytes(v.description)
         }
     }
 
     /// `YYYY-MM-DDTHH:MM:SS` (UTC) of seconds since 1970.
     public func timestamp(_ s: Int64) {
         let day = dayNumber(ofSeconds: s)
-        let d = CivilDate(dayNumber: day)
         let rest = Int(s - Int64(day) * 86_400)
-        int(d.year, width: 4); byte(45); int(d.month, width: 2); byte(45); int(d.day, width: 2)
+        date(day)
         byte(84)
         int(rest / 3600, width: 2); byte(58); int(rest / 60 % 60, width: 2); byte(58); int(rest % 60, width: 2)
     }
@@ -94,33 +152,30 @@ public final class ByteWriter {
         int(d.year, width: 4); byte(45); int(d.month, width: 2); byte(45); int(d.day, width: 2)
     }
 
-    /// Ends a line and flushes when the buffer is full; with `repeating`, the line is written
-    /// a second time.
+    /// Ends a line; with `repeating`, the line is written a second time.
     public func newline(repeating: Bool = false) {
-        buffer.append(10)
-        if repeating { buffer.append(contentsOf: buffer[lineStart...]) }
-        flushIfNeeded()
-        lineStart = buffer.count
-    }
-    private var lineStart = 0
-
-    @inline(__always)
-    private func flushIfNeeded() {
-        if buffer.count >= ByteWriter.flushSize { flush() }
+        byte(10)
+        if repeating {
+            let n = count - lineStart
+            reserve(n)
+            (base + count).update(from: base + lineStart, count: n)
+            count += n
+        }
+        lineStart = count
     }
 
-    private func flush() {
-        if buffer.isEmpty { return }
-        handle.write(Data(buffer))
-        buffer.removeAll(keepingCapacity: true)
-        lineStart = 0
-    }
-
-    /// Flushes, closes and moves the file into place.
+    /// Writes what is left, closes and moves the file into place.
     public func close() throws {
-        flush()
-        try handle.close()
-        if FileManager.default.fileExists(atPath: path) { try FileManager.default.removeItem(atPath: path) }
-        try FileManager.default.moveItem(atPath: temporaryPath, toPath: path)
+        lineStart = count
+        writeOut(upTo: count)
+        let closed = Glibc.close(fd)
+        fd = -1
+        if failed != 0 || closed != 0 {
+            let code = failed != 0 ? failed : errno
+            throw IngestionError.cannotOpen(path: path, reason: "write failed: \(String(cString: strerror(code)))")
+        }
+        if rename(temporaryPath, path) != 0 {
+            throw IngestionError.cannotOpen(path: path, reason: "cannot move the file into place: \(String(cString: strerror(errno)))")
+        }
     }
 }
