@@ -37,11 +37,23 @@ struct MappingOptions: ParsableArguments {
     @Flag(name: .customLong("no-header"), help: "The file has no header row (columns are then given by position).")
     var noHeader = false
 
+    /// Checked by argument-parser before the command runs, so errors show the command's usage.
+    func validate() throws {
+        _ = try knownLayout()
+    }
+
     /// The layout preset, if any.
     func knownLayout() throws -> KnownLayout? {
         guard let layout else { return nil }
         guard let known = KnownLayout(rawValue: layout) else {
             throw ValidationError("unknown layout '\(layout)'; known layouts: \(KnownLayout.allCases.map(\.rawValue).joined(separator: ", "))")
+        }
+        if known == .shop {
+            let flags = [customerCol, timeCol, productCol, quantityCol, amountCol, priceCol, orderCol, statusCol, delimiter, timeFormat, mapping]
+            if flags.contains(where: { $0 != nil }) || noHeader {
+                throw ValidationError("--layout shop reads customers.csv, products.csv, orders.csv and items.csv by their column names; "
+                                      + "column, delimiter, time-format and mapping flags apply to single files")
+            }
         }
         return known
     }

@@ -117,6 +117,8 @@ struct CLITests {
         #expect(e.status == 1 && e.stderr.contains("empty"))
         let layout = try forecast(["ingest", "--data", path, "--layout", "nonsense"])
         #expect(layout.status != 0 && layout.stderr.contains("unknown layout"))
+        let shopWithFlags = try forecast(["ingest", "--data", dir, "--layout", "shop", "--customer-col", "x"])
+        #expect(shopWithFlags.status != 0 && shopWithFlags.stderr.contains("--layout shop reads"))
     }
 
     @Test func everyRowRejectedExitsNonZero() throws {
