@@ -22,7 +22,8 @@ let package = Package(
         // C helpers with no Swift equivalent (a prefetch hint for the id interner).
         .target(name: "CShims"),
         .target(name: "Ingestion", dependencies: ["CShims"]),
-        .target(name: "ForecastKit", dependencies: ["Ingestion", "LinearAlgebra"]),
+        .target(name: "Features", dependencies: ["Ingestion"]),
+        .target(name: "ForecastKit", dependencies: ["Ingestion", "Features", "LinearAlgebra"]),
         .executableTarget(
             name: "forecast",
             dependencies: [
@@ -32,6 +33,7 @@ let package = Package(
         ),
         .testTarget(name: "LinearAlgebraTests", dependencies: ["LinearAlgebra"]),
         .testTarget(name: "IngestionTests", dependencies: ["Ingestion"]),
+        .testTarget(name: "FeaturesTests", dependencies: ["Features", "Ingestion"]),
         .testTarget(name: "ForecastCLITests", dependencies: ["Ingestion", "forecast"]),
     ]
 )

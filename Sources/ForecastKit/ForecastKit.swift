@@ -1,2 +1,3 @@
+@_exported import Features
 @_exported import Ingestion
 @_exported import LinearAlgebra

@@ -2,7 +2,7 @@ import Dispatch
 
 /// Runs `body(i)` for `i` in `0..<count` on up to `count` threads and returns the results
 /// in index order. Each result slot is written by exactly one iteration.
-func parallelMap<T>(_ count: Int, _ body: (Int) -> T) -> [T] {
+public func parallelMap<T>(_ count: Int, _ body: (Int) -> T) -> [T] {
     if count == 1 { return [body(0)] }
     let slots = UnsafeMutablePointer<T?>.allocate(capacity: count)
     slots.initialize(repeating: nil, count: count)

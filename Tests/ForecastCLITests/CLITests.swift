@@ -174,3 +174,24 @@ struct CLIOptionTests {
         #expect(r.status == 0 && json(r.stdout)["customers"] as? Int == 2357 && json(r.stdout)["rows_rejected"] as? Int == 0)
     }
 }
+
+@Suite("forecast features")
+struct CLIFeatureTests {
+    @Test func writesOneRowPerCustomerWithHistory() throws {
+        let dir = scratch()
+        try "customer,time,amount\na,2018-01-05,10\na,2018-02-10,5\nb,2018-02-20,7\nc,2018-03-02,1\na,2018-03-05,2\n"
+            .write(toFile: dir + "/t.csv", atomically: true, encoding: .utf8)
+        let r = try forecast(["features", "--data", dir + "/t.csv", "--customer-col", "customer", "--time-col", "time",
+                              "--amount-col", "amount", "--cutoff", "2018-03-01", "--out", dir + "/f.csv"])
+        #expect(r.status == 0 && r.stdout.contains("wrote 2 customers"))
+        let lines = try String(contentsOfFile: dir + "/f.csv", encoding: .utf8).split(separator: "\n")
+        #expect(lines.count == 3)
+        #expect(lines[0].hasPrefix("customer_id,recency_days,freq_total") && lines[0].hasSuffix(",next_month_events"))
+        // a: last event 2018-02-10 (19 days before), 2 events, 15 in total, one event in March
+        let a = lines[1].split(separator: ",", omittingEmptySubsequences: false)
+        #expect(a[0] == "a" && a[1] == "19" && a[2] == "2" && a[10] == "15" && a.last == "1")
+        let bad = try forecast(["features", "--data", dir + "/t.csv", "--customer-col", "customer", "--time-col", "time",
+                                "--cutoff", "2018-02-30", "--out", dir + "/f2.csv"])
+        #expect(bad.status != 0 && bad.stderr.contains("--cutoff"))
+    }
+}

@@ -1,0 +1,53 @@
+import Ingestion
+
+/// Training rows from several origins, as the backtest protocol of EVALUATION.md builds
+/// them: for each origin o (a month start), one row per customer with an event before o,
+/// features as of o, target = events in [o, o + 1 month).
+///
+/// Rows are stacked origin by origin, in the order of `origins`.
+public struct TrainingPanel: Sendable {
+    public let names: [String]
+    public let origins: [Int]
+    /// Index into `origins` of each row.
+    public let origin: [Int32]
+    public let customers: [Int32]
+    /// `columns[f][row]`.
+    public let columns: [[Double]]
+    public let target: [Double]
+
+    public var rowCount: Int { target.count }
+
+    /// Builds the panel from `events` for the given origins (day numbers of month starts).
+    public init(events: EventLog, origins: [Int]) {
+        var names = FeatureSet.names(withProducts: events.hasProducts)
+        var columns = [[Double]](repeating: [], count: names.count)
+        var origin: [Int32] = [], customers: [Int32] = [], target: [Double] = []
+        for (k, o) in origins.enumerated() {
+            let m = events.features(asOf: o)
+            names = m.names
+            for f in columns.indices { columns[f].append(contentsOf: m.columns[f]) }
+            origin.append(contentsOf: repeatElement(Int32(k), count: m.rowCount))
+            customers.append(contentsOf: m.customers)
+            target.append(contentsOf: m.nextMonthEvents)
+        }
+        self.names = names
+        self.origins = origins
+        self.origin = origin
+        self.customers = customers
+        self.columns = columns
+        self.target = target
+    }
+
+    /// The training origins for scoring the month that starts at `cutoff`: every month start
+    /// from `first` whose target month ends on or before the cutoff (o ≤ cutoff − 1 month).
+    public static func origins(from first: CivilDate, cutoff: CivilDate) -> [Int] {
+        var result: [Int] = []
+        var o = first.firstOfMonth()
+        let last = cutoff.firstOfMonth(adding: -1)
+        while o <= last {
+            result.append(o.dayNumber)
+            o = o.firstOfMonth(adding: 1)
+        }
+        return result
+    }
+}
