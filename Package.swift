@@ -23,7 +23,9 @@ let package = Package(
         .target(name: "CShims"),
         .target(name: "Ingestion", dependencies: ["CShims"]),
         .target(name: "Features", dependencies: ["Ingestion"]),
-        .target(name: "ForecastKit", dependencies: ["Ingestion", "Features", "LinearAlgebra"]),
+        .target(name: "Models", dependencies: ["Features", "LinearAlgebra"]),
+        .target(name: "Backtest", dependencies: ["Models", "Features", "Ingestion"]),
+        .target(name: "ForecastKit", dependencies: ["Ingestion", "Features", "Models", "Backtest", "LinearAlgebra"]),
         .executableTarget(
             name: "forecast",
             dependencies: [
@@ -34,6 +36,7 @@ let package = Package(
         .testTarget(name: "LinearAlgebraTests", dependencies: ["LinearAlgebra"]),
         .testTarget(name: "IngestionTests", dependencies: ["Ingestion"]),
         .testTarget(name: "FeaturesTests", dependencies: ["Features", "Ingestion"]),
+        .testTarget(name: "BacktestTests", dependencies: ["Backtest", "Models", "Features", "Ingestion"]),
         .testTarget(name: "ForecastCLITests", dependencies: ["Ingestion", "forecast"]),
     ]
 )

@@ -1,3 +1,5 @@
+@_exported import Backtest
 @_exported import Features
+@_exported import Models
 @_exported import Ingestion
 @_exported import LinearAlgebra

@@ -11,6 +11,6 @@ struct Forecast: ParsableCommand {
             `forecast ingest --data data/shop --layout shop --out data/ingested`.
             """,
         version: "0.1.0",
-        subcommands: [GenerateCommand.self, IngestCommand.self, FeaturesCommand.self, BenchCommand.self]
+        subcommands: [GenerateCommand.self, IngestCommand.self, FeaturesCommand.self, BacktestCommand.self, BenchCommand.self]
     )
 }

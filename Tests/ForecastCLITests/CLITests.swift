@@ -195,3 +195,25 @@ struct CLIFeatureTests {
         #expect(bad.status != 0 && bad.stderr.contains("--cutoff"))
     }
 }
+
+@Suite("forecast backtest")
+struct CLIBacktestTests {
+    @Test func backtestsTheBaselinesOnTheBuiltInData() throws {
+        let dir = scratch()
+        _ = try forecast(["generate", "--out", dir, "--customers", "400", "--clean", "-q"])
+        let r = try forecast(["backtest", "--data", dir + "/transactions.csv", "--layout", "transactions", "--as-of", "2019-12-31",
+                              "--cutoffs", "2019-01-01..2019-03-01", "--format", "json", "--out", dir + "/bt.json"])
+        #expect(r.status == 0)
+        let rows = (try? JSONSerialization.jsonObject(with: Data(r.stdout.utf8))) as? [[String: Any]] ?? []
+        #expect(rows.count == 3 * 3 + 3)
+        let means = rows.filter { $0["cutoff"] as? String == "mean" }
+        #expect(Set(means.compactMap { $0["model"] as? String }) == ["zero", "last30", "hist_rate"])
+        #expect(means.allSatisfy { ($0["deviance"] as? Double ?? -1) >= 0 })
+        #expect(FileManager.default.fileExists(atPath: dir + "/bt.json"))
+        let bad = try forecast(["backtest", "--data", dir + "/transactions.csv", "--layout", "transactions", "--cutoffs", "2019-01-15"])
+        #expect(bad.status != 0 && bad.stderr.contains("month starts"))
+        let unknown = try forecast(["backtest", "--data", dir + "/transactions.csv", "--layout", "transactions",
+                                    "--cutoffs", "2019-01-01", "--models", "zero,magic"])
+        #expect(unknown.status != 0 && unknown.stderr.contains("unknown model 'magic'"))
+    }
+}

@@ -1,0 +1,75 @@
+import Features
+
+/// Predicts no events for anyone. Wins MAE on sparse data and is useless otherwise: the
+/// floor every model must clear.
+public struct ZeroForecaster: Forecaster {
+    public init() {}
+    public var name: String { "zero" }
+    public var needsTrainingPanel: Bool { false }
+    public mutating func fit(panel: TrainingPanel?, events: EventLog, cutoff: Int) throws {}
+    public func predict(_ features: FeatureMatrix, horizonDays: Int) throws -> [Double] {
+        [Double](repeating: 0, count: features.rowCount)
+    }
+    public func describe() -> ModelDescription { ModelDescription(kind: name, notes: ["predicts 0 for every customer"]) }
+}
+
+/// Events in the last 30 days before the cutoff, as the forecast for the next month
+/// (scaled to the horizon: × horizon / 30).
+public struct RecentActivityForecaster: Forecaster {
+    public init() {}
+    public var name: String { "last30" }
+    public var needsTrainingPanel: Bool { false }
+    public mutating func fit(panel: TrainingPanel?, events: EventLog, cutoff: Int) throws {}
+    public func predict(_ features: FeatureMatrix, horizonDays: Int) throws -> [Double] {
+        guard let recent = features.column("freq_30") else { throw ForecasterError.missingFeature("freq_30") }
+        // The reference uses freq_30 as is for a calendar month; scaling keeps other horizons honest.
+        return horizonDays == 30 || (28...31).contains(horizonDays) ? recent : recent.map { $0 * Double(horizonDays) / 30 }
+    }
+    public func describe() -> ModelDescription {
+        ModelDescription(kind: name, notes: ["events in the 30 days before the cutoff (scaled when the horizon is not a month)"])
+    }
+}
+
+/// The customer's historical mean rate: events before the cutoff / tenure in days ×
+/// horizon days.
+public struct HistoricalRateForecaster: Forecaster {
+    public init() {}
+    public var name: String { "hist_rate" }
+    public var needsTrainingPanel: Bool { false }
+    public mutating func fit(panel: TrainingPanel?, events: EventLog, cutoff: Int) throws {}
+    public func predict(_ features: FeatureMatrix, horizonDays: Int) throws -> [Double] {
+        guard let n = features.column("freq_total") else { throw ForecasterError.missingFeature("freq_total") }
+        guard let tenure = features.column("tenure_days") else { throw ForecasterError.missingFeature("tenure_days") }
+        return zip(n, tenure).map { $0 / $1 * Double(horizonDays) }
+    }
+    public func describe() -> ModelDescription {
+        ModelDescription(kind: name, notes: ["events before the cutoff / tenure days × horizon days"])
+    }
+}
+
+/// Why a model could not fit or predict.
+public enum ForecasterError: Error, Equatable, CustomStringConvertible {
+    case missingFeature(String)
+    case unknownModel(String, known: [String])
+
+    public var description: String {
+        switch self {
+        case .missingFeature(let f): return "the feature matrix has no column \(f)"
+        case .unknownModel(let m, let known): return "unknown model '\(m)'; known models: \(known.joined(separator: ", "))"
+        }
+    }
+}
+
+/// The models by command-line name.
+public enum ModelCatalog {
+    public static let names = ["zero", "last30", "hist_rate"]
+
+    public static func make(_ name: String) throws -> any Forecaster {
+        switch name {
+        case "zero": return ZeroForecaster()
+        case "last30": return RecentActivityForecaster()
+        case "hist_rate": return HistoricalRateForecaster()
+        default: throw ForecasterError.unknownModel(name, known: names)
+        }
+    }
+}

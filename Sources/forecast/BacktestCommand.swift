@@ -1,0 +1,90 @@
+import ArgumentParser
+import ForecastKit
+import Foundation
+
+struct BacktestCommand: ParsableCommand {
+    static let configuration = CommandConfiguration(
+        commandName: "backtest",
+        abstract: "Score models with the rolling-origin protocol of EVALUATION.md.",
+        discussion: """
+            For each cutoff (a month start) every customer with an event before it is scored on the number of \\
+            events (distinct days) in that month; supervised models train only on earlier months. One row per \\
+            model and cutoff, then the mean per model.
+
+            Example: forecast backtest --data CDNOW_master.txt --layout cdnow --cutoffs 1997-10-01..1998-06-01 --models zero,last30,hist_rate
+            """
+    )
+
+    @OptionGroup var source: MappingOptions
+    @OptionGroup var quality: QualityOptions
+
+    @Option(help: "First..last cutoff, month starts (YYYY-MM-DD..YYYY-MM-DD), or one date.")
+    var cutoffs: String
+
+    @Option(help: "Comma-separated models: \(ModelCatalog.names.joined(separator: ", ")).")
+    var models = ModelCatalog.names.joined(separator: ",")
+
+    @Option(help: "Output: table, json or csv.")
+    var format: Format = .table
+
+    @Option(help: "Also write the rows to this file (in --format).")
+    var out: String?
+
+    enum Format: String, ExpressibleByArgument { case table, json, csv }
+
+    func parsedCutoffs() throws -> [CivilDate] {
+        let parts = cutoffs.components(separatedBy: "..")
+        guard (1...2).contains(parts.count), let first = CivilDate(iso: parts[0]), let last = CivilDate(iso: parts[parts.count - 1]),
+              first.day == 1, last.day == 1, first <= last else {
+            throw ValidationError("--cutoffs must be month starts like 1997-10-01..1998-06-01, got '\(cutoffs)'")
+        }
+        return RollingOriginBacktest.monthStarts(from: first, through: last)
+    }
+
+    func validate() throws {
+        _ = try parsedCutoffs()
+        for name in models.split(separator: ",") where !ModelCatalog.names.contains(String(name)) {
+            throw ValidationError("unknown model '\(name)'; known models: \(ModelCatalog.names.joined(separator: ", "))")
+        }
+    }
+
+    func run() throws {
+        try runReportingErrors {
+            let result = try ingest(source, quality)
+            let events = EventLog(result.log)
+            let forecasters = try models.split(separator: ",").map { try ModelCatalog.make(String($0)) }
+            let backtest = RollingOriginBacktest(cutoffs: try parsedCutoffs())
+            let rows = try backtest.run(events: events, models: forecasters) { printError("backtest: \($0)") }
+            let all = rows + RollingOriginBacktest.means(rows)
+            let text: String
+            switch format {
+            case .json: text = try IngestOutput.jsonText(all)
+            case .csv: text = BacktestReport.csv(all)
+            case .table: text = BacktestReport.table(all)
+            }
+            print(text, terminator: text.hasSuffix("\n") ? "" : "\n")
+            if let out { try text.write(toFile: out, atomically: true, encoding: .utf8) }
+        }
+    }
+}
+
+/// Text renderings of backtest rows.
+enum BacktestReport {
+    static let header = ["model", "cutoff", "customers", "deviance", "rmse", "mae", "bias", "top10_capture", "fit_seconds", "predict_seconds"]
+
+    static func fields(_ r: BacktestRow) -> [String] {
+        [r.model, r.cutoff, String(r.customers), String(format: "%.4f", r.deviance), String(format: "%.4f", r.rmse),
+         String(format: "%.4f", r.mae), String(format: "%+.4f", r.bias), String(format: "%.4f", r.top10Capture),
+         String(format: "%.3f", r.fitSeconds), String(format: "%.3f", r.predictSeconds)]
+    }
+
+    static func csv(_ rows: [BacktestRow]) -> String {
+        ([header.joined(separator: ",")] + rows.map { fields($0).joined(separator: ",") }).joined(separator: "\n") + "\n"
+    }
+
+    static func table(_ rows: [BacktestRow]) -> String {
+        var s = "| " + header.joined(separator: " | ") + " |\n|" + String(repeating: " --- |", count: header.count) + "\n"
+        for r in rows { s += "| " + fields(r).joined(separator: " | ") + " |\n" }
+        return s
+    }
+}
