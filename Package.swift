@@ -36,7 +36,7 @@ let package = Package(
         .testTarget(name: "LinearAlgebraTests", dependencies: ["LinearAlgebra"]),
         .testTarget(name: "IngestionTests", dependencies: ["Ingestion"]),
         .testTarget(name: "FeaturesTests", dependencies: ["Features", "Ingestion"]),
-        .testTarget(name: "BacktestTests", dependencies: ["Backtest", "Models", "Features", "Ingestion"]),
+        .testTarget(name: "BacktestTests", dependencies: ["Backtest", "Models", "Features", "Ingestion", "LinearAlgebra"]),
         .testTarget(name: "ForecastCLITests", dependencies: ["Ingestion", "forecast"]),
     ]
 )

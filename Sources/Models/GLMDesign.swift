@@ -1,0 +1,103 @@
+import Foundation
+import LinearAlgebra
+
+/// The GLM's input transformation, fitted on the training rows and applied unchanged to
+/// prediction rows, as scikit-learn's pipeline in the Python reference does:
+///
+/// 1. a feature with missing values (NaN) in training gets its training median imputed and
+///    a 0/1 "was missing" indicator column;
+/// 2. counts and amounts go through log1p (slopes, which can be negative, through the signed
+///    version sign(x)·log1p(|x|));
+/// 3. every column is standardised with the training mean and standard deviation (a
+///    constant column becomes 0);
+/// 4. `target_month` becomes 12 one-hot columns (an unseen month gets all zeros);
+/// 5. an intercept column of ones comes first.
+public struct GLMDesign: Codable, Sendable, Equatable {
+    public struct Column: Codable, Sendable, Equatable {
+        /// Source feature name.
+        public var feature: String
+        /// True for the "was missing" indicator of `feature`.
+        public var indicator: Bool
+        public var median: Double
+        public var signedLog: Bool
+        public var mean: Double
+        public var scale: Double
+    }
+
+    public var columns: [Column]
+    /// Whether the 12 month columns follow the numeric ones.
+    public var monthOneHot: Bool
+
+    /// Number of design-matrix columns including the intercept.
+    public var width: Int { 1 + columns.count + (monthOneHot ? 12 : 0) }
+
+    /// Column names in design order.
+    public var names: [String] {
+        ["intercept"] + columns.map { $0.indicator ? "\($0.feature)_missing" : $0.feature }
+            + (monthOneHot ? (1...12).map { "month_\($0)" } : [])
+    }
+
+    static let signedFeatures: Set<String> = ["slope_6m", "slope_12m"]
+
+    /// Fits the transformation on training columns (`columns[f][row]`).
+    public init(names: [String], columns data: [[Double]]) {
+        var cols: [Column] = []
+        for (f, name) in names.enumerated() where name != "target_month" {
+            let values = data[f]
+            let present = values.filter { !$0.isNaN }.sorted()
+            let median: Double
+            if present.isEmpty { median = 0 } else if present.count % 2 == 1 { median = present[present.count / 2] } else {
+                median = (present[present.count / 2 - 1] + present[present.count / 2]) / 2
+            }
+            let signed = GLMDesign.signedFeatures.contains(name)
+            cols.append(Column(feature: name, indicator: false, median: median, signedLog: signed, mean: 0, scale: 1))
+            if present.count < values.count {
+                cols.append(Column(feature: name, indicator: true, median: 0, signedLog: false, mean: 0, scale: 1))
+            }
+        }
+        self.columns = cols
+        self.monthOneHot = names.contains("target_month")
+        // Means and scales of the transformed training values.
+        for k in columns.indices {
+            let raw = data[names.firstIndex(of: columns[k].feature)!]
+            var sum = 0.0, sumSq = 0.0
+            for v in raw { let t = transform(v, columns[k]); sum += t; sumSq += t * t }
+            let n = Double(max(1, raw.count))
+            let mean = sum / n
+            let variance = max(0, sumSq / n - mean * mean)
+            columns[k].mean = mean
+            columns[k].scale = variance > 1e-24 ? variance.squareRoot() : 0
+        }
+    }
+
+    @inline(__always)
+    func transform(_ v: Double, _ c: Column) -> Double {
+        if c.indicator { return v.isNaN ? 1 : 0 }
+        let x = v.isNaN ? c.median : v
+        return c.signedLog ? (x < 0 ? -log1p(-x) : log1p(x)) : log1p(max(x, -0.999_999))
+    }
+
+    /// The design matrix (rows × width, column-major) of feature columns named `names`.
+    public func matrix(names: [String], columns data: [[Double]]) throws -> Matrix {
+        let rows = data.first?.count ?? 0
+        var x = Matrix(rows: rows, columns: width)
+        for i in 0..<rows { x[i, 0] = 1 }
+        for (k, c) in columns.enumerated() {
+            guard let f = names.firstIndex(of: c.feature) else { throw ForecasterError.missingFeature(c.feature) }
+            let values = data[f]
+            x.storage.withUnsafeMutableBufferPointer { s in
+                let base = (k + 1) * rows
+                for i in 0..<rows { s[base + i] = c.scale > 0 ? (transform(values[i], c) - c.mean) / c.scale : 0 }
+            }
+        }
+        if monthOneHot {
+            guard let f = names.firstIndex(of: "target_month") else { throw ForecasterError.missingFeature("target_month") }
+            let first = 1 + columns.count
+            for i in 0..<rows {
+                let m = Int(data[f][i])
+                if (1...12).contains(m) { x[i, first + m - 1] = 1 }
+            }
+        }
+        return x
+    }
+}

@@ -1,0 +1,128 @@
+import Features
+import Foundation
+import LinearAlgebra
+
+/// Poisson regression with a log link and an L2 penalty, fitted by Newton's method
+/// (iteratively reweighted least squares).
+///
+/// Minimises (1/n)·Σ(μᵢ − yᵢ·ηᵢ) + (α/2)·‖w‖², η = Xβ, μ = e^η, the intercept not penalised:
+/// scikit-learn's `PoissonRegressor` objective. Each step solves
+/// (XᵀWX/n + αĨ)·Δ = −∇ with W = diag(μ) by Cholesky through LAPACK, then halves the step
+/// until the objective decreases. Inputs go through ``GLMDesign``.
+public struct PoissonRegression: Forecaster {
+    public var alpha: Double
+    public var maxIterations: Int
+    public var tolerance: Double
+    public private(set) var design: GLMDesign?
+    public private(set) var coefficients: [Double] = []
+    public private(set) var iterations = 0
+    public private(set) var converged = false
+    /// The objective after each iteration (the training log).
+    public private(set) var objectiveTrace: [Double] = []
+
+    public init(alpha: Double = 1e-4, maxIterations: Int = 100, tolerance: Double = 1e-8) {
+        self.alpha = alpha
+        self.maxIterations = maxIterations
+        self.tolerance = tolerance
+    }
+
+    public var name: String { "glm" }
+    public var needsTrainingPanel: Bool { true }
+
+    public mutating func fit(panel: TrainingPanel?, events: EventLog, cutoff: Int) throws {
+        guard let panel, panel.rowCount > 0 else { throw ModelFitError.noTrainingData(model: name) }
+        let design = GLMDesign(names: panel.names, columns: panel.columns)
+        let x = try design.matrix(names: panel.names, columns: panel.columns)
+        try fit(x: x, y: panel.target)
+        self.design = design
+    }
+
+    /// Fits on a ready design matrix (first column the intercept).
+    public mutating func fit(x: Matrix, y: [Double]) throws {
+        let n = Double(x.rows), p = x.columns
+        let meanY = y.reduce(0, +) / n
+        var beta = [Double](repeating: 0, count: p)
+        beta[0] = log(max(meanY, 1e-10))
+        func objective(_ b: [Double], _ eta: [Double]) -> Double {
+            var s = 0.0
+            for i in 0..<y.count { s += exp(min(eta[i], 30)) - y[i] * eta[i] }
+            var pen = 0.0
+            for j in 1..<p { pen += b[j] * b[j] }
+            return s / n + alpha / 2 * pen
+        }
+        func linear(_ b: [Double]) throws -> [Double] {
+            try Matrix.multiply(x, Matrix(rows: p, columns: 1, columnMajor: b)).storage
+        }
+        var eta = try linear(beta)
+        var current = objective(beta, eta)
+        objectiveTrace = [current]
+        converged = false
+        iterations = 0
+        for iteration in 1...max(1, maxIterations) {
+            iterations = iteration
+            let mu = eta.map { exp(min($0, 30)) }
+            let residual = Matrix(rows: y.count, columns: 1, columnMajor: zip(mu, y).map { $0 - $1 })
+            var gradient = try Matrix.multiply(x, residual, transposeA: true).storage.map { $0 / n }
+            for j in 1..<p { gradient[j] += alpha * beta[j] }
+            var hessian = try Matrix.gram(x, weights: mu)
+            for k in hessian.storage.indices { hessian.storage[k] /= n }
+            for j in 1..<p { hessian[j, j] += alpha }
+            hessian[0, 0] += 1e-12  // keeps an all-zero intercept curvature from being exactly singular
+            let step = try Matrix.choleskySolve(hessian, gradient.map { -$0 })
+            let slope = zip(gradient, step).reduce(0) { $0 + $1.0 * $1.1 }
+            var t = 1.0
+            var candidate = beta, candidateEta = eta, value = current
+            while true {
+                candidate = zip(beta, step).map { $0 + t * $1 }
+                candidateEta = try linear(candidate)
+                value = objective(candidate, candidateEta)
+                if value <= current + 1e-4 * t * slope || t < 1e-10 { break }
+                t /= 2
+            }
+            guard value.isFinite, candidate.allSatisfy(\.isFinite) else {
+                throw ModelFitError.diverged(model: name, iteration: iteration)
+            }
+            let change = zip(beta, candidate).map { abs($0 - $1) }.max() ?? 0
+            beta = candidate
+            eta = candidateEta
+            let improvement = current - value
+            current = value
+            objectiveTrace.append(current)
+            if change <= tolerance * (1 + (beta.map(abs).max() ?? 0)) || abs(improvement) <= 1e-14 * max(1, abs(current)) {
+                converged = true
+                break
+            }
+        }
+        coefficients = beta
+    }
+
+    public func predict(_ features: FeatureMatrix, horizonDays: Int) throws -> [Double] {
+        guard let design, !coefficients.isEmpty else { throw ModelFitError.notFitted(model: name) }
+        let x = try design.matrix(names: features.names, columns: features.columns)
+        return try Matrix.multiply(x, Matrix(rows: coefficients.count, columns: 1, columnMajor: coefficients)).storage
+            .map { exp(min($0, 30)) }
+    }
+
+    public func describe() -> ModelDescription {
+        let names = design?.names ?? []
+        var parameters: [String: Double] = ["alpha": alpha, "iterations": Double(iterations), "converged": converged ? 1 : 0]
+        for (k, c) in coefficients.enumerated() where k < names.count { parameters["coef_" + names[k]] = c }
+        return ModelDescription(kind: name, parameters: parameters,
+                                notes: converged ? [] : ["stopped after \(iterations) iterations without meeting the tolerance"])
+    }
+}
+
+/// Why a model could not be fitted or used.
+public enum ModelFitError: Error, Equatable, CustomStringConvertible {
+    case noTrainingData(model: String)
+    case notFitted(model: String)
+    case diverged(model: String, iteration: Int)
+
+    public var description: String {
+        switch self {
+        case .noTrainingData(let m): return "\(m): no training rows (is there at least one month of history before the first cutoff?)"
+        case .notFitted(let m): return "\(m): predict called before fit"
+        case .diverged(let m, let i): return "\(m): the fit produced non-finite values at iteration \(i)"
+        }
+    }
+}
