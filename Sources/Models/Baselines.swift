@@ -62,13 +62,14 @@ public enum ForecasterError: Error, Equatable, CustomStringConvertible {
 
 /// The models by command-line name.
 public enum ModelCatalog {
-    public static let names = ["zero", "last30", "hist_rate", "glm"]
+    public static let names = ["zero", "last30", "hist_rate", "ols", "glm"]
 
     public static func make(_ name: String) throws -> any Forecaster {
         switch name {
         case "zero": return ZeroForecaster()
         case "last30": return RecentActivityForecaster()
         case "hist_rate": return HistoricalRateForecaster()
+        case "ols": return LogLinearRegression()
         case "glm": return PoissonRegression()
         default: throw ForecasterError.unknownModel(name, known: names)
         }

@@ -99,3 +99,28 @@ struct CDNOWGLMTests {
         #expect(mean.rmse < 0.3360 && abs(mean.bias) < 0.02 && mean.top10Capture > 0.52, "\(mean)")
     }
 }
+
+@Suite("Log-linear least squares")
+struct LogLinearRegressionTests {
+    @Test func recoversAnExactLogLinearRelation() throws {
+        var x = Matrix(rows: 200, columns: 2)
+        var y = [Double](repeating: 0, count: 200)
+        for i in 0..<200 {
+            let v = Double(i % 17) / 4 - 2
+            x[i, 0] = 1; x[i, 1] = v
+            y[i] = expm1(0.5 + 0.3 * v)
+        }
+        var model = LogLinearRegression()
+        try model.fit(x: x, y: y)
+        #expect(abs(model.coefficients[0] - 0.5) < 1e-4 && abs(model.coefficients[1] - 0.3) < 1e-4)
+    }
+
+    @Test func duplicateColumnsDoNotMakeItSingular() throws {
+        var x = Matrix(rows: 100, columns: 3)
+        for i in 0..<100 { x[i, 0] = 1; x[i, 1] = Double(i % 9); x[i, 2] = Double(i % 9) }
+        var model = LogLinearRegression()
+        try model.fit(x: x, y: (0..<100).map { Double($0 % 4) })
+        #expect(model.coefficients.allSatisfy { $0.isFinite })
+        #expect(abs(model.coefficients[1] - model.coefficients[2]) < 1e-6)  // the ridge splits the weight evenly
+    }
+}

@@ -205,9 +205,9 @@ struct CLIBacktestTests {
                               "--cutoffs", "2019-01-01..2019-03-01", "--format", "json", "--out", dir + "/bt.json"])
         #expect(r.status == 0)
         let rows = (try? JSONSerialization.jsonObject(with: Data(r.stdout.utf8))) as? [[String: Any]] ?? []
-        #expect(rows.count == 4 * 3 + 4)
+        #expect(rows.count == 5 * 3 + 5)
         let means = rows.filter { $0["cutoff"] as? String == "mean" }
-        #expect(Set(means.compactMap { $0["model"] as? String }) == ["zero", "last30", "hist_rate", "glm"])
+        #expect(Set(means.compactMap { $0["model"] as? String }) == ["zero", "last30", "hist_rate", "ols", "glm"])
         #expect(means.allSatisfy { ($0["deviance"] as? Double ?? -1) >= 0 })
         #expect(FileManager.default.fileExists(atPath: dir + "/bt.json"))
         let bad = try forecast(["backtest", "--data", dir + "/transactions.csv", "--layout", "transactions", "--cutoffs", "2019-01-15"])
