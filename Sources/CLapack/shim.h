@@ -11,6 +11,11 @@
 
 typedef int lapack_int;
 
+// BLAS level 2
+void dgemv_(const char *trans, const lapack_int *m, const lapack_int *n, const double *alpha,
+            const double *a, const lapack_int *lda, const double *x, const lapack_int *incx,
+            const double *beta, double *y, const lapack_int *incy, size_t trans_len);
+
 // BLAS level 3
 void dgemm_(const char *transa, const char *transb, const lapack_int *m, const lapack_int *n,
             const lapack_int *k, const double *alpha, const double *a, const lapack_int *lda,

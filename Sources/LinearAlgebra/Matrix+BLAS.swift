@@ -35,6 +35,29 @@ extension Matrix {
     /// `A * B`.
     public static func * (a: Matrix, b: Matrix) throws -> Matrix { try multiply(a, b) }
 
+    /// The matrix-vector product `op(A) x` through BLAS `dgemv` (no packing of A, unlike a
+    /// one-column `dgemm`).
+    public static func multiply(_ a: Matrix, vector x: [Double], transpose: Bool = false) throws -> [Double] {
+        let inner = transpose ? a.rows : a.columns
+        let outer = transpose ? a.columns : a.rows
+        guard x.count == inner else {
+            throw LinearAlgebraError.dimensionMismatch("op(A) has \(inner) columns, x has \(x.count) entries")
+        }
+        var y = [Double](repeating: 0, count: outer)
+        if outer == 0 || inner == 0 { return y }
+        var trans: CChar = transpose ? 84 : 78
+        var m = Int32(a.rows), n = Int32(a.columns), lda = Int32(max(1, a.rows)), inc: Int32 = 1
+        var alpha = 1.0, beta = 0.0
+        a.storage.withUnsafeBufferPointer { pa in
+            x.withUnsafeBufferPointer { px in
+                y.withUnsafeMutableBufferPointer { py in
+                    dgemv_(&trans, &m, &n, &alpha, pa.baseAddress, &lda, px.baseAddress, &inc, &beta, py.baseAddress, &inc, 1)
+                }
+            }
+        }
+        return y
+    }
+
     /// The weighted Gram matrix `Xᵀ W X` (W diagonal, weights non-negative) through BLAS
     /// `dsyrk`, the normal-equations matrix of weighted least squares and of IRLS.
     ///
@@ -49,12 +72,18 @@ extension Matrix {
                 throw LinearAlgebraError.nonFiniteInput("weights (must be finite and >= 0, got \(wi))")
             }
             let roots = w.map { $0.squareRoot() }
-            scaled.storage.withUnsafeMutableBufferPointer { s in
-                for j in 0..<x.columns {
-                    let base = j * x.rows
-                    for i in 0..<x.rows { s[base + i] *= roots[i] }
+            // One pass: write sqrt(w_i)·x_ij into a fresh buffer (no copy of X first).
+            scaled = Matrix(rows: x.rows, columns: x.columns, columnMajor: [Double](unsafeUninitializedCapacity: x.storage.count) { out, count in
+                x.storage.withUnsafeBufferPointer { s in
+                    roots.withUnsafeBufferPointer { r in
+                        for j in 0..<x.columns {
+                            let base = j * x.rows
+                            for i in 0..<x.rows { out.initializeElement(at: base + i, to: s[base + i] * r[i]) }
+                        }
+                    }
                 }
-            }
+                count = x.storage.count
+            })
         }
         let p = x.columns
         var c = Matrix(rows: p, columns: p)

@@ -44,11 +44,8 @@ public struct GLMDesign: Codable, Sendable, Equatable {
         var cols: [Column] = []
         for (f, name) in names.enumerated() where name != "target_month" {
             let values = data[f]
-            let present = values.filter { !$0.isNaN }.sorted()
-            let median: Double
-            if present.isEmpty { median = 0 } else if present.count % 2 == 1 { median = present[present.count / 2] } else {
-                median = (present[present.count / 2 - 1] + present[present.count / 2]) / 2
-            }
+            var present = values.filter { !$0.isNaN }
+            let median = GLMDesign.median(&present)
             let signed = GLMDesign.signedFeatures.contains(name)
             cols.append(Column(feature: name, indicator: false, median: median, signedLog: signed, mean: 0, scale: 1))
             if present.count < values.count {
@@ -68,6 +65,33 @@ public struct GLMDesign: Codable, Sendable, Equatable {
             columns[k].mean = mean
             columns[k].scale = variance > 1e-24 ? variance.squareRoot() : 0
         }
+    }
+
+    /// The median (mean of the two middle values for an even count; 0 when empty), by
+    /// quickselect: linear time, where sorting 300,000 values per feature was the fit's
+    /// largest cost. Reorders `values`.
+    static func median(_ values: inout [Double]) -> Double {
+        let n = values.count
+        if n == 0 { return 0 }
+        func select(_ k: Int) -> Double {
+            var lo = 0, hi = n - 1
+            while lo < hi {
+                let pivot = values[lo + (hi - lo) / 2]
+                var i = lo, j = hi
+                while i <= j {
+                    while values[i] < pivot { i += 1 }
+                    while values[j] > pivot { j -= 1 }
+                    if i <= j { values.swapAt(i, j); i += 1; j -= 1 }
+                }
+                if k <= j { hi = j } else if k >= i { lo = i } else { return values[k] }
+            }
+            return values[k]
+        }
+        if n % 2 == 1 { return select(n / 2) }
+        let upper = select(n / 2)
+        // After selecting n/2, everything before it is <= it: the lower middle is their maximum.
+        let lower = values[0..<(n / 2)].max()!
+        return (lower + upper) / 2
     }
 
     @inline(__always)

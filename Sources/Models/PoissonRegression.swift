@@ -50,9 +50,7 @@ public struct PoissonRegression: Forecaster {
             for j in 1..<p { pen += b[j] * b[j] }
             return s / n + alpha / 2 * pen
         }
-        func linear(_ b: [Double]) throws -> [Double] {
-            try Matrix.multiply(x, Matrix(rows: p, columns: 1, columnMajor: b)).storage
-        }
+        func linear(_ b: [Double]) throws -> [Double] { try Matrix.multiply(x, vector: b) }
         var eta = try linear(beta)
         var current = objective(beta, eta)
         objectiveTrace = [current]
@@ -61,8 +59,7 @@ public struct PoissonRegression: Forecaster {
         for iteration in 1...max(1, maxIterations) {
             iterations = iteration
             let mu = eta.map { exp(min($0, 30)) }
-            let residual = Matrix(rows: y.count, columns: 1, columnMajor: zip(mu, y).map { $0 - $1 })
-            var gradient = try Matrix.multiply(x, residual, transposeA: true).storage.map { $0 / n }
+            var gradient = try Matrix.multiply(x, vector: zip(mu, y).map { $0 - $1 }, transpose: true).map { $0 / n }
             for j in 1..<p { gradient[j] += alpha * beta[j] }
             var hessian = try Matrix.gram(x, weights: mu)
             for k in hessian.storage.indices { hessian.storage[k] /= n }
@@ -99,8 +96,7 @@ public struct PoissonRegression: Forecaster {
     public func predict(_ features: FeatureMatrix, horizonDays: Int) throws -> [Double] {
         guard let design, !coefficients.isEmpty else { throw ModelFitError.notFitted(model: name) }
         let x = try design.matrix(names: features.names, columns: features.columns)
-        return try Matrix.multiply(x, Matrix(rows: coefficients.count, columns: 1, columnMajor: coefficients)).storage
-            .map { exp(min($0, 30)) }
+        return try Matrix.multiply(x, vector: coefficients).map { exp(min($0, 30)) }
     }
 
     public func describe() -> ModelDescription {

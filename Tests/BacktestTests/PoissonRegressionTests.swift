@@ -124,3 +124,20 @@ struct LogLinearRegressionTests {
         #expect(abs(model.coefficients[1] - model.coefficients[2]) < 1e-6)  // the ridge splits the weight evenly
     }
 }
+
+@Suite("Median by quickselect")
+struct MedianTests {
+    @Test func agreesWithSorting() {
+        var rng = RandomSource(seed: 3)
+        for n in [1, 2, 3, 4, 5, 10, 101, 1000, 1001] {
+            for _ in 0..<20 {
+                var values = (0..<n).map { _ in Double(rng.below(7)) + (rng.chance(0.5) ? rng.uniform() : 0) }
+                let sorted = values.sorted()
+                let expected = n % 2 == 1 ? sorted[n / 2] : (sorted[n / 2 - 1] + sorted[n / 2]) / 2
+                #expect(GLMDesign.median(&values) == expected, "n = \(n)")
+            }
+        }
+        var empty: [Double] = []
+        #expect(GLMDesign.median(&empty) == 0)
+    }
+}

@@ -154,3 +154,15 @@ struct EigenTests {
         #expect(abs(e.values[0]) < 1e-12 && close(e.values[1], 5))
     }
 }
+
+@Suite("Matrix-vector products")
+struct MatrixVectorTests {
+    @Test func gemvAgreesWithGemm() throws {
+        let a = Matrix([[1, 2, 3], [4, 5, 6]])
+        #expect(try Matrix.multiply(a, vector: [1, 0, -1]) == [-2, -2])
+        #expect(try Matrix.multiply(a, vector: [1, 2], transpose: true) == [9, 12, 15])
+        let viaGemm = try Matrix.multiply(a, Matrix(rows: 3, columns: 1, columnMajor: [0.5, -1, 2])).storage
+        #expect(try Matrix.multiply(a, vector: [0.5, -1, 2]) == viaGemm)
+        #expect(throws: LinearAlgebraError.self) { try Matrix.multiply(a, vector: [1, 2]) }
+    }
+}
