@@ -33,10 +33,12 @@ let package = Package(
                 .product(name: "ArgumentParser", package: "swift-argument-parser"),
             ]
         ),
+        // Shared test helpers (paths of the public data sets); not part of the products.
+        .target(name: "TestSupport", path: "Tests/TestSupport"),
         .testTarget(name: "LinearAlgebraTests", dependencies: ["LinearAlgebra"]),
-        .testTarget(name: "IngestionTests", dependencies: ["Ingestion"]),
-        .testTarget(name: "FeaturesTests", dependencies: ["Features", "Ingestion"]),
-        .testTarget(name: "BacktestTests", dependencies: ["Backtest", "Models", "Features", "Ingestion", "LinearAlgebra"]),
-        .testTarget(name: "ForecastCLITests", dependencies: ["Ingestion", "forecast"]),
+        .testTarget(name: "IngestionTests", dependencies: ["Ingestion", "TestSupport"]),
+        .testTarget(name: "FeaturesTests", dependencies: ["Features", "Ingestion", "TestSupport"]),
+        .testTarget(name: "BacktestTests", dependencies: ["Backtest", "Models", "Features", "Ingestion", "LinearAlgebra", "TestSupport"]),
+        .testTarget(name: "ForecastCLITests", dependencies: ["Ingestion", "forecast", "TestSupport"]),
     ]
 )

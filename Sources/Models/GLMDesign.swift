@@ -1,3 +1,4 @@
+import Features
 import Foundation
 import LinearAlgebra
 
@@ -38,6 +39,13 @@ public struct GLMDesign: Codable, Sendable, Equatable {
     }
 
     static let signedFeatures: Set<String> = ["slope_6m", "slope_12m"]
+
+    /// The design fitted on a training panel and the panel's design matrix.
+    static func training(_ panel: TrainingPanel?, model: String) throws -> (design: GLMDesign, matrix: Matrix) {
+        guard let panel, panel.rowCount > 0 else { throw ModelFitError.noTrainingData(model: model) }
+        let design = GLMDesign(names: panel.names, columns: panel.columns)
+        return (design, try design.matrix(names: panel.names, columns: panel.columns))
+    }
 
     /// Fits the transformation on training columns (`columns[f][row]`).
     public init(names: [String], columns data: [[Double]]) {

@@ -25,9 +25,7 @@ public struct LogLinearRegression: Forecaster {
     public var needsTrainingPanel: Bool { true }
 
     public mutating func fit(panel: TrainingPanel?, events: EventLog, cutoff: Int) throws {
-        guard let panel, panel.rowCount > 0 else { throw ModelFitError.noTrainingData(model: name) }
-        let design = GLMDesign(names: panel.names, columns: panel.columns)
-        let full = try design.matrix(names: panel.names, columns: panel.columns)
+        let (design, full) = try GLMDesign.training(panel, model: name)
         let firstMonth = 1 + design.columns.count
         var keep: [Int] = []
         var droppedReference = false
@@ -44,7 +42,7 @@ public struct LogLinearRegression: Forecaster {
             keep.append(j)
         }
         let x = Matrix(rows: full.rows, columns: keep.count, columnMajor: keep.flatMap { full.column($0) })
-        try fit(x: x, y: panel.target)
+        try fit(x: x, y: panel!.target)
         kept = keep
         self.design = design
     }

@@ -30,10 +30,8 @@ public struct PoissonRegression: Forecaster {
     public var needsTrainingPanel: Bool { true }
 
     public mutating func fit(panel: TrainingPanel?, events: EventLog, cutoff: Int) throws {
-        guard let panel, panel.rowCount > 0 else { throw ModelFitError.noTrainingData(model: name) }
-        let design = GLMDesign(names: panel.names, columns: panel.columns)
-        let x = try design.matrix(names: panel.names, columns: panel.columns)
-        try fit(x: x, y: panel.target)
+        let (design, x) = try GLMDesign.training(panel, model: name)
+        try fit(x: x, y: panel!.target)
         self.design = design
     }
 

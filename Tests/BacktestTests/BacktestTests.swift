@@ -1,4 +1,5 @@
 import Foundation
+import TestSupport
 import Testing
 @testable import Backtest
 @testable import Features
@@ -50,11 +51,15 @@ struct PoissonPredictiveTests {
     }
 }
 
-let cdnowMaster: String = {
-    var url = URL(fileURLWithPath: #filePath)
-    for _ in 0..<4 { url.deleteLastPathComponent() }
-    return url.appendingPathComponent("shared/datasets/cdnow/CDNOW_master.txt").path
-}()
+let cdnowMaster = SharedData.cdnowMaster
+
+/// The CDNOW events and the 9 cutoffs of EVALUATION.md.
+func cdnowProtocol() throws -> (events: EventLog, cutoffs: [CivilDate]) {
+    let log = try TransactionIngest.flat(path: cdnowMaster, mapping: KnownLayout.cdnow.mapping!).log
+    let cutoffs = RollingOriginBacktest.monthStarts(from: CivilDate(year: 1997, month: 10, day: 1),
+                                                    through: CivilDate(year: 1998, month: 6, day: 1))
+    return (EventLog(log), cutoffs)
+}
 
 @Suite("CDNOW backtest")
 struct CDNOWBacktestTests {
@@ -62,12 +67,10 @@ struct CDNOWBacktestTests {
     /// to its printed precision: this checks events, cutoffs, targets and every metric.
     @Test(.enabled(if: FileManager.default.fileExists(atPath: cdnowMaster)))
     func baselinesMatchTheReferenceTable() throws {
-        let log = try TransactionIngest.flat(path: cdnowMaster, mapping: KnownLayout.cdnow.mapping!).log
-        let cutoffs = RollingOriginBacktest.monthStarts(from: CivilDate(year: 1997, month: 10, day: 1),
-                                                        through: CivilDate(year: 1998, month: 6, day: 1))
+        let (events, cutoffs) = try cdnowProtocol()
         #expect(cutoffs.count == 9)
         let rows = try RollingOriginBacktest(cutoffs: cutoffs).run(
-            events: EventLog(log), models: ["zero", "last30", "hist_rate"].map { try ModelCatalog.make($0) })
+            events: events, models: ["zero", "last30", "hist_rate"].map { try ModelCatalog.make($0) })
         #expect(rows.count == 27 && rows.allSatisfy { $0.customers == 23_570 })
         let means = Dictionary(uniqueKeysWithValues: RollingOriginBacktest.means(rows).map { ($0.model, $0) })
         // (deviance, rmse, mae, bias, top10_capture) from ../shared/anchors/results/cdnow_next_month.md

@@ -1,4 +1,5 @@
 import Foundation
+import TestSupport
 import Testing
 @testable import Features
 @testable import Ingestion
@@ -125,12 +126,7 @@ struct FeaturesTests {
     }
 }
 
-/// The CDNOW files next to the repository (../shared/datasets/cdnow), if present.
-let cdnowMaster: String = {
-    var url = URL(fileURLWithPath: #filePath)
-    for _ in 0..<4 { url.deleteLastPathComponent() }
-    return url.appendingPathComponent("shared/datasets/cdnow/CDNOW_master.txt").path
-}()
+let cdnowMaster = SharedData.cdnowMaster
 
 @Suite("Features on CDNOW")
 struct CDNOWFeatureTests {

@@ -1,4 +1,5 @@
 import Foundation
+import TestSupport
 import Testing
 
 /// Runs the built `forecast` executable (next to the test bundle) and captures its output.
@@ -38,11 +39,7 @@ func json(_ text: String) -> [String: Any] {
     (try? JSONSerialization.jsonObject(with: Data(text.utf8))) as? [String: Any] ?? [:]
 }
 
-let cdnowMaster: String = {
-    var url = URL(fileURLWithPath: #filePath)
-    for _ in 0..<4 { url.deleteLastPathComponent() }
-    return url.appendingPathComponent("shared/datasets/cdnow/CDNOW_master.txt").path
-}()
+let cdnowMaster = SharedData.cdnowMaster
 
 @Suite("forecast command line")
 struct CLITests {
@@ -169,7 +166,7 @@ struct CLIOptionTests {
 
     @Test(.enabled(if: FileManager.default.fileExists(atPath: cdnowMaster)))
     func cdnowSampleLayout() throws {
-        let sample = cdnowMaster.replacingOccurrences(of: "CDNOW_master.txt", with: "CDNOW_sample.txt")
+        let sample = SharedData.cdnowSample
         let r = try forecast(["ingest", "--data", sample, "--layout", "cdnow-sample", "--format", "json"])
         #expect(r.status == 0 && json(r.stdout)["customers"] as? Int == 2357 && json(r.stdout)["rows_rejected"] as? Int == 0)
     }

@@ -1,4 +1,5 @@
 import Foundation
+import TestSupport
 @testable import Ingestion
 
 /// A fresh temporary folder for one test.
@@ -30,10 +31,5 @@ func simpleSchema(delimiter: Delimiter? = nil, header: HeaderMode = .auto, forma
     ], delimiter: delimiter, timestampFormat: format, header: header, keepLineNumbers: true)
 }
 
-/// The CDNOW files next to the repository (../shared/datasets/cdnow), if present.
-let cdnowDirectory: String = {
-    var url = URL(fileURLWithPath: #filePath)
-    for _ in 0..<4 { url.deleteLastPathComponent() }
-    return url.appendingPathComponent("shared/datasets/cdnow").path
-}()
-let cdnowAvailable = FileManager.default.fileExists(atPath: cdnowDirectory + "/CDNOW_master.txt")
+let cdnowDirectory = SharedData.cdnowDirectory
+let cdnowAvailable = SharedData.cdnowAvailable
