@@ -32,7 +32,9 @@ demo: build
 	mkdir -p reports
 	cp $(DATA)/ingested/quality.md reports/data-quality.md
 	cp $(DATA)/ingested/quality.json reports/data-quality.json
-	@echo "demo done: data in $(DATA)/, data-quality report in reports/data-quality.md"
+	$(FORECAST) backtest --data $(DATA)/shop/transactions.csv --layout transactions --as-of 2019-12-31 \
+	    --cutoffs 2019-07-01..2019-12-01 --no-timings --out reports/backtest-default.md
+	@echo "demo done: data in $(DATA)/; reports/data-quality.md and reports/backtest-default.md"
 
 # Release build (the model fits are numerical loops that a debug build runs 20x slower),
 # with -enable-testing for @testable imports, in its own folder so it does not rebuild the

@@ -30,6 +30,9 @@ struct BacktestCommand: ParsableCommand {
     @Option(help: "Also write the rows to this file (in --format).")
     var out: String?
 
+    @Flag(inversion: .prefixedNo, help: "Include fit and predict seconds (--no-timings gives reproducible reports).")
+    var timings = true
+
     enum Format: String, ExpressibleByArgument { case table, json, csv }
 
     func parsedCutoffs() throws -> [CivilDate] {
@@ -55,12 +58,13 @@ struct BacktestCommand: ParsableCommand {
             let forecasters = try models.split(separator: ",").map { try ModelCatalog.make(String($0)) }
             let backtest = RollingOriginBacktest(cutoffs: try parsedCutoffs())
             let rows = try backtest.run(events: events, models: forecasters) { printError("backtest: \($0)") }
-            let all = rows + RollingOriginBacktest.means(rows)
+            var all = rows + RollingOriginBacktest.means(rows)
+            if !timings { for i in all.indices { all[i].fitSeconds = 0; all[i].predictSeconds = 0 } }
             let text: String
             switch format {
             case .json: text = try IngestOutput.jsonText(all)
-            case .csv: text = BacktestReport.csv(all)
-            case .table: text = BacktestReport.table(all)
+            case .csv: text = BacktestReport.csv(all, timings: timings)
+            case .table: text = BacktestReport.table(all, timings: timings)
             }
             print(text, terminator: text.hasSuffix("\n") ? "" : "\n")
             if let out { try text.write(toFile: out, atomically: true, encoding: .utf8) }
@@ -72,19 +76,23 @@ struct BacktestCommand: ParsableCommand {
 enum BacktestReport {
     static let header = ["model", "cutoff", "customers", "deviance", "rmse", "mae", "bias", "top10_capture", "fit_seconds", "predict_seconds"]
 
-    static func fields(_ r: BacktestRow) -> [String] {
-        [r.model, r.cutoff, String(r.customers), String(format: "%.4f", r.deviance), String(format: "%.4f", r.rmse),
-         String(format: "%.4f", r.mae), String(format: "%+.4f", r.bias), String(format: "%.4f", r.top10Capture),
-         String(format: "%.3f", r.fitSeconds), String(format: "%.3f", r.predictSeconds)]
+    static func fields(_ r: BacktestRow, timings: Bool) -> [String] {
+        let scores = [r.model, r.cutoff, String(r.customers), String(format: "%.4f", r.deviance), String(format: "%.4f", r.rmse),
+                      String(format: "%.4f", r.mae), String(format: "%+.4f", r.bias), String(format: "%.4f", r.top10Capture)]
+        return timings ? scores + [String(format: "%.3f", r.fitSeconds), String(format: "%.3f", r.predictSeconds)] : scores
     }
 
-    static func csv(_ rows: [BacktestRow]) -> String {
-        ([header.joined(separator: ",")] + rows.map { fields($0).joined(separator: ",") }).joined(separator: "\n") + "\n"
+    static func columns(timings: Bool) -> [String] { timings ? header : Array(header.dropLast(2)) }
+
+    static func csv(_ rows: [BacktestRow], timings: Bool) -> String {
+        ([columns(timings: timings).joined(separator: ",")] + rows.map { fields($0, timings: timings).joined(separator: ",") })
+            .joined(separator: "\n") + "\n"
     }
 
-    static func table(_ rows: [BacktestRow]) -> String {
-        var s = "| " + header.joined(separator: " | ") + " |\n|" + String(repeating: " --- |", count: header.count) + "\n"
-        for r in rows { s += "| " + fields(r).joined(separator: " | ") + " |\n" }
+    static func table(_ rows: [BacktestRow], timings: Bool) -> String {
+        let names = columns(timings: timings)
+        var s = "| " + names.joined(separator: " | ") + " |\n|" + String(repeating: " --- |", count: names.count) + "\n"
+        for r in rows { s += "| " + fields(r, timings: timings).joined(separator: " | ") + " |\n" }
         return s
     }
 }
