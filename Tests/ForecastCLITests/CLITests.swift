@@ -207,6 +207,12 @@ struct CLIBacktestTests {
         #expect(Set(means.compactMap { $0["model"] as? String }) == ["zero", "last30", "hist_rate", "ols", "glm"])
         #expect(means.allSatisfy { ($0["deviance"] as? Double ?? -1) >= 0 })
         #expect(FileManager.default.fileExists(atPath: dir + "/bt.json"))
+        // --no-timings: no timing columns, and two runs give the same bytes.
+        let args = ["backtest", "--data", dir + "/transactions.csv", "--layout", "transactions", "--as-of", "2019-12-31",
+                    "--cutoffs", "2019-01-01..2019-02-01", "--models", "zero,glm", "--format", "csv", "--no-timings"]
+        let first = try forecast(args), second = try forecast(args)
+        #expect(first.status == 0 && first.stdout == second.stdout)
+        #expect(first.stdout.hasPrefix("model,cutoff,customers,deviance,rmse,mae,bias,top10_capture\n"))
         let bad = try forecast(["backtest", "--data", dir + "/transactions.csv", "--layout", "transactions", "--cutoffs", "2019-01-15"])
         #expect(bad.status != 0 && bad.stderr.contains("month starts"))
         let unknown = try forecast(["backtest", "--data", dir + "/transactions.csv", "--layout", "transactions",
