@@ -62,7 +62,7 @@ public enum ForecasterError: Error, Equatable, CustomStringConvertible {
 
 /// The models by command-line name.
 public enum ModelCatalog {
-    public static let names = ["zero", "last30", "hist_rate", "ols", "glm"]
+    public static let names = ["zero", "last30", "hist_rate", "ols", "glm", "bgnbd"]
 
     public static func make(_ name: String) throws -> any Forecaster {
         switch name {
@@ -71,6 +71,7 @@ public enum ModelCatalog {
         case "hist_rate": return HistoricalRateForecaster()
         case "ols": return LogLinearRegression()
         case "glm": return PoissonRegression()
+        case "bgnbd": return BGNBD()
         default: throw ForecasterError.unknownModel(name, known: names)
         }
     }

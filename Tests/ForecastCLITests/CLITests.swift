@@ -202,9 +202,9 @@ struct CLIBacktestTests {
                               "--cutoffs", "2019-01-01..2019-03-01", "--format", "json", "--out", dir + "/bt.json"])
         #expect(r.status == 0)
         let rows = (try? JSONSerialization.jsonObject(with: Data(r.stdout.utf8))) as? [[String: Any]] ?? []
-        #expect(rows.count == 5 * 3 + 5)
+        #expect(rows.count == 6 * 3 + 6)
         let means = rows.filter { $0["cutoff"] as? String == "mean" }
-        #expect(Set(means.compactMap { $0["model"] as? String }) == ["zero", "last30", "hist_rate", "ols", "glm"])
+        #expect(Set(means.compactMap { $0["model"] as? String }) == ["zero", "last30", "hist_rate", "ols", "glm", "bgnbd"])
         #expect(means.allSatisfy { ($0["deviance"] as? Double ?? -1) >= 0 })
         #expect(FileManager.default.fileExists(atPath: dir + "/bt.json"))
         // --no-timings: no timing columns, and two runs give the same bytes.
