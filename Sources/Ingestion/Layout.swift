@@ -1,3 +1,4 @@
+import Foundation
 /// What the reader learned about a file before parsing it: where data starts, the delimiter,
 /// the header, which source column feeds each field, and the timestamp format.
 struct Layout: Sendable {
@@ -127,5 +128,3 @@ struct Layout: Sendable {
         return best.0
     }
 }
-
-import Foundation

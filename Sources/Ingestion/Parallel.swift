@@ -1,3 +1,4 @@
+import Foundation
 import Dispatch
 
 /// Runs `body(i)` for `i` in `0..<count` on up to `count` threads and returns the results
@@ -17,5 +18,3 @@ public func parallelMap<T>(_ count: Int, _ body: (Int) -> T) -> [T] {
 
 /// The number of threads to use by default: the machine's active cores.
 public var defaultThreadCount: Int { max(1, ProcessInfo.processInfo.activeProcessorCount) }
-
-import Foundation

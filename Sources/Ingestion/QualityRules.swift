@@ -1,3 +1,4 @@
+import Foundation
 /// What counts as a reject and what as a warning. Every rule is a setting.
 ///
 /// Always rejected (a row cannot be used without it): a malformed record (unterminated
@@ -64,5 +65,3 @@ public struct RuleDescription: Codable, Sendable, Equatable {
 public func todayDayNumber() -> Int {
     dayNumber(ofSeconds: Int64(Date().timeIntervalSince1970))
 }
-
-import Foundation

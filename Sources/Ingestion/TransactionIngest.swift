@@ -125,7 +125,7 @@ extension UngroupedTransactions {
         func f<T>(_ a: [T]) -> [T] { a.isEmpty ? a : zip(a, keep).compactMap { $1 ? $0 : nil } }
         var r = UngroupedTransactions(customer: f(customer), customerIDs: customerIDs, seconds: f(seconds))
         r.product = f(product); r.productIDs = productIDs
-        r.quantity = f(quantity); r.amount = f(amount); r.order = f(order); r.lines = f(lines)
+        r.quantity = f(quantity); r.amount = f(amount); r.order = f(order)
         return r
     }
 }

@@ -95,8 +95,6 @@ public struct UngroupedTransactions: Sendable {
     public var quantity: [Double] = []
     public var amount: [Double] = []
     public var order: [Int32] = []
-    /// Source line of each row (for rejects found while grouping); may be empty.
-    public var lines: [Int32] = []
 
     public init(customer: [Int32], customerIDs: [String], seconds: [Int64]) {
         self.customer = customer

@@ -73,7 +73,7 @@ public struct BGNBD: Forecaster {
         return (A1 + A2 + A3, [dr, dalpha, da, db])
     }
 
-    /// Σ weight · log-likelihood over the histories.
+    /// The log-likelihood summed over the histories.
     public static func totalLogLikelihood(_ p: Parameters, _ histories: [RepeatHistory]) -> Double {
         histories.reduce(0) { $0 + logLikelihood(p, $1).value }
     }

@@ -23,7 +23,7 @@ public struct RecentActivityForecaster: Forecaster {
     public func predict(_ features: FeatureMatrix, horizonDays: Int) throws -> [Double] {
         guard let recent = features.column("freq_30") else { throw ForecasterError.missingFeature("freq_30") }
         // The reference uses freq_30 as is for a calendar month; scaling keeps other horizons honest.
-        return horizonDays == 30 || (28...31).contains(horizonDays) ? recent : recent.map { $0 * Double(horizonDays) / 30 }
+        return (28...31).contains(horizonDays) ? recent : recent.map { $0 * Double(horizonDays) / 30 }
     }
     public func describe() -> ModelDescription {
         ModelDescription(kind: name, notes: ["events in the 30 days before the cutoff (scaled when the horizon is not a month)"])
@@ -44,35 +44,5 @@ public struct HistoricalRateForecaster: Forecaster {
     }
     public func describe() -> ModelDescription {
         ModelDescription(kind: name, notes: ["events before the cutoff / tenure days × horizon days"])
-    }
-}
-
-/// Why a model could not fit or predict.
-public enum ForecasterError: Error, Equatable, CustomStringConvertible {
-    case missingFeature(String)
-    case unknownModel(String, known: [String])
-
-    public var description: String {
-        switch self {
-        case .missingFeature(let f): return "the feature matrix has no column \(f)"
-        case .unknownModel(let m, let known): return "unknown model '\(m)'; known models: \(known.joined(separator: ", "))"
-        }
-    }
-}
-
-/// The models by command-line name.
-public enum ModelCatalog {
-    public static let names = ["zero", "last30", "hist_rate", "ols", "glm", "bgnbd"]
-
-    public static func make(_ name: String) throws -> any Forecaster {
-        switch name {
-        case "zero": return ZeroForecaster()
-        case "last30": return RecentActivityForecaster()
-        case "hist_rate": return HistoricalRateForecaster()
-        case "ols": return LogLinearRegression()
-        case "glm": return PoissonRegression()
-        case "bgnbd": return BGNBD()
-        default: throw ForecasterError.unknownModel(name, known: names)
-        }
     }
 }

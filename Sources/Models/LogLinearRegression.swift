@@ -4,18 +4,15 @@ import LinearAlgebra
 
 /// Least squares on log1p(target) through LAPACK (`dgels`): a fast reference model.
 ///
-/// Inputs go through ``GLMDesign``. Month columns that never occur in training are dropped
-/// (they would be all zero), and so is the first month that does occur (the month dummies
-/// would otherwise sum to the intercept); the kept columns are remembered for prediction.
-/// A column identical to an earlier kept one is dropped too (on CDNOW, `freq_365` equals
-/// `freq_total` on every training row of the first year), and a tiny ridge penalty
-/// (λ = 1e-6, as extra rows √(nλ)·I under X and zeros under y, so still one `dgels` solve)
-/// keeps nearly collinear features from making the system singular.
+/// Inputs go through ``GLMDesign``. The design is not of full rank as it stands: the month
+/// dummies sum to the intercept, months absent from training give zero columns, and on CDNOW
+/// `freq_365` equals `freq_total` on every training row of the first year. A tiny ridge
+/// penalty (λ = 1e-6, as extra rows √(nλ)·I under X and zeros under y, so still one `dgels`
+/// solve) makes the system full rank and leaves such directions at zero.
 /// The prediction is max(0, e^(Xβ) − 1): the back-transformed mean of log1p(target), which
 /// underestimates the expected count (Jensen), so expect a negative bias.
 public struct LogLinearRegression: Forecaster {
     public private(set) var design: GLMDesign?
-    public private(set) var kept: [Int] = []
     public private(set) var coefficients: [Double] = []
     public var ridge = 1e-6
 
@@ -25,25 +22,8 @@ public struct LogLinearRegression: Forecaster {
     public var needsTrainingPanel: Bool { true }
 
     public mutating func fit(panel: TrainingPanel?, events: EventLog, cutoff: Int) throws {
-        let (design, full) = try GLMDesign.training(panel, model: name)
-        let firstMonth = 1 + design.columns.count
-        var keep: [Int] = []
-        var droppedReference = false
-        for j in 0..<full.columns {
-            let column = full.column(j)
-            let used = column.contains { $0 != 0 }
-            if j >= firstMonth, design.monthOneHot {
-                guard used else { continue }
-                if !droppedReference { droppedReference = true; continue }
-            } else if j > 0, !used {
-                continue
-            }
-            if keep.contains(where: { k in zip(full.column(k), column).allSatisfy { abs($0 - $1) < 1e-12 } }) { continue }
-            keep.append(j)
-        }
-        let x = Matrix(rows: full.rows, columns: keep.count, columnMajor: keep.flatMap { full.column($0) })
+        let (design, x) = try GLMDesign.training(panel, model: name)
         try fit(x: x, y: panel!.target)
-        kept = keep
         self.design = design
     }
 
@@ -61,22 +41,14 @@ public struct LogLinearRegression: Forecaster {
 
     public func predict(_ features: FeatureMatrix, horizonDays: Int) throws -> [Double] {
         guard let design, !coefficients.isEmpty else { throw ModelFitError.notFitted(model: name) }
-        let full = try design.matrix(names: features.names, columns: features.columns)
-        var out = [Double](repeating: 0, count: full.rows)
-        for (k, j) in kept.enumerated() {
-            let b = coefficients[k]
-            full.storage.withUnsafeBufferPointer { s in
-                let base = j * full.rows
-                for i in 0..<full.rows { out[i] += b * s[base + i] }
-            }
-        }
-        return out.map { max(0, expm1($0)) }
+        let x = try design.matrix(names: features.names, columns: features.columns)
+        return try Matrix.multiply(x, vector: coefficients).map { max(0, expm1($0)) }
     }
 
     public func describe() -> ModelDescription {
         let names = design?.names ?? []
         var parameters: [String: Double] = [:]
-        for (k, j) in kept.enumerated() where j < names.count { parameters["coef_" + names[j]] = coefficients[k] }
+        for (k, c) in coefficients.enumerated() where k < names.count { parameters["coef_" + names[k]] = c }
         return ModelDescription(kind: name, parameters: parameters, notes: ["least squares on log1p(target); back-transformed with expm1"])
     }
 }

@@ -1,5 +1,6 @@
 import ArgumentParser
 import ForecastKit
+import Foundation
 
 /// Renders every library error for people in one place: `forecast: <message>` on stderr and
 /// exit code 1 (validation errors keep argument-parser's usage message and code 64).
@@ -22,18 +23,7 @@ func runReportingErrors(_ body: () throws -> Void) throws {
     }
 }
 
+/// Writes one line to standard error.
 func printError(_ message: String) {
-    var stderr = StandardError()
-    print(message, to: &stderr)
-}
-
-struct StandardError: TextOutputStream {
-    mutating func write(_ string: String) {
-        FileHandleWriter.stderr(string)
-    }
-}
-
-import Foundation
-enum FileHandleWriter {
-    static func stderr(_ s: String) { FileHandle.standardError.write(Data(s.utf8)) }
+    FileHandle.standardError.write(Data((message + "\n").utf8))
 }

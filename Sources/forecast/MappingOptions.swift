@@ -1,3 +1,4 @@
+import Foundation
 import ArgumentParser
 import ForecastKit
 
@@ -133,5 +134,3 @@ struct QualityOptions: ParsableArguments {
 
 extension BadRowPolicy: ExpressibleByArgument {}
 extension ValueRule: ExpressibleByArgument {}
-
-import Foundation

@@ -1,0 +1,29 @@
+/// Why a model could not fit or predict.
+public enum ForecasterError: Error, Equatable, CustomStringConvertible {
+    case missingFeature(String)
+    case unknownModel(String, known: [String])
+
+    public var description: String {
+        switch self {
+        case .missingFeature(let f): return "the feature matrix has no column \(f)"
+        case .unknownModel(let m, let known): return "unknown model '\(m)'; known models: \(known.joined(separator: ", "))"
+        }
+    }
+}
+
+/// The models by command-line name.
+public enum ModelCatalog {
+    public static let names = ["zero", "last30", "hist_rate", "ols", "glm", "bgnbd"]
+
+    public static func make(_ name: String) throws -> any Forecaster {
+        switch name {
+        case "zero": return ZeroForecaster()
+        case "last30": return RecentActivityForecaster()
+        case "hist_rate": return HistoricalRateForecaster()
+        case "ols": return LogLinearRegression()
+        case "glm": return PoissonRegression()
+        case "bgnbd": return BGNBD()
+        default: throw ForecasterError.unknownModel(name, known: names)
+        }
+    }
+}
