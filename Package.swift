@@ -9,6 +9,8 @@ let package = Package(
     ],
     dependencies: [
         .package(url: "https://github.com/apple/swift-argument-parser", from: "1.5.0"),
+        // SHA-256 for model checksums and data fingerprints.
+        .package(url: "https://github.com/apple/swift-crypto", from: "3.12.3"),
     ],
     targets: [
         // Debian's OpenBLAS (BLAS + LAPACK in one library); Fortran entry points declared by hand.
@@ -25,7 +27,9 @@ let package = Package(
         .target(name: "Features", dependencies: ["Ingestion"]),
         .target(name: "Models", dependencies: ["Features", "LinearAlgebra"]),
         .target(name: "Backtest", dependencies: ["Models", "Features", "Ingestion"]),
-        .target(name: "ForecastKit", dependencies: ["Ingestion", "Features", "Models", "Backtest", "LinearAlgebra"]),
+        // Saved models: models/<name>/<version>/model.json with a SHA-256 checksum.
+        .target(name: "ModelStore", dependencies: ["Models", "Features", "Ingestion", .product(name: "Crypto", package: "swift-crypto")]),
+        .target(name: "ForecastKit", dependencies: ["Ingestion", "Features", "Models", "Backtest", "ModelStore", "LinearAlgebra"]),
         .executableTarget(
             name: "forecast",
             dependencies: [
@@ -39,6 +43,7 @@ let package = Package(
         .testTarget(name: "IngestionTests", dependencies: ["Ingestion", "TestSupport"]),
         .testTarget(name: "FeaturesTests", dependencies: ["Features", "Ingestion", "TestSupport"]),
         .testTarget(name: "BacktestTests", dependencies: ["Backtest", "Models", "Features", "Ingestion", "LinearAlgebra", "TestSupport"]),
+        .testTarget(name: "ModelStoreTests", dependencies: ["ModelStore", "Models", "Features", "Ingestion", "TestSupport"]),
         .testTarget(name: "ForecastCLITests", dependencies: ["Ingestion", "forecast", "TestSupport"]),
     ]
 )

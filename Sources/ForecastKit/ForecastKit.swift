@@ -3,3 +3,4 @@
 @_exported import Models
 @_exported import Ingestion
 @_exported import LinearAlgebra
+@_exported import ModelStore

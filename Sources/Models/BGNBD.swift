@@ -37,6 +37,8 @@ public struct BGNBD: Forecaster {
     public private(set) var parameters: Parameters?
     public private(set) var logLikelihood = Double.nan
     public private(set) var iterations = 0
+    /// The mean negative log-likelihood (plus penalty) after each BFGS iteration.
+    public private(set) var objectiveTrace: [Double] = []
 
     public init(penalty: Double = 0) { self.penalty = penalty }
 
@@ -108,7 +110,12 @@ public struct BGNBD: Forecaster {
             return (value / n, g)
         }
         var theta = [0.0, 0.0, 0.0, 0.0]
-        (theta, iterations) = try BFGS.minimize(objective, start: theta)
+        var trace: [Double] = []
+        (theta, iterations) = try BFGS.minimize(objective, start: theta) { k, value in
+            trace.append(value)
+            TrainingProgress.report("bgnbd", TrainingLogEntry(iteration: k, metrics: ["objective": value]))
+        }
+        objectiveTrace = trace
         let fitted = Parameters(r: exp(theta[0]), alpha: exp(theta[1]) * scale, a: exp(theta[2]), b: exp(theta[3]))
         guard [fitted.r, fitted.alpha, fitted.a, fitted.b].allSatisfy({ $0.isFinite && $0 > 0 }) else {
             throw ModelFitError.diverged(model: name, iteration: iterations)
@@ -163,6 +170,10 @@ public struct BGNBD: Forecaster {
         }
     }
 
+    public var trainingLog: [TrainingLogEntry] {
+        objectiveTrace.enumerated().map { TrainingLogEntry(iteration: $0.offset + 1, metrics: ["objective": $0.element]) }
+    }
+
     public func describe() -> ModelDescription {
         guard let p = parameters else { return ModelDescription(kind: name, notes: ["not fitted"]) }
         return ModelDescription(kind: name, parameters: ["r": p.r, "alpha": p.alpha, "a": p.a, "b": p.b,
@@ -174,7 +185,8 @@ public struct BGNBD: Forecaster {
 /// parameters.
 enum BFGS {
     static func minimize(_ f: ([Double]) -> (Double, [Double]), start: [Double], maxIterations: Int = 500,
-                         gradientTolerance: Double = 1e-10) throws -> ([Double], Int) {
+                         gradientTolerance: Double = 1e-10,
+                         onIteration: (Int, Double) -> Void = { _, _ in }) throws -> ([Double], Int) {
         let n = start.count
         var x = start
         var (fx, g) = f(x)
@@ -212,6 +224,7 @@ enum BFGS {
                 }
             }
             x = xNew; fx = fNew; g = gNew
+            onIteration(iteration, fx)
             if settled { return (x, iteration) }
         }
         return (x, maxIterations)

@@ -1,5 +1,6 @@
 import Features
 import Foundation
+import Synchronization
 
 /// What every model in the toolkit does: learn from the past, then give each customer an
 /// expected number of events (transactions on distinct days) over a horizon.
@@ -8,7 +9,10 @@ import Foundation
 /// (origins whose target month ends on or before it) and the event log, and then `predict`
 /// on the features as of the cutoff. A model must never look at events on or after the
 /// cutoff; the panel and the feature matrix already enforce that for the inputs they carry.
-public protocol Forecaster: Sendable {
+///
+/// Every model is `Codable`: its encoded form is the `model` member of a saved model (see
+/// docs/model-store.md), and decoding it gives a model that predicts exactly as before.
+public protocol Forecaster: Sendable, Codable {
     /// A short name used in reports and on the command line (`zero`, `last30`, ...).
     var name: String { get }
     /// Whether `fit` needs a training panel (baselines do not; building one costs time).
@@ -19,6 +23,88 @@ public protocol Forecaster: Sendable {
     func predict(_ features: FeatureMatrix, horizonDays: Int) throws -> [Double]
     /// Parameters and other facts worth showing.
     func describe() -> ModelDescription
+    /// Per-customer predictive summaries: the expected count, P(0) and the central 80%
+    /// interval. By default from a Poisson law with the predicted mean; models with a
+    /// distribution of their own (BG/NBD, Pareto/NBD) use it.
+    func predictive(_ features: FeatureMatrix, horizonDays: Int) throws -> [PredictiveSummary]
+    /// What the last `fit` recorded per iteration (empty for models without iterations).
+    var trainingLog: [TrainingLogEntry] { get }
+}
+
+extension Forecaster {
+    public func predictive(_ features: FeatureMatrix, horizonDays: Int) throws -> [PredictiveSummary] {
+        try predict(features, horizonDays: horizonDays).map { PoissonPredictive.summary(mean: $0) }
+    }
+
+    public var trainingLog: [TrainingLogEntry] { [] }
+}
+
+/// One customer's forecast over the horizon.
+public struct PredictiveSummary: Sendable, Equatable {
+    /// The expected number of events.
+    public var expected: Double
+    /// The probability of no event.
+    public var probabilityOfZero: Double
+    /// The central 80% predictive interval: its ends are the 10% and 90% quantiles.
+    public var interval80: ClosedRange<Int>
+
+    public init(expected: Double, probabilityOfZero: Double, interval80: ClosedRange<Int>) {
+        self.expected = expected
+        self.probabilityOfZero = probabilityOfZero
+        self.interval80 = interval80
+    }
+
+    /// The summary of a count distribution given by its probabilities P(0), P(1), ...
+    /// (`pmf(k)`), read until the cumulative probability reaches 90%.
+    public static func fromDistribution(expected: Double, maxCount: Int = 100_000, _ pmf: (Int) -> Double) -> PredictiveSummary {
+        let p0 = pmf(0)
+        var cumulative = p0
+        var lower = cumulative >= 0.1 ? 0 : -1
+        var k = 0
+        while cumulative < 0.9, k < maxCount {
+            k += 1
+            cumulative += pmf(k)
+            if lower < 0, cumulative >= 0.1 { lower = k }
+        }
+        return PredictiveSummary(expected: expected, probabilityOfZero: p0, interval80: max(0, lower)...k)
+    }
+}
+
+/// One line of a training log: an iteration (tree, Newton step, BFGS step) and the metrics
+/// the model recorded there.
+public struct TrainingLogEntry: Codable, Sendable, Equatable {
+    public var iteration: Int
+    public var metrics: [String: Double]
+
+    public init(iteration: Int, metrics: [String: Double]) {
+        self.iteration = iteration
+        self.metrics = metrics
+    }
+}
+
+/// Where models report their iterations while they fit, for progress output.
+/// `TrainingProgress.observing(observer) { ... }` listens during the body; otherwise reports go
+/// nowhere. (A task-local value would be the natural home, but binding one from synchronous
+/// code crashed in swift_task_localValuePush on Linux with Swift 6.3.1.)
+public enum TrainingProgress {
+    public typealias Observer = @Sendable (String, TrainingLogEntry) -> Void
+    private static let current = Mutex<Observer?>(nil)
+
+    /// Runs `body` with `observer` receiving every report, then restores the previous one.
+    public static func observing<T>(_ observer: @escaping Observer, _ body: () throws -> T) rethrows -> T {
+        let previous = current.withLock { value in
+            let old = value
+            value = observer
+            return old
+        }
+        defer { current.withLock { $0 = previous } }
+        return try body()
+    }
+
+    /// Reports `entry` of model `model` to the observer, if any.
+    public static func report(_ model: String, _ entry: TrainingLogEntry) {
+        current.withLock { $0 }?(model, entry)
+    }
 }
 
 /// A model's self-description: kind, parameters, notes.
@@ -57,5 +143,10 @@ public enum PoissonPredictive {
     /// The central 80% interval [10% quantile, 90% quantile].
     public static func interval80(mean: Double) -> ClosedRange<Int> {
         quantile(mean: mean, 0.1)...quantile(mean: mean, 0.9)
+    }
+
+    /// Expected count, P(0) and the 80% interval of a Poisson law with mean `mean`.
+    @Sendable public static func summary(mean: Double) -> PredictiveSummary {
+        PredictiveSummary(expected: mean, probabilityOfZero: probabilityOfZero(mean: mean), interval80: interval80(mean: mean))
     }
 }

@@ -15,6 +15,12 @@ public enum ForecasterError: Error, Equatable, CustomStringConvertible {
 public enum ModelCatalog {
     public static let names = ["zero", "last30", "hist_rate", "ols", "glm", "bgnbd"]
 
+    /// The concrete type behind each name, for decoding saved models.
+    public static let types: [String: any Forecaster.Type] = [
+        "zero": ZeroForecaster.self, "last30": RecentActivityForecaster.self, "hist_rate": HistoricalRateForecaster.self,
+        "ols": LogLinearRegression.self, "glm": PoissonRegression.self, "bgnbd": BGNBD.self,
+    ]
+
     public static func make(_ name: String) throws -> any Forecaster {
         switch name {
         case "zero": return ZeroForecaster()

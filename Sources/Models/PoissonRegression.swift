@@ -83,6 +83,7 @@ public struct PoissonRegression: Forecaster {
             let improvement = current - value
             current = value
             objectiveTrace.append(current)
+            TrainingProgress.report(name, TrainingLogEntry(iteration: iteration, metrics: ["objective": current, "step": t]))
             if change <= tolerance * (1 + (beta.map(abs).max() ?? 0)) || abs(improvement) <= 1e-14 * max(1, abs(current)) {
                 converged = true
                 break
@@ -95,6 +96,10 @@ public struct PoissonRegression: Forecaster {
         guard let design, !coefficients.isEmpty else { throw ModelFitError.notFitted(model: name) }
         let x = try design.matrix(names: features.names, columns: features.columns)
         return try Matrix.multiply(x, vector: coefficients).map { exp(min($0, 30)) }
+    }
+
+    public var trainingLog: [TrainingLogEntry] {
+        objectiveTrace.enumerated().map { TrainingLogEntry(iteration: $0.offset, metrics: ["objective": $0.element]) }
     }
 
     public func describe() -> ModelDescription {

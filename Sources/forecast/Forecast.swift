@@ -8,9 +8,12 @@ struct Forecast: ParsableCommand {
         abstract: "Customer analytics for an online shop: ingest transactions, check their quality, generate data, forecast.",
         discussion: """
             Start with `forecast generate --out data/shop` for the built-in shop data, then
-            `forecast ingest --data data/shop --layout shop --out data/ingested`.
+            `forecast ingest --data data/shop --layout shop --out data/ingested`,
+            `forecast train --data data/shop --layout shop --as-of 2019-11-30 --model glm --name mine`,
+            `forecast evaluate --model mine --data data/shop --layout shop`.
             """,
-        version: "0.1.0",
-        subcommands: [GenerateCommand.self, IngestCommand.self, FeaturesCommand.self, BacktestCommand.self, BenchCommand.self]
+        version: Toolkit.version,
+        subcommands: [GenerateCommand.self, IngestCommand.self, FeaturesCommand.self, TrainCommand.self, EvaluateCommand.self,
+                      PredictCommand.self, BacktestCommand.self, ModelsCommand.self, BenchCommand.self]
     )
 }

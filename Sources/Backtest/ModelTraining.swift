@@ -1,0 +1,65 @@
+import Features
+import Foundation
+import Ingestion
+import Models
+
+/// Trains one model as of a day, the way the backtest trains it for a cutoff, and scores it
+/// on the last month it saw.
+public enum ModelTraining {
+    /// A fitted model and what it was fitted on.
+    public struct Result: Sendable {
+        public var model: any Forecaster
+        /// The first day the model did not see.
+        public var cutoff: Int
+        /// Training origins (month starts) when the model used a panel.
+        public var origins: [Int]
+        /// Panel rows, or customers with an event before the cutoff for the other models.
+        public var rows: Int
+        /// In-sample scores on the last complete month before the cutoff (prefixed `last_month_`).
+        public var metrics: [String: Double]
+        public var fitSeconds: Double
+    }
+
+    /// Fits `model` on the events before `cutoff` (a day number): supervised models on the panel
+    /// of month-start origins from `firstOrigin` (default: the first month start after the log's
+    /// first day) whose target month ends on or before the cutoff.
+    public static func train(_ model: any Forecaster, events: EventLog, cutoff: Int, firstOrigin: CivilDate? = nil,
+                             progress: (String) -> Void = { _ in }) throws -> Result {
+        var model = model
+        let first = firstOrigin ?? CivilDate(dayNumber: events.firstDay).firstOfMonth(adding: 1)
+        let origins = TrainingPanel.origins(from: first, cutoff: CivilDate(dayNumber: cutoff))
+        var panel: TrainingPanel?
+        if model.needsTrainingPanel {
+            progress("building the training panel: \(origins.count) origins")
+            panel = TrainingPanel(events: events, origins: origins)
+            progress("panel: \(panel!.rowCount) rows x \(panel!.names.count) features")
+        }
+        let began = DispatchTime.now().uptimeNanoseconds
+        try model.fit(panel: panel, events: events, cutoff: cutoff)
+        let seconds = Double(DispatchTime.now().uptimeNanoseconds - began) / 1e9
+        var metrics: [String: Double] = [:]
+        if let last = origins.last {
+            let features = events.features(asOf: last)
+            let horizon = CivilDate(dayNumber: last).firstOfMonth(adding: 1).dayNumber - last
+            let m = ForecastMetrics.score(actual: features.nextMonthEvents, predicted: try model.predict(features, horizonDays: horizon))
+            metrics = ["last_month_deviance": m.deviance, "last_month_rmse": m.rmse, "last_month_mae": m.mae,
+                       "last_month_bias": m.bias, "last_month_top10_capture": m.top10Capture,
+                       "last_month_customers": Double(features.rowCount)]
+        }
+        let customers = (0..<events.customerCount).reduce(0) { n, c in
+            n + (events.offsets[c] < events.offsets[c + 1] && Int(events.day[events.offsets[c]]) < cutoff ? 1 : 0)
+        }
+        return Result(model: model, cutoff: cutoff, origins: panel == nil ? [] : origins,
+                      rows: panel?.rowCount ?? customers, metrics: metrics, fitSeconds: seconds)
+    }
+
+    /// The number of days from `cutoff` to the same day of the next month (a calendar month
+    /// when the cutoff is a month start): the forecast horizon of `predict` and `evaluate`.
+    public static func horizonDays(from cutoff: Int) -> Int {
+        let c = CivilDate(dayNumber: cutoff)
+        if c.day == 1 { return c.firstOfMonth(adding: 1).dayNumber - cutoff }
+        let next = c.firstOfMonth(adding: 1)
+        let daysInNext = next.firstOfMonth(adding: 1).dayNumber - next.dayNumber
+        return next.dayNumber + min(c.day, daysInNext) - 1 - cutoff
+    }
+}

@@ -1,0 +1,42 @@
+import ArgumentParser
+import ForecastKit
+import Foundation
+
+/// `--store`, shared by the commands that read or write models.
+struct StoreOptions: ParsableArguments {
+    @Option(help: "The model store folder.")
+    var store = "models"
+
+    var modelStore: ModelStore { ModelStore(root: store) }
+}
+
+/// Loads a saved model and checks that this toolkit computes the features it was trained on.
+func loadModel(_ reference: String, from store: ModelStore) throws -> SavedModel {
+    let saved = try store.load(try ModelReference(parsing: reference))
+    guard saved.featureSchema.version == FeatureSet.version else {
+        throw ValidationError("\(saved.name)@\(saved.version) was trained on feature definitions version \(saved.featureSchema.version); "
+                              + "this toolkit computes version \(FeatureSet.version): retrain it")
+    }
+    return saved
+}
+
+/// Reads the data of a command and collapses it to events, reporting the row counts.
+func loadEvents(_ source: MappingOptions, _ quality: QualityOptions, command: String) throws -> (result: IngestResult, events: EventLog) {
+    printError("\(command): reading \(source.data)")
+    let result = try ingest(source, quality)
+    let q = result.report
+    printError("\(command): \(q.rowsRead) rows read = \(q.rowsAccepted) accepted + \(q.rowsRejected) rejected")
+    let events = EventLog(result.log)
+    printError("\(command): \(events.customerCount) customers, \(events.eventCount) events (distinct customer-days)")
+    return (result, events)
+}
+
+/// The cutoff for an `--as-of` day (the day after it), or the day after the data's last event.
+func cutoffDay(asOf: String?, events: EventLog) throws -> Int {
+    if let asOf {
+        guard let d = CivilDate(iso: asOf) else { throw ValidationError("--as-of must be a date like 2019-12-31, got '\(asOf)'") }
+        return d.dayNumber + 1
+    }
+    guard events.eventCount > 0 else { throw ValidationError("the data hold no events") }
+    return events.lastDay + 1
+}

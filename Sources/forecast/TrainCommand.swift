@@ -1,0 +1,117 @@
+import ArgumentParser
+import ForecastKit
+import Foundation
+
+struct TrainCommand: ParsableCommand {
+    static let configuration = CommandConfiguration(
+        commandName: "train",
+        abstract: "Train a model as of a day and save it in the model store.",
+        discussion: """
+            The model sees the events up to and including --as-of (later rows count as future and are rejected, \\
+            as in `forecast ingest`) and learns to predict each customer's events in the month after it. \\
+            Supervised models (glm, ols, gbm) train on one row per customer per past month start; the \\
+            probabilistic ones (bgnbd, paretonbd) on each customer's purchase history.
+
+            Writes <store>/<name>/<version>/model.json (format: docs/model-store.md), the per-iteration \\
+            training log training-log.jsonl beside it, and points <store>/<name>/latest at the new version.
+            Set SOURCE_DATE_EPOCH to fix the recorded creation time (reproducible model files).
+
+            Example: forecast train --data data/shop --layout shop --as-of 2019-12-31 --model glm --name default
+            """
+    )
+
+    @OptionGroup var source: MappingOptions
+    @OptionGroup var quality: QualityOptions
+    @OptionGroup var storeOptions: StoreOptions
+
+    @Option(help: "Model kind: \(ModelCatalog.names.joined(separator: ", ")).")
+    var model: String
+
+    @Option(help: "Name in the store (letters, digits, '-', '_', '.').")
+    var name: String
+
+    @Option(help: "Version number to write (default: one more than the highest saved).")
+    var version: Int?
+
+    @Flag(help: "Replace an existing model file with the same name and version.")
+    var overwrite = false
+
+    @Option(name: .customLong("first-origin"), help: "First training origin, a month start (default: the first month start after the data's first day).")
+    var firstOrigin: String?
+
+    func validate() throws {
+        guard ModelCatalog.names.contains(model) else {
+            throw ValidationError("unknown model '\(model)'; known models: \(ModelCatalog.names.joined(separator: ", "))")
+        }
+        guard ModelStore.isValidName(name) else { throw ValidationError(ModelStoreError.invalidName(name).description) }
+        if let version, version < 1 { throw ValidationError("--version must be a positive integer") }
+        if let firstOrigin, CivilDate(iso: firstOrigin)?.day != 1 {
+            throw ValidationError("--first-origin must be a month start like 1997-02-01, got '\(firstOrigin)'")
+        }
+    }
+
+    func run() throws {
+        try runReportingErrors {
+            let (result, events) = try loadEvents(source, quality, command: "train")
+            let cutoff = try cutoffDay(asOf: quality.asOf, events: events)
+            let asOf = CivilDate(dayNumber: cutoff - 1)
+            printError("train: \(model) as of \(asOf)\(quality.asOf == nil ? " (the data's last day; --as-of chooses another)" : "")")
+            let observer = ProgressPrinter(model: model)
+            let trained = try TrainingProgress.observing(observer.report) {
+                try ModelTraining.train(try ModelCatalog.make(model), events: events, cutoff: cutoff,
+                                        firstOrigin: firstOrigin.flatMap { CivilDate(iso: $0) }) { printError("train: \($0)") }
+            }
+            observer.finish()
+            printError(String(format: "train: fitted in %.2f s", trained.fitSeconds))
+            let store = storeOptions.modelStore
+            let saved = SavedModel(
+                name: name, version: version ?? store.nextVersion(of: name), kind: model, createdAt: creationTime(),
+                featureSchema: FeatureSchema(names: FeatureSet.names(withProducts: events.hasProducts)),
+                training: TrainingWindow(asOf: asOf.description, cutoff: CivilDate(dayNumber: cutoff).description,
+                                         origins: trained.origins.map { CivilDate(dayNumber: $0).description }, rows: trained.rows),
+                data: DataFingerprint(rows: result.log.rowCount, events: events),
+                metrics: trained.metrics, summary: trained.model.describe(), model: trained.model)
+            let path = try store.save(saved, trainingLog: trained.model.trainingLog, overwrite: overwrite)
+            if let d = trained.metrics["last_month_deviance"], let t = trained.metrics["last_month_top10_capture"] {
+                printError(String(format: "train: in-sample on the last training month: deviance %.4f, top10_capture %.4f", d, t))
+            }
+            print("saved \(model) model \(name)@\(saved.version) to \(path)")
+            print("training log: \((path as NSString).deletingLastPathComponent)/\(ModelStore.trainingLogFileName)")
+        }
+    }
+
+    /// ISO 8601 UTC: SOURCE_DATE_EPOCH when set (reproducible builds), otherwise now.
+    func creationTime() -> String {
+        let seconds = ProcessInfo.processInfo.environment["SOURCE_DATE_EPOCH"].flatMap(Double.init) ?? Date().timeIntervalSince1970
+        let day = Int((seconds / 86_400).rounded(.down))
+        let rest = Int(seconds) - day * 86_400
+        return "\(CivilDate(dayNumber: day))T" + String(format: "%02d:%02d:%02dZ", rest / 3600, rest / 60 % 60, rest % 60)
+    }
+}
+
+/// Prints a model's training iterations on standard error: on a terminal one line rewritten
+/// in place, otherwise the first ten iterations and every tenth.
+final class ProgressPrinter: @unchecked Sendable {
+    let model: String
+    let interactive = isatty(STDERR_FILENO) != 0
+    private var printed = false
+
+    init(model: String) { self.model = model }
+
+    var report: @Sendable (String, TrainingLogEntry) -> Void {
+        { [self] name, entry in
+            let metrics = entry.metrics.keys.sorted().map { key in "\(key) " + String(format: "%.6g", entry.metrics[key]!) }.joined(separator: ", ")
+            let line = "train: \(name) iteration \(entry.iteration): \(metrics)"
+            if interactive {
+                FileHandle.standardError.write(Data(("\r\u{1B}[K" + line).utf8))
+                printed = true
+            } else if entry.iteration <= 10 || entry.iteration % 10 == 0 {
+                printError(line)
+            }
+        }
+    }
+
+    func finish() {
+        if printed { FileHandle.standardError.write(Data("\n".utf8)) }
+    }
+}
