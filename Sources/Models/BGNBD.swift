@@ -160,13 +160,70 @@ public struct BGNBD: Forecaster {
         return value.isFinite ? max(0, value) : 0
     }
 
-    public func predict(_ features: FeatureMatrix, horizonDays: Int) throws -> [Double] {
-        guard let p = parameters else { throw ModelFitError.notFitted(model: name) }
+    /// The columns that give each customer's history: freq_total, tenure_days, recency_days.
+    static func historyColumns(_ features: FeatureMatrix) throws -> ([Double], [Double], [Double]) {
         guard let n = features.column("freq_total"), let tenure = features.column("tenure_days"),
               let recency = features.column("recency_days") else { throw ForecasterError.missingFeature("freq_total/tenure_days/recency_days") }
+        return (n, tenure, recency)
+    }
+
+    /// The history of feature row `i` in days, as the backtest protocol defines it.
+    static func history(_ i: Int, _ n: [Double], _ tenure: [Double], _ recency: [Double]) -> RepeatHistory {
+        RepeatHistory(x: n[i] - 1, tx: tenure[i] - recency[i], T: tenure[i] - 1)
+    }
+
+    public func predict(_ features: FeatureMatrix, horizonDays: Int) throws -> [Double] {
+        guard let p = parameters else { throw ModelFitError.notFitted(model: name) }
+        let (n, tenure, recency) = try BGNBD.historyColumns(features)
         return (0..<features.rowCount).map { i in
-            BGNBD.conditionalExpectation(p, RepeatHistory(x: n[i] - 1, tx: tenure[i] - recency[i], T: tenure[i] - 1),
-                                         horizon: Double(horizonDays))
+            BGNBD.conditionalExpectation(p, BGNBD.history(i, n, tenure, recency), horizon: Double(horizonDays))
+        }
+    }
+
+    /// P(alive at T | x, t_x, T) = 1 / (1 + [x > 0]·a/(b+x−1)·((α+T)/(α+t_x))^(r+x)).
+    public static func probabilityAlive(_ p: Parameters, _ h: RepeatHistory) -> Double {
+        guard h.x > 0 else { return 1 }
+        return 1 / (1 + exp(log(p.a) - log(p.b + h.x - 1) + (p.r + h.x) * (log(p.alpha + h.T) - log(p.alpha + h.tx))))
+    }
+
+    /// P(X(t) = k | x, t_x, T). Given alive at T the posterior is λ ~ Gamma(r+x, α+T) and
+    /// p ~ Beta(a, b+x), independent; then X(t) = k with k purchases and survival after each,
+    /// or k purchases and a drop-out after the k-th:
+    /// P = E[(1−p)^k]·NB(k) + [k > 0]·E[p(1−p)^(k−1)]·(1 − Σ_{j<k} NB(j)),
+    /// NB the negative binomial of Gamma(r+x, α+T) over t. Dead customers buy nothing.
+    public static func probabilities(_ p: Parameters, _ h: RepeatHistory, horizon t: Double, upTo maxCount: Int) -> [Double] {
+        let alive = probabilityAlive(p, h)
+        let shape = p.r + h.x, rate = p.alpha + h.T
+        let b = p.b + h.x
+        let logBeta = lgamma(p.a) + lgamma(b) - lgamma(p.a + b)
+        var result: [Double] = []
+        var cumulativeNB = 0.0
+        for k in 0...maxCount {
+            let kk = Double(k)
+            let nb = ParetoNBD.negativeBinomial(k, shape: shape, rate: rate, exposure: t)
+            let survive = exp(lgamma(p.a) + lgamma(b + kk) - lgamma(p.a + b + kk) - logBeta)
+            var given = survive * nb
+            if k > 0 {
+                let drop = exp(lgamma(p.a + 1) + lgamma(b + kk - 1) - lgamma(p.a + b + kk) - logBeta)
+                given += drop * max(0, 1 - cumulativeNB)
+            }
+            cumulativeNB += nb
+            result.append(alive * given + (k == 0 ? 1 - alive : 0))
+        }
+        return result
+    }
+
+    public func predictive(_ features: FeatureMatrix, horizonDays: Int) throws -> [PredictiveSummary] {
+        guard let p = parameters else { throw ModelFitError.notFitted(model: name) }
+        let (n, tenure, recency) = try BGNBD.historyColumns(features)
+        let t = Double(horizonDays)
+        return (0..<features.rowCount).map { i in
+            let h = BGNBD.history(i, n, tenure, recency)
+            var probabilities: [Double] = []
+            return PredictiveSummary.fromDistribution(expected: BGNBD.conditionalExpectation(p, h, horizon: t)) { k in
+                if k >= probabilities.count { probabilities = BGNBD.probabilities(p, h, horizon: t, upTo: max(2 * k, 8)) }
+                return probabilities[k]
+            }
         }
     }
 

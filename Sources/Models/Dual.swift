@@ -1,0 +1,83 @@
+import Foundation
+
+/// A number with its gradient with respect to four parameters (forward-mode automatic
+/// differentiation): arithmetic and the functions below carry exact derivatives along, so a
+/// log-likelihood written with `Dual`s yields its analytic gradient.
+struct Dual {
+    var value: Double
+    var gradient: SIMD4<Double>
+
+    init(_ value: Double, _ gradient: SIMD4<Double> = .zero) {
+        self.value = value
+        self.gradient = gradient
+    }
+
+    static func + (a: Dual, b: Dual) -> Dual { Dual(a.value + b.value, a.gradient + b.gradient) }
+    static func - (a: Dual, b: Dual) -> Dual { Dual(a.value - b.value, a.gradient - b.gradient) }
+    static func * (a: Dual, b: Dual) -> Dual { Dual(a.value * b.value, a.gradient * b.value + b.gradient * a.value) }
+    static func / (a: Dual, b: Dual) -> Dual {
+        Dual(a.value / b.value, (a.gradient * b.value - b.gradient * a.value) / (b.value * b.value))
+    }
+    static func + (a: Dual, b: Double) -> Dual { Dual(a.value + b, a.gradient) }
+    static func - (a: Dual, b: Double) -> Dual { Dual(a.value - b, a.gradient) }
+    static func * (a: Dual, b: Double) -> Dual { Dual(a.value * b, a.gradient * b) }
+    static func * (a: Double, b: Dual) -> Dual { b * a }
+    static func / (a: Dual, b: Double) -> Dual { Dual(a.value / b, a.gradient / b) }
+    static prefix func - (a: Dual) -> Dual { Dual(-a.value, -a.gradient) }
+
+    func log() -> Dual { Dual(Foundation.log(value), gradient / value) }
+    func exp() -> Dual { let e = Foundation.exp(value); return Dual(e, gradient * e) }
+    /// ln Γ(x), derivative ψ(x).
+    func logGamma() -> Dual { Dual(lgamma(value), gradient * SpecialFunctions.digamma(value)) }
+    /// log(1 − e^x) for x < 0, accurate near 0 and for very negative x.
+    func log1mExp() -> Dual {
+        let v = value > -0.693 ? Foundation.log(-expm1(value)) : log1p(-Foundation.exp(value))
+        // d/dx log(1 − e^x) = −e^x / (1 − e^x) = −1 / (e^−x − 1)
+        return Dual(v, gradient * (-1 / expm1(-value)))
+    }
+
+    /// log(e^a + e^b) without overflow.
+    static func logSumExp(_ a: Dual, _ b: Dual) -> Dual {
+        let m = Swift.max(a.value, b.value)
+        if m == -.infinity { return a }
+        let ea = Foundation.exp(a.value - m), eb = Foundation.exp(b.value - m)
+        let s = ea + eb
+        return Dual(m + Foundation.log(s), (a.gradient * ea + b.gradient * eb) / s)
+    }
+}
+
+extension SpecialFunctions {
+    /// log ₂F₁(a, b; c; z) for 0 ≤ z < 1 and a, b, c > 0 with its gradient, by the power
+    /// series after Euler's transformation ₂F₁(a, b; c; z) = (1 − z)^(c−a−b) ₂F₁(c − a, c − b; c; z)
+    /// whenever c − a − b < 0 and c − a, c − b > 0, which turns a slowly convergent series
+    /// (z near 1) into a fast one with positive terms. Each term's derivative is carried along:
+    /// ∂ log t_k/∂a = Σ_{j<k} 1/(a + j), likewise b, −c, and k/z for z.
+    static func logHypergeometric2F1(_ a: Dual, _ b: Dual, _ c: Dual, _ z: Dual) -> Dual {
+        precondition(z.value >= 0 && z.value < 1, "the series needs 0 <= z < 1")
+        let exponent = c - a - b
+        if exponent.value < 0, c.value - a.value > 0, c.value - b.value > 0 {
+            return exponent * (-z + 1).log() + logHypergeometric2F1Series(c - a, c - b, c, z)
+        }
+        return logHypergeometric2F1Series(a, b, c, z)
+    }
+
+    private static func logHypergeometric2F1Series(_ a: Dual, _ b: Dual, _ c: Dual, _ z: Dual) -> Dual {
+        var term = 1.0, sum = 1.0
+        // Σ t_k·∂log t_k, split into the parts that multiply ∂a, ∂b, ∂c and ∂z.
+        var da = 0.0, db = 0.0, dc = 0.0, dz = 0.0
+        var sa = 0.0, sb = 0.0, sc = 0.0
+        var k = 0.0
+        while k < 1_000_000 {
+            sa += 1 / (a.value + k); sb += 1 / (b.value + k); sc += 1 / (c.value + k)
+            term *= (a.value + k) * (b.value + k) / ((c.value + k) * (k + 1)) * z.value
+            sum += term
+            da += term * sa; db += term * sb; dc -= term * sc; dz += term * (k + 1)
+            if term <= 1e-17 * sum { break }
+            k += 1
+        }
+        // At z = 0 the series' z-derivative is its first coefficient ab/c.
+        let dF = z.value > 0 ? dz / z.value : a.value * b.value / c.value
+        let gradient = (a.gradient * da + b.gradient * db + c.gradient * dc + z.gradient * dF) / sum
+        return Dual(Foundation.log(sum), gradient)
+    }
+}

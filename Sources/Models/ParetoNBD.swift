@@ -1,0 +1,226 @@
+import Features
+import Foundation
+
+/// The Pareto/NBD model of Schmittlein, Morrison and Colombo (1987), fitted by maximum
+/// likelihood.
+///
+/// While alive a customer buys at a Poisson rate λ ~ Gamma(r, α); their lifetime is
+/// exponential with rate μ ~ Gamma(s, β). The likelihood of a history (x, t_x, T)
+/// (Fader & Hardie 2005, "A Note on Deriving the Pareto/NBD Model", eq. 19) is
+///
+///     L = Γ(r+x) α^r β^s / Γ(r) · [ (α+T)^−(r+x) (β+T)^−s + s/(r+s+x) · A₀ ]
+///
+/// where A₀ is a difference of two Gaussian hypergeometric terms (at t_x and at T), with the
+/// roles of α and β swapped when α < β. It is evaluated in log space: the bracket by
+/// log-sum-exp, A₀ as log F₁ + log(1 − F₂/F₁), and ₂F₁ by its series after Euler's
+/// transformation (positive terms, fast near z = 1). The gradient is analytic: the whole
+/// computation runs on ``Dual`` numbers, whose derivatives through ₂F₁'s parameters are
+/// summed term by term with the series. The fit maximises over the logarithms of the
+/// parameters by BFGS on time rescaled so the longest observation is 1, with identical
+/// histories collapsed into weights and an optional L2 penalty (as lifetimes' penalizer).
+public struct ParetoNBD: Forecaster {
+    public struct Parameters: Codable, Sendable, Equatable {
+        public var r: Double
+        public var alpha: Double
+        public var s: Double
+        public var beta: Double
+    }
+
+    public var penalty: Double
+    public private(set) var parameters: Parameters?
+    public private(set) var logLikelihood = Double.nan
+    public private(set) var iterations = 0
+    public private(set) var objectiveTrace: [Double] = []
+
+    public init(penalty: Double = 0) { self.penalty = penalty }
+
+    public var name: String { "paretonbd" }
+    public var needsTrainingPanel: Bool { false }
+
+    // MARK: likelihood
+
+    /// The two terms of the bracket, in logs: log[(α+T)^−(r+x)(β+T)^−s] and log[s/(r+s+x)·A₀]
+    /// (nil when A₀ = 0, that is t_x = T).
+    static func logTerms(_ r: Dual, _ alpha: Dual, _ s: Dual, _ beta: Dual, _ h: RepeatHistory) -> (Dual, Dual?) {
+        let x = h.x
+        let first = -(r + x) * (alpha + h.T).log() - s * (beta + h.T).log()
+        guard h.tx < h.T else { return (first, nil) }
+        let a = r + s + x, c = r + s + x + 1
+        let (big, small, b) = alpha.value >= beta.value ? (alpha, beta, s + 1) : (beta, alpha, r + x)
+        func logF(_ t: Double) -> Dual {
+            let z = (big - small) / (big + t)
+            return SpecialFunctions.logHypergeometric2F1(a, b, c, z) - a * (big + t).log()
+        }
+        let f1 = logF(h.tx), f2 = logF(h.T)
+        guard f2.value < f1.value else { return (first, nil) }
+        let logA0 = f1 + (f2 - f1).log1mExp()
+        return (first, s.log() - a.log() + logA0)
+    }
+
+    /// The log-likelihood of one history; the gradient is with respect to the logarithms of
+    /// (r, α, s, β).
+    static func logLikelihood(_ p: Parameters, _ h: RepeatHistory) -> Dual {
+        let r = Dual(p.r, SIMD4(p.r, 0, 0, 0)), alpha = Dual(p.alpha, SIMD4(0, p.alpha, 0, 0))
+        let s = Dual(p.s, SIMD4(0, 0, p.s, 0)), beta = Dual(p.beta, SIMD4(0, 0, 0, p.beta))
+        let head = (r + h.x).logGamma() - r.logGamma() + r * alpha.log() + s * beta.log()
+        let (first, second) = logTerms(r, alpha, s, beta, h)
+        return head + (second.map { Dual.logSumExp(first, $0) } ?? first)
+    }
+
+    /// The log-likelihood summed over the histories.
+    public static func totalLogLikelihood(_ p: Parameters, _ histories: [RepeatHistory]) -> Double {
+        histories.reduce(0) { $0 + logLikelihood(p, $1).value }
+    }
+
+    // MARK: fitting
+
+    /// Fits the parameters to the histories (in any time unit; α and β come out in that unit).
+    public mutating func fit(histories: [RepeatHistory]) throws {
+        guard !histories.isEmpty else { throw ModelFitError.noTrainingData(model: name) }
+        let scale = max(histories.map(\.T).max() ?? 1, 1e-12)
+        var counts: [RepeatHistory: Double] = [:]
+        for h in histories { counts[RepeatHistory(x: h.x, tx: h.tx / scale, T: h.T / scale), default: 0] += 1 }
+        let distinct = counts.keys.sorted { ($0.x, $0.tx, $0.T) < ($1.x, $1.tx, $1.T) }
+        let weights = distinct.map { counts[$0]! }
+        let n = Double(histories.count)
+        let penalty = self.penalty
+        // f(θ) = −(mean log-likelihood) + penalty·Σp², θ = log p.
+        func objective(_ theta: [Double]) -> (Double, [Double]) {
+            let p = Parameters(r: exp(theta[0]), alpha: exp(theta[1]), s: exp(theta[2]), beta: exp(theta[3]))
+            var value = 0.0
+            var g = SIMD4<Double>.zero
+            for (h, w) in zip(distinct, weights) {
+                let l = ParetoNBD.logLikelihood(p, h)
+                value -= w * l.value
+                g -= w * l.gradient
+            }
+            let values = SIMD4(p.r, p.alpha, p.s, p.beta)
+            value += penalty * n * (values * values).sum()
+            g += 2 * penalty * n * values * values
+            return (value / n, [g[0] / n, g[1] / n, g[2] / n, g[3] / n])
+        }
+        var trace: [Double] = []
+        var theta = [0.0, 0.0, 0.0, 0.0]
+        (theta, iterations) = try BFGS.minimize(objective, start: theta) { k, value in
+            trace.append(value)
+            TrainingProgress.report("paretonbd", TrainingLogEntry(iteration: k, metrics: ["objective": value]))
+        }
+        objectiveTrace = trace
+        let fitted = Parameters(r: exp(theta[0]), alpha: exp(theta[1]) * scale, s: exp(theta[2]), beta: exp(theta[3]) * scale)
+        guard [fitted.r, fitted.alpha, fitted.s, fitted.beta].allSatisfy({ $0.isFinite && $0 > 0 }) else {
+            throw ModelFitError.diverged(model: name, iteration: iterations)
+        }
+        parameters = fitted
+        logLikelihood = ParetoNBD.totalLogLikelihood(fitted, histories)
+    }
+
+    public mutating func fit(panel: TrainingPanel?, events: EventLog, cutoff: Int) throws {
+        try fit(histories: BGNBD.histories(events, cutoff: cutoff))
+    }
+
+    // MARK: prediction
+
+    /// P(alive at T | x, t_x, T) = term₁ / (term₁ + term₂).
+    public static func probabilityAlive(_ p: Parameters, _ h: RepeatHistory) -> Double {
+        let (first, second) = logTerms(Dual(p.r), Dual(p.alpha), Dual(p.s), Dual(p.beta), h)
+        guard let second else { return 1 }
+        return exp(first.value - Dual.logSumExp(first, second).value)
+    }
+
+    /// E[X(t) | x, t_x, T] = (r+x)(β+T) / ((α+T)(s−1)) · [1 − ((β+T)/(β+T+t))^(s−1)] · P(alive)
+    /// (the limit (r+x)(β+T)/(α+T) · log((β+T+t)/(β+T)) · P(alive) at s = 1).
+    public static func conditionalExpectation(_ p: Parameters, _ h: RepeatHistory, horizon t: Double) -> Double {
+        let rate = (p.r + h.x) / (p.alpha + h.T)
+        let exposure: Double
+        if abs(p.s - 1) < 1e-9 {
+            exposure = (p.beta + h.T) * log1p(t / (p.beta + h.T))
+        } else {
+            exposure = (p.beta + h.T) / (p.s - 1) * -expm1((p.s - 1) * -log1p(t / (p.beta + h.T)))
+        }
+        let value = rate * exposure * probabilityAlive(p, h)
+        return value.isFinite ? max(0, value) : 0
+    }
+
+    /// P(X(t) = k | x, t_x, T): dead customers buy nothing; one alive at T has λ ~ Gamma(r+x, α+T)
+    /// and a remaining lifetime with P(τ > u) = ((β+T)/(β+T+u))^s, so X is negative binomial
+    /// over the exposure min(τ, t), integrated over τ by Gauss-Legendre quadrature.
+    public static func probability(_ p: Parameters, _ h: RepeatHistory, horizon t: Double, count k: Int) -> Double {
+        let alive = probabilityAlive(p, h)
+        let shape = p.r + h.x, rate = p.alpha + h.T, b = p.beta + h.T
+        let survives = exp(-p.s * log1p(t / b))
+        var integral = 0.0
+        for (u, w) in GaussLegendre.nodes32(on: 0...t) {
+            let density = p.s / b * exp(-(p.s + 1) * log1p(u / b))
+            integral += w * density * negativeBinomial(k, shape: shape, rate: rate, exposure: u)
+        }
+        let givenAlive = survives * negativeBinomial(k, shape: shape, rate: rate, exposure: t) + integral
+        return alive * givenAlive + (k == 0 ? 1 - alive : 0)
+    }
+
+    /// P(N = k) for N ~ Poisson(λu), λ ~ Gamma(shape, rate).
+    static func negativeBinomial(_ k: Int, shape: Double, rate: Double, exposure u: Double) -> Double {
+        if u <= 0 { return k == 0 ? 1 : 0 }
+        let kk = Double(k)
+        return exp(lgamma(shape + kk) - lgamma(shape) - lgamma(kk + 1) + shape * log(rate / (rate + u)) + kk * log(u / (rate + u)))
+    }
+
+    public func predict(_ features: FeatureMatrix, horizonDays: Int) throws -> [Double] {
+        guard let p = parameters else { throw ModelFitError.notFitted(model: name) }
+        let (n, tenure, recency) = try BGNBD.historyColumns(features)
+        return (0..<features.rowCount).map { i in
+            ParetoNBD.conditionalExpectation(p, BGNBD.history(i, n, tenure, recency), horizon: Double(horizonDays))
+        }
+    }
+
+    public func predictive(_ features: FeatureMatrix, horizonDays: Int) throws -> [PredictiveSummary] {
+        guard let p = parameters else { throw ModelFitError.notFitted(model: name) }
+        let (n, tenure, recency) = try BGNBD.historyColumns(features)
+        let t = Double(horizonDays)
+        return (0..<features.rowCount).map { i in
+            let h = BGNBD.history(i, n, tenure, recency)
+            return PredictiveSummary.fromDistribution(expected: ParetoNBD.conditionalExpectation(p, h, horizon: t)) {
+                ParetoNBD.probability(p, h, horizon: t, count: $0)
+            }
+        }
+    }
+
+    public var trainingLog: [TrainingLogEntry] {
+        objectiveTrace.enumerated().map { TrainingLogEntry(iteration: $0.offset + 1, metrics: ["objective": $0.element]) }
+    }
+
+    public func describe() -> ModelDescription {
+        guard let p = parameters else { return ModelDescription(kind: name, notes: ["not fitted"]) }
+        return ModelDescription(kind: name, parameters: ["r": p.r, "alpha": p.alpha, "s": p.s, "beta": p.beta,
+                                                         "log_likelihood": logLikelihood, "iterations": Double(iterations)],
+                                notes: ["alpha and beta in days"])
+    }
+}
+
+/// Gauss-Legendre quadrature.
+enum GaussLegendre {
+    /// The 32 nodes and weights on [−1, 1], by Newton's method on the Legendre polynomial.
+    static let standard32: [(Double, Double)] = {
+        let n = 32
+        var result: [(Double, Double)] = []
+        for i in 1...n {
+            var x = cos(Double.pi * (Double(i) - 0.25) / (Double(n) + 0.5))
+            var derivative = 0.0
+            for _ in 0..<100 {
+                var p0 = 1.0, p1 = x
+                for k in 2...n { let p2 = ((2 * Double(k) - 1) * x * p1 - (Double(k) - 1) * p0) / Double(k); p0 = p1; p1 = p2 }
+                derivative = Double(n) * (x * p1 - p0) / (x * x - 1)
+                let step = p1 / derivative
+                x -= step
+                if abs(step) < 1e-15 { break }
+            }
+            result.append((x, 2 / ((1 - x * x) * derivative * derivative)))
+        }
+        return result
+    }()
+
+    /// The nodes and weights mapped to `range`.
+    static func nodes32(on range: ClosedRange<Double>) -> [(Double, Double)] {
+        let half = (range.upperBound - range.lowerBound) / 2, mid = (range.upperBound + range.lowerBound) / 2
+        return standard32.map { (mid + half * $0.0, half * $0.1) }
+    }
+}
