@@ -38,6 +38,25 @@ public struct TrainingPanel: Sendable {
         self.target = target
     }
 
+    private init(names: [String], origins: [Int], origin: [Int32], customers: [Int32], columns: [[Double]], target: [Double]) {
+        self.names = names
+        self.origins = origins
+        self.origin = origin
+        self.customers = customers
+        self.columns = columns
+        self.target = target
+    }
+
+    /// The panel of the first `count` origins only (a prefix of the rows, which are stacked
+    /// origin by origin).
+    public func prefix(origins count: Int) -> TrainingPanel {
+        let k = max(0, min(count, origins.count))
+        let rows = origin.firstIndex { Int($0) >= k } ?? rowCount
+        return TrainingPanel(names: names, origins: Array(origins.prefix(k)), origin: Array(origin.prefix(rows)),
+                             customers: Array(customers.prefix(rows)), columns: columns.map { Array($0.prefix(rows)) },
+                             target: Array(target.prefix(rows)))
+    }
+
     /// The training origins for scoring the month that starts at `cutoff`: every month start
     /// from `first` whose target month ends on or before the cutoff (o ≤ cutoff − 1 month).
     public static func origins(from first: CivilDate, cutoff: CivilDate) -> [Int] {

@@ -13,12 +13,12 @@ public enum ForecasterError: Error, Equatable, CustomStringConvertible {
 
 /// The models by command-line name.
 public enum ModelCatalog {
-    public static let names = ["zero", "last30", "hist_rate", "ols", "glm", "gbm", "bgnbd", "paretonbd"]
+    public static let names = ["zero", "last30", "hist_rate", "ols", "glm", "gbm", "bgnbd", "paretonbd", "blend"]
 
     /// The concrete type behind each name, for decoding saved models.
     public static let types: [String: any Forecaster.Type] = [
         "zero": ZeroForecaster.self, "last30": RecentActivityForecaster.self, "hist_rate": HistoricalRateForecaster.self,
-        "ols": LogLinearRegression.self, "glm": PoissonRegression.self, "gbm": GradientBoosting.self, "bgnbd": BGNBD.self, "paretonbd": ParetoNBD.self,
+        "ols": LogLinearRegression.self, "glm": PoissonRegression.self, "gbm": GradientBoosting.self, "bgnbd": BGNBD.self, "paretonbd": ParetoNBD.self, "blend": Blend.self,
     ]
 
     public static func make(_ name: String) throws -> any Forecaster {
@@ -31,6 +31,7 @@ public enum ModelCatalog {
         case "gbm": return GradientBoosting()
         case "bgnbd": return BGNBD()
         case "paretonbd": return ParetoNBD()
+        case "blend": return Blend()
         default: throw ForecasterError.unknownModel(name, known: names)
         }
     }
