@@ -202,9 +202,10 @@ struct CLIBacktestTests {
                               "--cutoffs", "2019-01-01..2019-03-01", "--format", "json", "--out", dir + "/bt.json"])
         #expect(r.status == 0)
         let rows = (try? JSONSerialization.jsonObject(with: Data(r.stdout.utf8))) as? [[String: Any]] ?? []
-        #expect(rows.count == 6 * 3 + 6)
+        #expect(rows.count == 9 * 3 + 9)
         let means = rows.filter { $0["cutoff"] as? String == "mean" }
-        #expect(Set(means.compactMap { $0["model"] as? String }) == ["zero", "last30", "hist_rate", "ols", "glm", "bgnbd"])
+        #expect(Set(means.compactMap { $0["model"] as? String })
+                == ["zero", "last30", "hist_rate", "ols", "glm", "gbm", "bgnbd", "paretonbd", "blend"])
         #expect(means.allSatisfy { ($0["deviance"] as? Double ?? -1) >= 0 })
         #expect(FileManager.default.fileExists(atPath: dir + "/bt.json"))
         // --no-timings: no timing columns, and two runs give the same bytes.
@@ -218,5 +219,80 @@ struct CLIBacktestTests {
         let unknown = try forecast(["backtest", "--data", dir + "/transactions.csv", "--layout", "transactions",
                                     "--cutoffs", "2019-01-01", "--models", "zero,magic"])
         #expect(unknown.status != 0 && unknown.stderr.contains("unknown model 'magic'"))
+    }
+}
+
+@Suite("forecast train, evaluate, predict, models")
+struct CLIModelTests {
+    @Test func trainSaveEvaluatePredictAndInspect() throws {
+        let dir = scratch()
+        _ = try forecast(["generate", "--out", dir, "--customers", "500", "--clean", "-q"])
+        let data = ["--data", dir + "/transactions.csv", "--layout", "transactions"]
+        let store = ["--store", dir + "/models"]
+        let train = try forecast(["train"] + data + store + ["--as-of", "2019-10-31", "--model", "glm", "--name", "shop"])
+        #expect(train.status == 0, "\(train.stderr)")
+        #expect(train.stdout.contains("saved glm model shop@1 to \(dir)/models/shop/1/model.json"))
+        #expect(train.stderr.contains("iteration 1:"))
+        let log = try String(contentsOfFile: dir + "/models/shop/1/training-log.jsonl", encoding: .utf8)
+        #expect(log.hasPrefix("{\"iteration\":0,\"objective\":"))
+        // A second version becomes the latest.
+        let second = try forecast(["train"] + data + store + ["--as-of", "2019-10-31", "--model", "bgnbd", "--name", "shop"])
+        #expect(second.status == 0 && second.stdout.contains("shop@2"))
+        #expect(try String(contentsOfFile: dir + "/models/shop/latest", encoding: .utf8) == "2\n")
+
+        let list = try forecast(["models", "list"] + store)
+        #expect(list.status == 0 && list.stdout.contains("| shop | 2 | 1,2 | bgnbd | 2019-10-31 |"))
+        let show = try forecast(["models", "show", "shop@1"] + store)
+        #expect(show.status == 0 && show.stdout.contains("shop@1: glm model (checksum ok)") && show.stdout.contains("coef_intercept"))
+
+        // Evaluate scores the month after the training cutoff, without retraining.
+        let evaluate = try forecast(["evaluate", "--model", "shop@1"] + data + store + ["--format", "json"])
+        #expect(evaluate.status == 0, "\(evaluate.stderr)")
+        let e = json(evaluate.stdout)
+        #expect(e["month"] as? String == "2019-11" && e["kind"] as? String == "glm" && e["data_complete"] as? Bool == true)
+        let metrics = e["metrics"] as? [String: Any] ?? [:]
+        let baseline = e["baseline_hist_rate"] as? [String: Any] ?? [:]
+        #expect((metrics["deviance"] as? Double ?? 9) < (baseline["deviance"] as? Double ?? 0))
+        let table = try forecast(["evaluate", "--model", "shop", "--month", "2019-12"] + data + store)
+        #expect(table.status == 0 && table.stdout.contains("on 2019-12") && table.stdout.contains("| deviance |"))
+
+        // Predict writes one row per customer with the interval; BG/NBD uses its own distribution.
+        let predict = try forecast(["predict", "--model", "shop"] + data + store + ["--as-of", "2019-12-31", "--out", dir + "/p.csv"])
+        #expect(predict.status == 0, "\(predict.stderr)")
+        let lines = try String(contentsOfFile: dir + "/p.csv", encoding: .utf8).split(separator: "\n")
+        #expect(lines.first == "customer_id,expected_events,p_zero,lower_80,upper_80")
+        #expect(lines.count > 400)
+        for line in lines.dropFirst() {
+            let f = line.split(separator: ",")
+            let expected = Double(f[1])!, p0 = Double(f[2])!, lo = Int(f[3])!, hi = Int(f[4])!
+            #expect(expected >= 0 && p0 >= 0 && p0 <= 1 && lo <= hi)
+        }
+        let predictJSON = try forecast(["predict", "--model", "shop@1"] + data + store + ["--out", dir + "/p.json"])
+        #expect(predictJSON.status == 0)
+        let rows = (try? JSONSerialization.jsonObject(with: Data(contentsOf: URL(fileURLWithPath: dir + "/p.json")))) as? [[String: Any]]
+        #expect(rows?.count == lines.count - 1)
+        #expect(rows?.first?["p_zero"] is Double)
+    }
+
+    @Test func damagedOrMissingModelsAreClearErrors() throws {
+        let dir = scratch()
+        _ = try forecast(["generate", "--out", dir, "--customers", "300", "--clean", "-q"])
+        let data = ["--data", dir + "/transactions.csv", "--layout", "transactions"]
+        let store = ["--store", dir + "/models"]
+        #expect(try forecast(["train"] + data + store + ["--model", "hist_rate", "--name", "m"]).status == 0)
+        let missing = try forecast(["evaluate", "--model", "nothing"] + data + store)
+        #expect(missing.status == 1 && missing.stderr.contains("no model named 'nothing'") && missing.stderr.contains("models there: m"))
+        let path = dir + "/models/m/1/model.json"
+        var text = try String(contentsOfFile: path, encoding: .utf8)
+        text = text.replacingOccurrences(of: "\"hist_rate\"", with: "\"zero\"")
+        try text.write(toFile: path, atomically: true, encoding: .utf8)
+        let tampered = try forecast(["predict", "--model", "m"] + data + store + ["--out", dir + "/p.csv"])
+        #expect(tampered.status == 1 && tampered.stderr.contains("SHA-256") && tampered.stderr.contains(path))
+        let list = try forecast(["models", "list"] + store)
+        #expect(list.status == 0 && list.stdout.contains("unreadable"))
+        let badName = try forecast(["train"] + data + store + ["--model", "glm", "--name", "../x"])
+        #expect(badName.status != 0 && badName.stderr.contains("invalid model name"))
+        let badKind = try forecast(["train"] + data + store + ["--model", "magic", "--name", "x"])
+        #expect(badKind.status != 0 && badKind.stderr.contains("unknown model 'magic'"))
     }
 }
