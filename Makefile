@@ -1,7 +1,7 @@
 # The two commands of the README:
 #   make demo   install what is missing, build, generate the default shop, ingest it, write the reports
 #   make test   install what is missing, run every test
-# Other targets: setup, build, bench, clean.
+# Other targets: setup, build, model (rebuild the committed default model), bench, scale, clean.
 
 SWIFT ?= swift
 DATA ?= data
@@ -10,7 +10,15 @@ SEED ?= 42
 FORECAST = .build/release/forecast
 SYSTEM_PACKAGES = liblapack-dev libopenblas-dev
 
-.PHONY: demo test setup build bench clean
+.PHONY: demo test setup build model bench scale clean
+
+# The committed default model: a Poisson GLM trained on the default data as of 2019-11-30.
+# SOURCE_DATE_EPOCH fixes the recorded creation time and one BLAS thread the summation order,
+# so rebuilding gives the same bytes.
+MODEL_EPOCH = 1575158400
+TRAIN_DEFAULT = SOURCE_DATE_EPOCH=$(MODEL_EPOCH) OPENBLAS_NUM_THREADS=1 $(FORECAST) train \
+	--data $(DATA)/shop/transactions.csv --layout transactions --as-of 2019-11-30 \
+	--model glm --name default --version 1 --overwrite --store models
 
 # Debian packages for BLAS/LAPACK; installed only when missing (sudo when not root).
 setup:
@@ -34,7 +42,18 @@ demo: build
 	cp $(DATA)/ingested/quality.json reports/data-quality.json
 	$(FORECAST) backtest --data $(DATA)/shop/transactions.csv --layout transactions --as-of 2019-12-31 \
 	    --cutoffs 2019-07-01..2019-12-01 --no-timings --out reports/backtest-default.md
-	@echo "demo done: data in $(DATA)/; reports/data-quality.md and reports/backtest-default.md"
+	$(TRAIN_DEFAULT)
+	$(FORECAST) evaluate --model default --store models --data $(DATA)/shop/transactions.csv --layout transactions \
+	    --as-of 2019-12-31 > reports/evaluate-default.md
+	$(FORECAST) predict --model default --store models --data $(DATA)/shop/transactions.csv --layout transactions \
+	    --as-of 2019-12-31 --out $(DATA)/predictions-2020-01.csv
+	@echo "demo done: data in $(DATA)/; reports/data-quality.md, reports/backtest-default.md, reports/evaluate-default.md;"
+	@echo "  model models/default/1/model.json; January 2020 forecasts in $(DATA)/predictions-2020-01.csv"
+
+# Rebuilds models/default from the default data (generated when missing).
+model: build
+	@test -f $(DATA)/shop/transactions.csv || $(FORECAST) generate --out $(DATA)/shop --customers $(CUSTOMERS) --seed $(SEED)
+	$(TRAIN_DEFAULT)
 
 # Release build (the model fits are numerical loops that a debug build runs 20x slower),
 # with -enable-testing for @testable imports, in its own folder so it does not rebuild the
@@ -45,6 +64,16 @@ test: setup
 # Ingestion throughput and memory on a generated log of about 10.5 million rows.
 bench: build
 	$(FORECAST) bench --work $(DATA)/bench --json reports/bench-ingest.json
+
+# The scale benchmark: ingest + features + GLM and GBM (100 trees x 31 leaves) on a generated
+# log of 1,000,000 customers, each `forecast train` in its own process under /usr/bin/time.
+scale: build
+	@test -f $(DATA)/scale/transactions.csv || $(FORECAST) generate --out $(DATA)/scale --customers 1000000 --seed 7 --clean -q
+	for m in glm gbm; do \
+	  /usr/bin/time -f "$$m: %e s wall, %M KB peak" $(FORECAST) train --data $(DATA)/scale/transactions.csv \
+	    --layout transactions --as-of 2019-11-30 --origins 1 --model $$m --trees 100 --leaves 31 --learning-rate 0.1 \
+	    --no-early-stopping --name scale-$$m --store $(DATA)/scale/models --overwrite --version 1; \
+	done
 
 clean:
 	rm -rf .build .build-test $(DATA)

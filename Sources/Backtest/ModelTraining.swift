@@ -22,12 +22,13 @@ public enum ModelTraining {
 
     /// Fits `model` on the events before `cutoff` (a day number): supervised models on the panel
     /// of month-start origins from `firstOrigin` (default: the first month start after the log's
-    /// first day) whose target month ends on or before the cutoff.
+    /// first day) whose target month ends on or before the cutoff, or the last `lastOrigins` of them.
     public static func train(_ model: any Forecaster, events: EventLog, cutoff: Int, firstOrigin: CivilDate? = nil,
-                             progress: (String) -> Void = { _ in }) throws -> Result {
+                             lastOrigins: Int? = nil, progress: (String) -> Void = { _ in }) throws -> Result {
         var model = model
         let first = firstOrigin ?? CivilDate(dayNumber: events.firstDay).firstOfMonth(adding: 1)
-        let origins = TrainingPanel.origins(from: first, cutoff: CivilDate(dayNumber: cutoff))
+        var origins = TrainingPanel.origins(from: first, cutoff: CivilDate(dayNumber: cutoff))
+        if let lastOrigins { origins = Array(origins.suffix(lastOrigins)) }
         var panel: TrainingPanel?
         if model.needsTrainingPanel {
             progress("building the training panel: \(origins.count) origins")

@@ -20,9 +20,9 @@ public struct Blend: Forecaster {
     /// The deviance of the weighted predictions on the weighting months, per EM iteration.
     public private(set) var objectiveTrace: [Double] = []
 
-    public static let defaultComponents = ["glm", "gbm", "paretonbd", "bgnbd"]
+    public static let defaultComponents = ["glm", "paretonbd", "bgnbd"]
 
-    public init(components: [String] = Blend.defaultComponents, weightOrigins: Int = 2) {
+    public init(components: [String] = Blend.defaultComponents, weightOrigins: Int = 6) {
         self.componentNames = components
         self.weightOrigins = weightOrigins
     }

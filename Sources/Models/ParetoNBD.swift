@@ -47,14 +47,34 @@ public struct ParetoNBD: Forecaster {
         guard h.tx < h.T else { return (first, nil) }
         let a = r + s + x, c = r + s + x + 1
         let (big, small, b) = alpha.value >= beta.value ? (alpha, beta, s + 1) : (beta, alpha, r + x)
-        func logF(_ t: Double) -> Dual {
+        func logF(_ t: Double) -> Dual? {
             let z = (big - small) / (big + t)
-            return SpecialFunctions.logHypergeometric2F1(a, b, c, z) - a * (big + t).log()
+            return SpecialFunctions.logHypergeometric2F1(a, b, c, z, maxTerms: 20_000).map { $0 - a * (big + t).log() }
         }
-        let f1 = logF(h.tx), f2 = logF(h.T)
+        guard let f1 = logF(h.tx), let f2 = logF(h.T) else {
+            return (first, s.log() + logDeathIntegral(r + x, alpha, s, beta, from: h.tx, to: h.T))
+        }
         guard f2.value < f1.value else { return (first, nil) }
         let logA0 = f1 + (f2 - f1).log1mExp()
         return (first, s.log() - a.log() + logA0)
+    }
+
+    /// log ∫ (α+τ)^−(r+x) (β+τ)^−(s+1) dτ over [t_x, T], the same quantity as A₀/(r+s+x),
+    /// for when the series converges too slowly (z within about 1e-4 of 1, which needs small
+    /// r + x or s): then the integrand is smooth in w = log(min(α, β) + τ), and 64-point
+    /// Gauss-Legendre quadrature in w, carried out on duals, gives value and gradient.
+    static func logDeathIntegral(_ rx: Dual, _ alpha: Dual, _ s: Dual, _ beta: Dual, from tx: Double, to T: Double) -> Dual {
+        let m = alpha.value <= beta.value ? alpha : beta
+        let lo = (m + tx).log(), hi = (m + T).log()
+        let half = (hi - lo) / 2
+        var terms: [Dual] = []
+        for (xi, weight) in GaussLegendre.standard64 {
+            let w = lo + half * (1 + xi)
+            let tau = w.exp() - m  // τ as a dual: it moves with the parameters through m and the ends
+            let logIntegrand = -(rx * (alpha + tau).log()) - (s + 1) * (beta + tau).log() + w
+            terms.append(logIntegrand + (half * weight).log())
+        }
+        return terms.dropFirst().reduce(terms[0]) { Dual.logSumExp($0, $1) }
     }
 
     /// The log-likelihood of one history; the gradient is with respect to the logarithms of
@@ -198,9 +218,13 @@ public struct ParetoNBD: Forecaster {
 
 /// Gauss-Legendre quadrature.
 enum GaussLegendre {
-    /// The 32 nodes and weights on [−1, 1], by Newton's method on the Legendre polynomial.
-    static let standard32: [(Double, Double)] = {
-        let n = 32
+    /// The 32 nodes and weights on [−1, 1].
+    static let standard32 = nodes(32)
+    /// The 64 nodes and weights on [−1, 1].
+    static let standard64 = nodes(64)
+
+    /// The n nodes and weights on [−1, 1], by Newton's method on the Legendre polynomial.
+    static func nodes(_ n: Int) -> [(Double, Double)] {
         var result: [(Double, Double)] = []
         for i in 1...n {
             var x = cos(Double.pi * (Double(i) - 0.25) / (Double(n) + 0.5))
@@ -216,7 +240,7 @@ enum GaussLegendre {
             result.append((x, 2 / ((1 - x * x) * derivative * derivative)))
         }
         return result
-    }()
+    }
 
     /// The nodes and weights mapped to `range`.
     static func nodes32(on range: ClosedRange<Double>) -> [(Double, Double)] {

@@ -39,12 +39,42 @@ struct TrainCommand: ParsableCommand {
     @Option(name: .customLong("first-origin"), help: "First training origin, a month start (default: the first month start after the data's first day).")
     var firstOrigin: String?
 
+    @Option(help: "Use only the last N training origins (month starts) for supervised models (default: all).")
+    var origins: Int?
+
+    @Option(help: "gbm: the most trees (early stopping may use fewer; default 500).")
+    var trees: Int?
+
+    @Option(help: "gbm: leaves per tree (default 31).")
+    var leaves: Int?
+
+    @Option(name: .customLong("learning-rate"), help: "gbm: shrinkage per tree (default 0.05).")
+    var learningRate: Double?
+
+    @Flag(name: .customLong("no-early-stopping"), help: "gbm: grow exactly --trees trees on every origin, without the held-out origin.")
+    var noEarlyStopping = false
+
+    /// The model to fit, with the gbm flags applied.
+    func makeModel() throws -> any Forecaster {
+        guard model == "gbm" else { return try ModelCatalog.make(model) }
+        var settings = GradientBoosting.Settings()
+        if let trees { settings.maxTrees = trees }
+        if let leaves { settings.maxLeaves = leaves }
+        if let learningRate { settings.learningRate = learningRate }
+        if noEarlyStopping { settings.earlyStoppingRounds = 0 }
+        return GradientBoosting(settings: settings)
+    }
+
     func validate() throws {
         guard ModelCatalog.names.contains(model) else {
             throw ValidationError("unknown model '\(model)'; known models: \(ModelCatalog.names.joined(separator: ", "))")
         }
         guard ModelStore.isValidName(name) else { throw ValidationError(ModelStoreError.invalidName(name).description) }
         if let version, version < 1 { throw ValidationError("--version must be a positive integer") }
+        if let origins, origins < 1 { throw ValidationError("--origins must be at least 1") }
+        if let trees, trees < 1 { throw ValidationError("--trees must be at least 1") }
+        if let leaves, leaves < 2 { throw ValidationError("--leaves must be at least 2") }
+        if let learningRate, !(learningRate > 0 && learningRate <= 1) { throw ValidationError("--learning-rate must be in (0, 1]") }
         if let firstOrigin, CivilDate(iso: firstOrigin)?.day != 1 {
             throw ValidationError("--first-origin must be a month start like 1997-02-01, got '\(firstOrigin)'")
         }
@@ -58,8 +88,8 @@ struct TrainCommand: ParsableCommand {
             printError("train: \(model) as of \(asOf)\(quality.asOf == nil ? " (the data's last day; --as-of chooses another)" : "")")
             let observer = ProgressPrinter(model: model)
             let trained = try TrainingProgress.observing(observer.report) {
-                try ModelTraining.train(try ModelCatalog.make(model), events: events, cutoff: cutoff,
-                                        firstOrigin: firstOrigin.flatMap { CivilDate(iso: $0) }) { printError("train: \($0)") }
+                try ModelTraining.train(try makeModel(), events: events, cutoff: cutoff,
+                                        firstOrigin: firstOrigin.flatMap { CivilDate(iso: $0) }, lastOrigins: origins) { printError("train: \($0)") }
             }
             observer.finish()
             printError(String(format: "train: fitted in %.2f s", trained.fitSeconds))
@@ -77,6 +107,7 @@ struct TrainCommand: ParsableCommand {
             }
             print("saved \(model) model \(name)@\(saved.version) to \(path)")
             print("training log: \((path as NSString).deletingLastPathComponent)/\(ModelStore.trainingLogFileName)")
+            printError(String(format: "train: peak resident memory %.0f MB", peakResidentMegabytes()))
         }
     }
 

@@ -51,9 +51,35 @@ struct ParetoNBDTests {
         // Euler's transformation must not change the value: compare with the direct series where both converge.
         for (a, b, c, z) in [(2.5, 1.6, 3.5, 0.3), (1.2, 0.4, 2.2, 0.7), (3.0, 2.0, 4.0, 0.9)] {
             let direct = SpecialFunctions.hypergeometric2F1(a, b, c, z)
-            let viaDual = exp(SpecialFunctions.logHypergeometric2F1(Dual(a), Dual(b), Dual(c), Dual(z)).value)
+            let viaDual = exp(SpecialFunctions.logHypergeometric2F1(Dual(a), Dual(b), Dual(c), Dual(z))!.value)
             #expect(abs(direct - viaDual) < 1e-11 * direct, "\(a) \(b) \(c) \(z): \(direct) vs \(viaDual)")
         }
+    }
+
+    @Test func quadratureAgreesWithTheSeries() {
+        // The fallback for z near 1 must give the same term (value and gradient) where both work.
+        for p in [ParetoNBD.Parameters(r: 0.6, alpha: 11, s: 0.7, beta: 9), ParetoNBD.Parameters(r: 1.4, alpha: 8, s: 1.3, beta: 12)] {
+            for h in [RepeatHistory(x: 0, tx: 0, T: 20), RepeatHistory(x: 5, tx: 12, T: 30)] {
+                let r = Dual(p.r, SIMD4(p.r, 0, 0, 0)), alpha = Dual(p.alpha, SIMD4(0, p.alpha, 0, 0))
+                let s = Dual(p.s, SIMD4(0, 0, p.s, 0)), beta = Dual(p.beta, SIMD4(0, 0, 0, p.beta))
+                let series = ParetoNBD.logTerms(r, alpha, s, beta, h).1!
+                let quadrature = s.log() + ParetoNBD.logDeathIntegral(r + h.x, alpha, s, beta, from: h.tx, to: h.T)
+                #expect(abs(series.value - quadrature.value) < 1e-9, "\(series.value) vs \(quadrature.value)")
+                for k in 0..<4 { #expect(abs(series.gradient[k] - quadrature.gradient[k]) < 1e-7, "\(k)") }
+            }
+        }
+    }
+
+    @Test func degenerateDataFinishQuickly() throws {
+        // Customers who never stop buying push beta to infinity (z -> 1); the fit must end.
+        let steady = (0..<200).map { i in RepeatHistory(x: Double(3 + i % 5), tx: 100 - Double(i % 3), T: 100) }
+        var model = ParetoNBD()
+        let began = Date()
+        try model.fit(histories: steady)
+        #expect(Date().timeIntervalSince(began) < 30)
+        let p = try #require(model.parameters)
+        #expect([p.r, p.alpha, p.s, p.beta].allSatisfy { $0.isFinite && $0 > 0 })
+        #expect(model.logLikelihood.isFinite)
     }
 
     @Test func edgeCasesStayFinite() throws {
