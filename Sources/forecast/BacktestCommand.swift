@@ -7,8 +7,8 @@ struct BacktestCommand: ParsableCommand {
         commandName: "backtest",
         abstract: "Score models with the rolling-origin protocol of EVALUATION.md.",
         discussion: """
-            For each cutoff (a month start) every customer with an event before it is scored on the number of \\
-            events (distinct days) in that month; supervised models train only on earlier months. One row per \\
+            For each cutoff (a month start) every customer with an event before it is scored on the number of \
+            events (distinct days) in that month; supervised models train only on earlier months. One row per \
             model and cutoff, then the mean per model.
 
             Example: forecast backtest --data CDNOW_master.txt --layout cdnow --cutoffs 1997-10-01..1998-06-01 --models zero,last30,hist_rate

@@ -7,10 +7,10 @@ struct PredictCommand: ParsableCommand {
         commandName: "predict",
         abstract: "Forecast every customer's events in the month after --as-of with a saved model.",
         discussion: """
-            Features are computed from the events up to and including --as-of (default: the data's last day). \\
-            For each customer with an event by then: the expected number of events (distinct purchase days) \\
-            from the next day to the same day a month later, the probability of none, and the central 80% \\
-            predictive interval (10% and 90% quantiles). BG/NBD and Pareto/NBD use their own predictive \\
+            Features are computed from the events up to and including --as-of (default: the data's last day). \
+            For each customer with an event by then: the expected number of events (distinct purchase days) \
+            from the next day to the same day a month later, the probability of none, and the central 80% \
+            predictive interval (10% and 90% quantiles). BG/NBD and Pareto/NBD use their own predictive \
             distribution; the other models a Poisson law around their expectation.
 
             Example: forecast predict --model default --data data/shop/transactions.csv --layout transactions --out predictions.csv

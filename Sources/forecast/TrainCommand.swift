@@ -7,12 +7,12 @@ struct TrainCommand: ParsableCommand {
         commandName: "train",
         abstract: "Train a model as of a day and save it in the model store.",
         discussion: """
-            The model sees the events up to and including --as-of (later rows count as future and are rejected, \\
-            as in `forecast ingest`) and learns to predict each customer's events in the month after it. \\
-            Supervised models (glm, ols, gbm) train on one row per customer per past month start; the \\
+            The model sees the events up to and including --as-of (later rows count as future and are rejected, \
+            as in `forecast ingest`) and learns to predict each customer's events in the month after it. \
+            Supervised models (glm, ols, gbm) train on one row per customer per past month start; the \
             probabilistic ones (bgnbd, paretonbd) on each customer's purchase history.
 
-            Writes <store>/<name>/<version>/model.json (format: docs/model-store.md), the per-iteration \\
+            Writes <store>/<name>/<version>/model.json (format: docs/model-store.md), the per-iteration \
             training log training-log.jsonl beside it, and points <store>/<name>/latest at the new version.
             Set SOURCE_DATE_EPOCH to fix the recorded creation time (reproducible model files).
 
