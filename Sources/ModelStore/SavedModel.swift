@@ -61,12 +61,7 @@ public struct SavedModel: Codable, Sendable {
         data = try c.decode(DataFingerprint.self, forKey: .data)
         metrics = try c.decode([String: Double].self, forKey: .metrics)
         summary = try c.decode(ModelDescription.self, forKey: .summary)
-        guard let type = ModelCatalog.types[kind] else {
-            throw DecodingError.dataCorruptedError(forKey: .kind, in: c,
-                                                   debugDescription: "unknown model kind '\(kind)'; this toolkit knows \(ModelCatalog.names.joined(separator: ", "))")
-        }
-        func decodeModel<M: Forecaster>(_ type: M.Type) throws -> any Forecaster { try c.decode(type, forKey: .model) }
-        model = try decodeModel(type)
+        model = try ModelCatalog.decodeModel(kind: kind, from: c, forKey: .model)
     }
 
     public func encode(to encoder: any Encoder) throws {

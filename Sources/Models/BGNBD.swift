@@ -16,6 +16,19 @@ public struct RepeatHistory: Hashable, Sendable {
     }
 }
 
+extension RepeatHistory {
+    /// The histories with time divided by the longest observation (so T ≤ 1), identical ones
+    /// merged: the scale, the distinct histories in a fixed order and how often each occurs.
+    /// The probabilistic models fit on these.
+    static func collapsed(_ histories: [RepeatHistory]) -> (scale: Double, distinct: [RepeatHistory], weights: [Double]) {
+        let scale = max(histories.map(\.T).max() ?? 1, 1e-12)
+        var counts: [RepeatHistory: Double] = [:]
+        for h in histories { counts[RepeatHistory(x: h.x, tx: h.tx / scale, T: h.T / scale), default: 0] += 1 }
+        let distinct = counts.keys.sorted { ($0.x, $0.tx, $0.T) < ($1.x, $1.tx, $1.T) }
+        return (scale, distinct, distinct.map { counts[$0]! })
+    }
+}
+
 /// The BG/NBD model of Fader, Hardie and Lee (2005), fitted by maximum likelihood.
 ///
 /// While active a customer buys at a Poisson rate λ ~ Gamma(r, α); after each purchase they
@@ -85,11 +98,7 @@ public struct BGNBD: Forecaster {
     /// Fits the parameters to the histories (in any time unit; α comes out in that unit).
     public mutating func fit(histories: [RepeatHistory]) throws {
         guard !histories.isEmpty else { throw ModelFitError.noTrainingData(model: name) }
-        let scale = max(histories.map(\.T).max() ?? 1, 1e-12)
-        var counts: [RepeatHistory: Double] = [:]
-        for h in histories { counts[RepeatHistory(x: h.x, tx: h.tx / scale, T: h.T / scale), default: 0] += 1 }
-        let distinct = counts.keys.sorted { ($0.x, $0.tx, $0.T) < ($1.x, $1.tx, $1.T) }
-        let weights = distinct.map { counts[$0]! }
+        let (scale, distinct, weights) = RepeatHistory.collapsed(histories)
         let n = Double(histories.count)
         // f(θ) = −(mean log-likelihood) + penalty·Σp², θ = log p.
         func objective(_ theta: [Double]) -> (Double, [Double]) {

@@ -119,11 +119,7 @@ public struct Blend: Forecaster {
         init(from decoder: any Decoder) throws {
             let c = try decoder.container(keyedBy: CodingKeys.self)
             kind = try c.decode(String.self, forKey: .kind)
-            guard let type = ModelCatalog.types[kind] else {
-                throw DecodingError.dataCorruptedError(forKey: .kind, in: c, debugDescription: "unknown model kind '\(kind)'")
-            }
-            func decodeModel<M: Forecaster>(_ type: M.Type) throws -> any Forecaster { try c.decode(type, forKey: .model) }
-            model = try decodeModel(type)
+            model = try ModelCatalog.decodeModel(kind: kind, from: c, forKey: .model)
         }
 
         func encode(to encoder: any Encoder) throws {

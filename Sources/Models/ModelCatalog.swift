@@ -36,3 +36,16 @@ public enum ModelCatalog {
         }
     }
 }
+
+extension ModelCatalog {
+    /// Decodes the model stored under `key` as the type registered for `kind` (saved models
+    /// and the blend's components store a kind beside each model).
+    public static func decodeModel<K: CodingKey>(kind: String, from container: KeyedDecodingContainer<K>, forKey key: K) throws -> any Forecaster {
+        guard let type = types[kind] else {
+            throw DecodingError.dataCorruptedError(forKey: key, in: container,
+                                                   debugDescription: "unknown model kind '\(kind)'; this toolkit knows \(names.joined(separator: ", "))")
+        }
+        func decode<M: Forecaster>(_ type: M.Type) throws -> any Forecaster { try container.decode(type, forKey: key) }
+        return try decode(type)
+    }
+}

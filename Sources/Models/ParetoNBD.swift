@@ -97,11 +97,7 @@ public struct ParetoNBD: Forecaster {
     /// Fits the parameters to the histories (in any time unit; α and β come out in that unit).
     public mutating func fit(histories: [RepeatHistory]) throws {
         guard !histories.isEmpty else { throw ModelFitError.noTrainingData(model: name) }
-        let scale = max(histories.map(\.T).max() ?? 1, 1e-12)
-        var counts: [RepeatHistory: Double] = [:]
-        for h in histories { counts[RepeatHistory(x: h.x, tx: h.tx / scale, T: h.T / scale), default: 0] += 1 }
-        let distinct = counts.keys.sorted { ($0.x, $0.tx, $0.T) < ($1.x, $1.tx, $1.T) }
-        let weights = distinct.map { counts[$0]! }
+        let (scale, distinct, weights) = RepeatHistory.collapsed(histories)
         let n = Double(histories.count)
         let penalty = self.penalty
         // f(θ) = −(mean log-likelihood) + penalty·Σp², θ = log p.
