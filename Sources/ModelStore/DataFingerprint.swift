@@ -49,6 +49,6 @@ public struct DataFingerprint: Codable, Sendable, Equatable {
         self.init(rows: rows, customers: events.customerCount, events: events.eventCount,
                   firstDay: empty ? "" : CivilDate(dayNumber: events.firstDay).description,
                   lastDay: empty ? "" : CivilDate(dayNumber: events.lastDay).description,
-                  sha256: hasher.finalize().map { String(format: "%02x", $0) }.joined())
+                  sha256: ModelFile.hex(hasher.finalize()))
     }
 }

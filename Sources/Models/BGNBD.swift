@@ -228,10 +228,8 @@ public struct BGNBD: Forecaster {
         let t = Double(horizonDays)
         return (0..<features.rowCount).map { i in
             let h = BGNBD.history(i, n, tenure, recency)
-            var probabilities: [Double] = []
-            return PredictiveSummary.fromDistribution(expected: BGNBD.conditionalExpectation(p, h, horizon: t)) { k in
-                if k >= probabilities.count { probabilities = BGNBD.probabilities(p, h, horizon: t, upTo: max(2 * k, 8)) }
-                return probabilities[k]
+            return PredictiveSummary.fromProbabilityTable(expected: BGNBD.conditionalExpectation(p, h, horizon: t)) {
+                BGNBD.probabilities(p, h, horizon: t, upTo: $0)
             }
         }
     }

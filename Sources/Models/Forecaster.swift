@@ -54,6 +54,17 @@ public struct PredictiveSummary: Sendable, Equatable {
         self.interval80 = interval80
     }
 
+    /// The summary of a distribution whose probabilities come in tables: `table(n)` returns
+    /// P(0) ... P(m) for some m ≥ n, and is asked again, for a longer one, only when the
+    /// cumulative probability has not reached 90% by its end.
+    public static func fromProbabilityTable(expected: Double, _ table: (Int) -> [Double]) -> PredictiveSummary {
+        var probabilities: [Double] = []
+        return fromDistribution(expected: expected) { k in
+            if k >= probabilities.count { probabilities = table(max(2 * k, 8)) }
+            return probabilities[k]
+        }
+    }
+
     /// The summary of a count distribution given by its probabilities P(0), P(1), ...
     /// (`pmf(k)`), read until the cumulative probability reaches 90%.
     public static func fromDistribution(expected: Double, maxCount: Int = 100_000, _ pmf: (Int) -> Double) -> PredictiveSummary {

@@ -161,16 +161,21 @@ public struct ParetoNBD: Forecaster {
     /// and a remaining lifetime with P(τ > u) = ((β+T)/(β+T+u))^s, so X is negative binomial
     /// over the exposure min(τ, t), integrated over τ by Gauss-Legendre quadrature.
     public static func probability(_ p: Parameters, _ h: RepeatHistory, horizon t: Double, count k: Int) -> Double {
+        probabilities(p, h, horizon: t, upTo: k)[k]
+    }
+
+    /// P(X(t) = k | x, t_x, T) for k = 0 ... `maxCount` (P(alive) and the quadrature's
+    /// lifetime densities computed once).
+    public static func probabilities(_ p: Parameters, _ h: RepeatHistory, horizon t: Double, upTo maxCount: Int) -> [Double] {
         let alive = probabilityAlive(p, h)
         let shape = p.r + h.x, rate = p.alpha + h.T, b = p.beta + h.T
         let survives = exp(-p.s * log1p(t / b))
-        var integral = 0.0
-        for (u, w) in GaussLegendre.nodes32(on: 0...t) {
-            let density = p.s / b * exp(-(p.s + 1) * log1p(u / b))
-            integral += w * density * negativeBinomial(k, shape: shape, rate: rate, exposure: u)
+        let nodes = GaussLegendre.nodes32(on: 0...t).map { u, w in (u, w * p.s / b * exp(-(p.s + 1) * log1p(u / b))) }
+        return (0...maxCount).map { k in
+            var givenAlive = survives * negativeBinomial(k, shape: shape, rate: rate, exposure: t)
+            for (u, weightedDensity) in nodes { givenAlive += weightedDensity * negativeBinomial(k, shape: shape, rate: rate, exposure: u) }
+            return alive * givenAlive + (k == 0 ? 1 - alive : 0)
         }
-        let givenAlive = survives * negativeBinomial(k, shape: shape, rate: rate, exposure: t) + integral
-        return alive * givenAlive + (k == 0 ? 1 - alive : 0)
     }
 
     /// P(N = k) for N ~ Poisson(λu), λ ~ Gamma(shape, rate).
@@ -194,8 +199,8 @@ public struct ParetoNBD: Forecaster {
         let t = Double(horizonDays)
         return (0..<features.rowCount).map { i in
             let h = BGNBD.history(i, n, tenure, recency)
-            return PredictiveSummary.fromDistribution(expected: ParetoNBD.conditionalExpectation(p, h, horizon: t)) {
-                ParetoNBD.probability(p, h, horizon: t, count: $0)
+            return PredictiveSummary.fromProbabilityTable(expected: ParetoNBD.conditionalExpectation(p, h, horizon: t)) {
+                ParetoNBD.probabilities(p, h, horizon: t, upTo: $0)
             }
         }
     }

@@ -58,7 +58,7 @@ struct TreeGrower {
         /// Value bins ≤ this go left.
         var bin = 0
         var missingLeft = false
-        var leftG = 0.0, leftH = 0.0, leftCount = 0
+        var leftG = 0.0, leftH = 0.0
     }
 
     struct Leaf {
@@ -216,7 +216,7 @@ struct TreeGrower {
                             if l.y < settings.minHessianInLeaf || rh < settings.minHessianInLeaf { continue }
                             let gain = l.x * l.x / (l.y + lambda) + rg * rg / (rh + lambda) - parentScore
                             if gain > best.gain {
-                                best = Split(gain: gain, feature: f, bin: t, missingLeft: side == 1, leftG: l.x, leftH: l.y, leftCount: lc)
+                                best = Split(gain: gain, feature: f, bin: t, missingLeft: side == 1, leftG: l.x, leftH: l.y)
                             }
                         }
                     }
