@@ -29,6 +29,8 @@ let package = Package(
         .target(name: "Backtest", dependencies: ["Models", "Features", "Ingestion"]),
         // Saved models: models/<name>/<version>/model.json with a SHA-256 checksum.
         .target(name: "ModelStore", dependencies: ["Models", "Features", "Ingestion", .product(name: "Crypto", package: "swift-crypto")]),
+        // SVG charts (scales, ticks, axes, legends, marks); knows nothing of models or files.
+        .target(name: "Plots"),
         .target(name: "ForecastKit", dependencies: ["Ingestion", "Features", "Models", "Backtest", "ModelStore", "LinearAlgebra"]),
         .executableTarget(
             name: "forecast",
@@ -39,6 +41,7 @@ let package = Package(
         ),
         // Shared test helpers (paths of the public data sets); not part of the products.
         .target(name: "TestSupport", path: "Tests/TestSupport"),
+        .testTarget(name: "PlotsTests", dependencies: ["Plots"]),
         .testTarget(name: "LinearAlgebraTests", dependencies: ["LinearAlgebra"]),
         .testTarget(name: "IngestionTests", dependencies: ["Ingestion", "TestSupport"]),
         .testTarget(name: "FeaturesTests", dependencies: ["Features", "Ingestion", "TestSupport"]),
