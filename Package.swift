@@ -31,7 +31,9 @@ let package = Package(
         .target(name: "ModelStore", dependencies: ["Models", "Features", "Ingestion", .product(name: "Crypto", package: "swift-crypto")]),
         // SVG charts (scales, ticks, axes, legends, marks); knows nothing of models or files.
         .target(name: "Plots"),
-        .target(name: "ForecastKit", dependencies: ["Ingestion", "Features", "Models", "Backtest", "ModelStore", "LinearAlgebra"]),
+        // The customer-dynamics analyses, their charts, the report index and the notebook.
+        .target(name: "Reports", dependencies: ["Plots", "Ingestion", "Features", "Models", "Backtest"]),
+        .target(name: "ForecastKit", dependencies: ["Ingestion", "Features", "Models", "Backtest", "ModelStore", "LinearAlgebra", "Plots", "Reports"]),
         .executableTarget(
             name: "forecast",
             dependencies: [
@@ -42,6 +44,7 @@ let package = Package(
         // Shared test helpers (paths of the public data sets); not part of the products.
         .target(name: "TestSupport", path: "Tests/TestSupport"),
         .testTarget(name: "PlotsTests", dependencies: ["Plots"]),
+        .testTarget(name: "ReportsTests", dependencies: ["Reports", "Plots", "Ingestion", "Features", "TestSupport"]),
         .testTarget(name: "LinearAlgebraTests", dependencies: ["LinearAlgebra"]),
         .testTarget(name: "IngestionTests", dependencies: ["Ingestion", "TestSupport"]),
         .testTarget(name: "FeaturesTests", dependencies: ["Features", "Ingestion", "TestSupport"]),

@@ -40,8 +40,18 @@ public struct RollingOriginBacktest: Sendable {
         return result
     }
 
+    /// One model fitted at one cutoff, with its forecasts: what `run` shows to `inspect`.
+    public struct Fit {
+        public var cutoff: CivilDate
+        public var model: any Forecaster
+        public var features: FeatureMatrix
+        public var predicted: [Double]
+    }
+
     /// Runs every model at every cutoff; rows in cutoff order, models in the given order.
-    public func run(events: EventLog, models: [any Forecaster], progress: (String) -> Void = { _ in }) throws -> [BacktestRow] {
+    /// `inspect` sees each fitted model and its forecasts (for plots that need more than the metrics).
+    public func run(events: EventLog, models: [any Forecaster], progress: (String) -> Void = { _ in },
+                    inspect: (Fit) throws -> Void = { _ in }) throws -> [BacktestRow] {
         let origin = firstOrigin ?? CivilDate(dayNumber: events.firstDay).firstOfMonth(adding: 1)
         var rows: [BacktestRow] = []
         for cutoff in cutoffs {
@@ -61,6 +71,7 @@ public struct RollingOriginBacktest: Sendable {
                 rows.append(BacktestRow(model: model.name, cutoff: cutoff.description, customers: features.rowCount,
                                         deviance: m.deviance, rmse: m.rmse, mae: m.mae, bias: m.bias, top10Capture: m.top10Capture,
                                         fitSeconds: Double(t1 - t0) / 1e9, predictSeconds: Double(t2 - t1) / 1e9))
+                try inspect(Fit(cutoff: cutoff, model: model, features: features, predicted: predicted))
             }
             progress("cutoff \(cutoff): \(features.rowCount) customers, \(Int(features.nextMonthEvents.reduce(0, +))) events in the month")
         }

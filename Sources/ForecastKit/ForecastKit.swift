@@ -4,3 +4,5 @@
 @_exported import Ingestion
 @_exported import LinearAlgebra
 @_exported import ModelStore
+@_exported import Plots
+@_exported import Reports

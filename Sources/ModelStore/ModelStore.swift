@@ -153,4 +153,32 @@ public enum TrainingLogFile {
         }
         return text
     }
+
+    /// Reads the lines `jsonLines` writes (null metrics become NaN); a malformed line is an
+    /// error that names its line number.
+    public static func parse(_ text: String, path: String = "training-log.jsonl") throws -> [TrainingLogEntry] {
+        var entries: [TrainingLogEntry] = []
+        for (n, line) in text.split(separator: "\n", omittingEmptySubsequences: false).enumerated() where !line.isEmpty {
+            guard let object = try? JSONSerialization.jsonObject(with: Data(line.utf8)) as? [String: Any],
+                  let iteration = object["iteration"] as? Int else {
+                throw ModelStoreError.corrupt(path: path, reason: "training log line \(n + 1) is not an object with an integer \"iteration\"")
+            }
+            var metrics: [String: Double] = [:]
+            for (key, value) in object where key != "iteration" {
+                if let v = value as? Double { metrics[key] = v } else if value is NSNull { metrics[key] = .nan }
+            }
+            entries.append(TrainingLogEntry(iteration: iteration, metrics: metrics))
+        }
+        return entries
+    }
+}
+
+extension ModelStore {
+    /// The training log saved beside a model (empty when the model recorded none).
+    public func trainingLog(_ reference: ModelReference) throws -> [TrainingLogEntry] {
+        let located = try locate(reference)
+        let path = directory(name: reference.name, version: located.version) + "/" + Self.trainingLogFileName
+        guard let data = FileManager.default.contents(atPath: path) else { return [] }
+        return try TrainingLogFile.parse(String(decoding: data, as: UTF8.self), path: path)
+    }
 }

@@ -21,6 +21,8 @@ public struct Chart: Sendable, Equatable {
     public var height: Double
     /// Shown in the plot area when there is nothing to draw.
     public var emptyMessage: String
+    /// A fixed left edge of the plot area (so stacked charts line up); by default it fits the y labels.
+    public var plotLeft: Double?
 
     public init(title: String, subtitle: String = "", x: Axis, y: Axis, marks: [Mark] = [], width: Double = 760, height: Double = 420,
                 emptyMessage: String = "No data") {
@@ -46,7 +48,8 @@ public struct Chart: Sendable, Equatable {
         let layout = PlotLayout(chart: self, xs: xs, ys: ys, top: top)
         root.add(layout.grid())
         var marksGroup = SVGElement("g", [("class", "marks")])
-        for (i, mark) in marks.enumerated() { draw(mark, index: i, layout: layout, into: &marksGroup) }
+        var placedLabels: [(x: Double, y: Double, w: Double)] = []
+        for (i, mark) in marks.enumerated() { draw(mark, index: i, layout: layout, into: &marksGroup, placedLabels: &placedLabels) }
         root.add(marksGroup)
         root.add(layout.axes())
         return root
@@ -129,7 +132,7 @@ public struct Chart: Sendable, Equatable {
         return name.isEmpty ? label : name + ": " + label
     }
 
-    func draw(_ mark: Mark, index: Int, layout: PlotLayout, into g: inout SVGElement) {
+    func draw(_ mark: Mark, index: Int, layout: PlotLayout, into g: inout SVGElement, placedLabels: inout [(x: Double, y: Double, w: Double)]) {
         let colour = { (explicit: String?) in explicit ?? Palette.color(index) }
         switch mark {
         case .line(let s, let points, let dashed):
@@ -215,7 +218,11 @@ public struct Chart: Sendable, Equatable {
             g.add(SVGElement("circle", [("cx", svgNumber(px)), ("cy", svgNumber(py)), ("r", "3.5"), ("fill", "none"), ("stroke", "#222222")]))
             let w = ChartStyle.textWidth(a.text, size: ChartStyle.labelSize)
             let right = px + 8 + w <= layout.plot.x + layout.plot.w
-            let ty = max(layout.plot.y + 12, py - 6)
+            let x0 = right ? px + 8 : px - 8 - w
+            var ty = max(layout.plot.y + 12, py - 6)
+            // Move down, line by line, until the label clears the labels already placed.
+            while placedLabels.contains(where: { $0.x < x0 + w && x0 < $0.x + $0.w && abs($0.y - ty) < 13 }) { ty += 13 }
+            placedLabels.append((x0, ty, w))
             g.add(.text(a.text, x: right ? px + 8 : px - 8, y: ty,
                         [("font-size", "11"), ("text-anchor", right ? "start" : "end"), ("fill", "#222222")]))
         }
@@ -255,11 +262,13 @@ public struct Chart: Sendable, Equatable {
                 g.add(rect)
                 guard valueLabels else { continue }
                 if vertical, width >= ChartStyle.textWidth(text, size: 10) + 2 {
-                    g.add(.text(text, x: centre + offset + width / 2, y: layout.py(to) - 3,
+                    g.add(.text(text, x: centre + offset + width / 2, y: to < from ? layout.py(to) + 12 : layout.py(to) - 3,
                                 [("font-size", "10"), ("text-anchor", "middle"), ("fill", "#222222")]))
                 } else if !vertical, width >= 9 {
-                    g.add(.text(text, x: layout.px(to) + 4, y: centre + offset + width / 2 + 3.5,
-                                [("font-size", "10"), ("fill", "#222222")]))
+                    // Past the bar's end: right of positive bars, left of negative ones.
+                    let end = layout.px(to), negative = to < from
+                    g.add(.text(text, x: negative ? end - 4 : end + 4, y: centre + offset + width / 2 + 3.5,
+                                [("font-size", "10"), ("fill", "#222222"), ("text-anchor", negative ? "end" : "start")]))
                 }
             }
         }

@@ -34,7 +34,7 @@ struct PlotLayout {
         let provisionalY = ResolvedScale.resolve(chart.y, values: ys, range: (height - 60, top))
         let yTickLabels = Self.visibleBandTicks(provisionalY, span: height - 60 - top, vertical: true)
         let maxYLabel = min(width * 0.35, yTickLabels.map { ChartStyle.textWidth($0.label, size: size) }.max() ?? 0)
-        let left = 16 + (chart.y.title.isEmpty ? 0 : 20) + maxYLabel + Self.tickLabelGap + 2
+        let left = chart.plotLeft ?? (16 + (chart.y.title.isEmpty ? 0 : 20) + maxYLabel + Self.tickLabelGap + 2)
         let plotW = max(40, width - left - rightPad)
         // x scale: thin continuous ticks until the labels fit.
         var maxTicks = chart.x.tickCount
@@ -59,13 +59,15 @@ struct PlotLayout {
         x = xs0
         xLabels = xl
         rotateX = rotate
-        var ys1 = ResolvedScale.resolve(chart.y, values: ys, range: (top + plotH, top))
+        // Bands on the y axis read top-down (the first category on top); numbers grow upwards.
+        let yRange = Self.isBand(chart.y) ? (top, top + plotH) : (top + plotH, top)
+        var ys1 = ResolvedScale.resolve(chart.y, values: ys, range: yRange)
         if case .band = chart.y.kind {} else {
             // Keep y ticks at least 22 px apart.
             var n = chart.y.tickCount
             while n > 2 && Double(ys1.ticks.count - 1) * 22 > plotH {
                 n -= 1
-                ys1 = ResolvedScale.resolve(chart.y, values: ys, range: (top + plotH, top), maxTicks: n)
+                ys1 = ResolvedScale.resolve(chart.y, values: ys, range: yRange, maxTicks: n)
             }
         }
         y = ys1
@@ -115,13 +117,13 @@ struct PlotLayout {
     /// Grid lines at the ticks of axes that ask for them.
     func grid() -> SVGElement {
         var g = SVGElement("g", [("class", "grid"), ("stroke", Palette.grid), ("stroke-width", "1")])
-        if yAxis.grid, !isBand(yAxis) {
+        if yAxis.grid, !Self.isBand(yAxis) {
             for t in y.ticks {
                 let py = svgNumber(y.position(t.value))
                 g.add(SVGElement("line", [("x1", svgNumber(plot.x)), ("y1", py), ("x2", svgNumber(plot.x + plot.w)), ("y2", py)]))
             }
         }
-        if xAxis.grid, !isBand(xAxis) {
+        if xAxis.grid, !Self.isBand(xAxis) {
             for t in x.ticks {
                 let px = svgNumber(x.position(t.value))
                 g.add(SVGElement("line", [("x1", px), ("y1", svgNumber(plot.y)), ("x2", px), ("y2", svgNumber(plot.y + plot.h))]))
@@ -130,7 +132,7 @@ struct PlotLayout {
         return g
     }
 
-    func isBand(_ axis: Axis) -> Bool { if case .band = axis.kind { true } else { false } }
+    static func isBand(_ axis: Axis) -> Bool { if case .band = axis.kind { true } else { false } }
 
     /// Axis lines, tick labels and axis titles.
     func axes() -> SVGElement {

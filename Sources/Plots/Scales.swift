@@ -96,7 +96,7 @@ public struct ResolvedScale: Sendable {
             let stride = max(1, Int(ceil(Double(decades + 1) / Double(count))))
             for k in Swift.stride(from: 0, through: decades, by: stride) {
                 let v = lo * pow(10, Double(k))
-                ticks.append(Tick(value: v, label: NumberFormatting.format(v, style: axis.style, step: v < 1 ? v : 1, magnitude: v)))
+                ticks.append(Tick(value: v, label: NumberFormatting.format(v, style: axis.style, step: v, magnitude: v)))
             }
             let r = axis.reversed ? (range.1, range.0) : range
             return ResolvedScale(kind: .log, domain: lo...hi, range: r, ticks: ticks, step: 1)

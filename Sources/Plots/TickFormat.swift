@@ -29,7 +29,7 @@ public enum NumberFormatting {
         case .percent:
             let pct = value * 100
             // Without a step: "47%", "4.7%", "0.47%".
-            let d = step.map { decimals(for: $0 * 100, value: pct) } ?? (abs(pct) >= 10 || pct == 0 ? 0 : abs(pct) >= 1 ? 1 : 2)
+            let d = step.map { decimals(for: $0 * 100, value: pct) } ?? (abs(pct) >= 100 || pct == pct.rounded() ? 0 : abs(pct) >= 1 ? 1 : 2)
             return grouped(pct, decimals: d) + "%"
         case .si:
             let a = magnitude ?? abs(value)
@@ -52,7 +52,7 @@ public enum NumberFormatting {
             return min(6, abs(scaled - scaled.rounded()) > 1e-6 ? needed + 1 : needed)
         }
         let a = abs(value)
-        if a == 0 || a >= 100 { return 0 }
+        if a == 0 || a >= 100 || value == value.rounded() { return 0 }
         if a >= 10 { return 1 }
         if a >= 1 { return 2 }
         return min(6, 2 - Int(floor(log10(a))))

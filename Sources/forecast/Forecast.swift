@@ -14,6 +14,7 @@ struct Forecast: ParsableCommand {
             """,
         version: Toolkit.version,
         subcommands: [GenerateCommand.self, IngestCommand.self, FeaturesCommand.self, TrainCommand.self, EvaluateCommand.self,
-                      PredictCommand.self, BacktestCommand.self, ModelsCommand.self, BenchCommand.self]
+                      PredictCommand.self, BacktestCommand.self, ModelsCommand.self, ReportCommand.self, TopProductsCommand.self,
+                      NotebookCommand.self, BenchCommand.self]
     )
 }

@@ -1,0 +1,155 @@
+import Backtest
+import Features
+import Foundation
+import Ingestion
+import Models
+
+/// Question 4: how well the models forecast, from a rolling-origin backtest over the last
+/// complete months of the data (the protocol of docs/EVALUATION: fit on what came before
+/// each month start, forecast the month, compare with what happened).
+public struct ModelDiagnostics: Sendable {
+    /// Cutoffs (month starts), oldest first.
+    public var cutoffs: [String]
+    public var models: [String]
+    /// Actual events (distinct customer-days) in each backtest month.
+    public var actualTotals: [Double]
+    /// `predictedTotals[model][month]`: the sum of the model's forecasts.
+    public var predictedTotals: [[Double]]
+    /// Mean metrics per model over the cutoffs, in `models` order.
+    public var comparison: [BacktestRow]
+    /// The model with the lowest mean deviance: the one the detailed plots show.
+    public var best: String
+    /// The best model at the last cutoff, customers in deciles of predicted value (lowest first).
+    public var calibration: [CalibrationBin]
+    /// Days into the last backtest month, and the cumulative events: actual, and forecast by
+    /// each model (in `models` order) for horizons of 1 ... n days.
+    public var trackingDays: [Int]
+    public var trackingActual: [Double]
+    public var trackingPredicted: [[Double]]
+    /// Models whose forecast does not depend on the horizon (trained for the month): their
+    /// tracking line is the month's forecast spread evenly over the days.
+    public var proRata: Set<String>
+    /// Share of total split gain per feature, for tree models (largest first); empty without one.
+    public var importanceModel: String?
+    public var importance: [(feature: String, share: Double)]
+    /// Per-iteration training metrics of the last fit of each model that records them.
+    public var trainingLogs: [(model: String, entries: [TrainingLogEntry])]
+
+    public struct CalibrationBin: Sendable, Codable, Equatable {
+        public var decile: Int
+        public var customers: Int
+        public var meanPredicted: Double
+        public var meanActual: Double
+    }
+
+    /// The month starts of the last `count` months fully inside the data.
+    public static func cutoffs(events: EventLog, count: Int) -> [CivilDate] {
+        guard events.eventCount > 0, count > 0 else { return [] }
+        let end = CivilDate(dayNumber: events.lastDay + 1)
+        // The month before the first day past the data is the last complete one (whether or
+        // not that day is a month start).
+        let lastTargetMonth = end.firstOfMonth(adding: -1)
+        let first = CivilDate(dayNumber: events.firstDay).firstOfMonth(adding: 2)  // at least one month of history and one origin
+        var out: [CivilDate] = []
+        for back in stride(from: count - 1, through: 0, by: -1) {
+            let c = lastTargetMonth.firstOfMonth(adding: -back)
+            if c.dayNumber >= first.dayNumber { out.append(c) }
+        }
+        return out
+    }
+
+    /// Runs the backtest of `modelNames` on the last `months` complete months.
+    public init(events: EventLog, modelNames: [String], months: Int = 6, progress: (String) -> Void = { _ in }) throws {
+        let cutoffDates = Self.cutoffs(events: events, count: months)
+        cutoffs = cutoffDates.map(\.description)
+        models = modelNames
+        let templates = try modelNames.map { try ModelCatalog.make($0) }
+        var actual: [Double] = []
+        var predicted = [[Double]](repeating: [], count: modelNames.count)
+        var lastFits: [any Forecaster] = templates
+        var lastPredictions = [[Double]](repeating: [], count: modelNames.count)
+        var lastFeatures: FeatureMatrix?
+        var done = 0
+        let backtest = RollingOriginBacktest(cutoffs: cutoffDates)
+        let rows = try backtest.run(events: events, models: templates, progress: progress) { fit in
+            let j = done % templates.count
+            if j == 0 { actual.append(fit.features.nextMonthEvents.reduce(0, +)) }
+            predicted[j].append(fit.predicted.reduce(0, +))
+            lastFits[j] = fit.model
+            lastPredictions[j] = fit.predicted
+            lastFeatures = fit.features
+            done += 1
+            progress("backtest: \(fit.model.name) at \(fit.cutoff) (\(done)/\(templates.count * cutoffDates.count))")
+        }
+        actualTotals = actual
+        predictedTotals = predicted
+        let means = RollingOriginBacktest.means(rows)
+        comparison = means
+        let bestIndex = means.indices.min { means[$0].deviance < means[$1].deviance } ?? 0
+        let bestName = means.isEmpty ? (modelNames.first ?? "") : means[bestIndex].model
+        best = bestName
+        let bestModel = modelNames.firstIndex(of: bestName) ?? 0
+
+        // Calibration and tracking for the best model at the last cutoff.
+        calibration = []
+        trackingDays = []; trackingActual = []; trackingPredicted = []; proRata = []
+        if let features = lastFeatures, let cutoff = cutoffDates.last {
+            let p = lastPredictions[bestModel], y = features.nextMonthEvents
+            calibration = Self.calibration(predicted: p, actual: y)
+            let c = cutoff.dayNumber
+            let horizon = cutoff.firstOfMonth(adding: 1).dayNumber - c
+            var perDay = [Double](repeating: 0, count: horizon)
+            // The customers the forecasts cover: those with an event before the cutoff.
+            for customer in 0..<events.customerCount {
+                let range = events.events(ofCustomer: customer)
+                guard let first = range.first, Int(events.day[first]) < c else { continue }
+                for e in range where Int(events.day[e]) >= c && Int(events.day[e]) < c + horizon { perDay[Int(events.day[e]) - c] += 1 }
+            }
+            var running = 0.0
+            for h in 1...max(1, horizon) where h <= horizon {
+                running += perDay[h - 1]
+                trackingDays.append(h)
+                trackingActual.append(running)
+            }
+            for model in lastFits {
+                var line = try trackingDays.map { try model.predict(features, horizonDays: $0).reduce(0, +) }
+                if let first = line.first, let last = line.last, horizon > 1, abs(last - first) <= 1e-9 * max(1, abs(last)) {
+                    line = trackingDays.map { last * Double($0) / Double(horizon) }
+                    proRata.insert(model.name)
+                }
+                trackingPredicted.append(line)
+            }
+        }
+        // Importance and training curves from the last fits.
+        importanceModel = nil
+        importance = []
+        trainingLogs = []
+        for model in lastFits {
+            let parameters = model.describe().parameters
+            let shares = parameters.filter { $0.key.hasPrefix("importance_") }
+            if importanceModel == nil, !shares.isEmpty {
+                importanceModel = model.name
+                importance = shares.map { (String($0.key.dropFirst("importance_".count)), $0.value) }
+                    .sorted { $0.1 != $1.1 ? $0.1 > $1.1 : $0.0 < $1.0 }
+            }
+            if !model.trainingLog.isEmpty { trainingLogs.append((model.name, model.trainingLog)) }
+        }
+        // The tree model's curve (train and validation deviance) first: it is the one that tells the most.
+        trainingLogs.sort { ($0.model == importanceModel ? 0 : 1) < ($1.model == importanceModel ? 0 : 1) }
+    }
+
+    /// Customers in ten groups of (nearly) equal size by predicted value; ties broken by
+    /// position so the split is deterministic.
+    public static func calibration(predicted p: [Double], actual y: [Double]) -> [CalibrationBin] {
+        let n = p.count
+        guard n > 0 else { return [] }
+        let order = p.indices.sorted { p[$0] != p[$1] ? p[$0] < p[$1] : $0 < $1 }
+        return (0..<10).compactMap { k in
+            let lo = k * n / 10, hi = (k + 1) * n / 10
+            guard hi > lo else { return nil }
+            let group = order[lo..<hi]
+            return CalibrationBin(decile: k + 1, customers: group.count, meanPredicted: group.reduce(0) { $0 + p[$1] } / Double(group.count),
+                                  meanActual: group.reduce(0) { $0 + y[$1] } / Double(group.count))
+        }
+    }
+}

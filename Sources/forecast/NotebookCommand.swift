@@ -1,0 +1,63 @@
+import ArgumentParser
+import ForecastKit
+import Foundation
+
+/// `forecast notebook`: the exported analysis, as Markdown and as one self-contained HTML page.
+struct NotebookCommand: ParsableCommand {
+    static let configuration = CommandConfiguration(
+        commandName: "notebook",
+        abstract: "Write the customer-dynamics analysis: customer-dynamics.md (with figures/*.svg) and a self-contained customer-dynamics.html.",
+        discussion: """
+            Walks through the five questions of `forecast report` with the numbers of the data: how concentrated \
+            purchasing is, one product by month, the top products, how well the models forecast, seasonality and \
+            retention, and how to reproduce each figure.
+
+            Example: forecast notebook --data data/shop/transactions.csv --layout transactions --as-of 2019-12-31 --out Notebooks-export
+            """
+    )
+
+    @OptionGroup var source: MappingOptions
+    @OptionGroup var quality: QualityOptions
+    @OptionGroup var choice: ReportCommand.ModelChoice
+
+    @Option(help: "Output folder.")
+    var out = "Notebooks-export"
+
+    @Option(help: "The notebook's title.")
+    var title = "Customer dynamics"
+
+    @Flag(name: .customLong("no-model"), help: "Skip the model backtest.")
+    var noModel = false
+
+    func run() throws {
+        try runReportingErrors {
+            var options = CustomerDynamicsReport.Options(dataName: (source.data as NSString).lastPathComponent)
+            options.models = noModel ? [] : try choice.names()
+            options.backtestMonths = choice.backtestMonths
+            let report = try buildReport(source, quality, options)
+            let command = "forecast notebook " + CommandLine.arguments.dropFirst(2).map(shellQuoted).joined(separator: " ")
+            let doc = CustomerDynamicsNotebook.build(report, title: title, reproduce: [
+                command,
+                "forecast report " + CommandLine.arguments.dropFirst(2).filter { !$0.hasPrefix("--out") && !$0.hasPrefix("--title") }
+                    .map(shellQuoted).joined(separator: " ") + " --out reports",
+            ])
+            let figuresDir = (out as NSString).appendingPathComponent("figures")
+            try FileManager.default.createDirectory(atPath: figuresDir, withIntermediateDirectories: true)
+            for f in report.figures() {
+                try Data(f.svg.utf8).write(to: URL(fileURLWithPath: (figuresDir as NSString).appendingPathComponent(f.name + ".svg")), options: .atomic)
+            }
+            let md = (out as NSString).appendingPathComponent("customer-dynamics.md")
+            let html = (out as NSString).appendingPathComponent("customer-dynamics.html")
+            try Data(doc.markdown(figuresFolder: "figures").utf8).write(to: URL(fileURLWithPath: md), options: .atomic)
+            try Data(doc.html().utf8).write(to: URL(fileURLWithPath: html), options: .atomic)
+            print(md)
+            print(html)
+        }
+    }
+}
+
+/// An argument as a POSIX shell would need it.
+func shellQuoted(_ s: String) -> String {
+    guard s.isEmpty || s.contains(where: { !($0.isLetter || $0.isNumber || "-_./=,:@%+".contains($0)) }) else { return s }
+    return "'" + s.replacingOccurrences(of: "'", with: "'\\''") + "'"
+}
