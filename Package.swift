@@ -43,8 +43,8 @@ let package = Package(
         ),
         // Shared test helpers (paths of the public data sets); not part of the products.
         .target(name: "TestSupport", path: "Tests/TestSupport"),
-        .testTarget(name: "PlotsTests", dependencies: ["Plots"]),
-        .testTarget(name: "ReportsTests", dependencies: ["Reports", "Plots", "Ingestion", "Features", "TestSupport"]),
+        .testTarget(name: "PlotsTests", dependencies: ["Plots", "TestSupport"]),
+        .testTarget(name: "ReportsTests", dependencies: ["Reports", "Plots", "Ingestion", "Features", "Models", "Backtest", "TestSupport"]),
         .testTarget(name: "LinearAlgebraTests", dependencies: ["LinearAlgebra"]),
         .testTarget(name: "IngestionTests", dependencies: ["Ingestion", "TestSupport"]),
         .testTarget(name: "FeaturesTests", dependencies: ["Features", "Ingestion", "TestSupport"]),

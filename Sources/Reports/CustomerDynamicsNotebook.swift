@@ -145,9 +145,9 @@ public enum CustomerDynamicsNotebook {
         figure("season-decomposition")
         let f = report.flow
         var retention: [String] = []
-        for k in [1, 3, 12] { if let v = f.meanRetention(after: k) { retention.append("\(pct(v)) after \(k) month\(k == 1 ? "" : "s")") } }
+        for k in [1, 3, 12] { if let v = f.meanRetention(after: k) { retention.append("\(pct(v)) buy in the month \(k) month\(k == 1 ? "" : "s") after their first") } }
         if !retention.isEmpty {
-            doc.add(.paragraph("Of a month's new customers, " + retention.joined(separator: ", ") + " buy again in that month (averaged over cohorts, weighted by size)."))
+            doc.add(.paragraph("Of a month's new customers, " + retention.joined(separator: "; ") + " (averaged over cohorts, weighted by size)."))
         }
         figure("cohort-retention")
         if let m = f.medianGap, let p90 = f.gapQuantile(0.9) {

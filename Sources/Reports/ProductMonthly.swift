@@ -27,8 +27,10 @@ public struct ProductMonthly: Sendable, Codable, Equatable {
     public init(_ baskets: Baskets, product: String, year: Int) throws {
         let log = baskets.log
         guard log.hasProducts else { throw Problem.noProducts }
-        guard let p = log.productIDs.firstIndex(of: product) else {
-            throw Problem.unknownProduct(product, examples: Array(log.productIDs.sorted().prefix(5)))
+        // A product of the catalogue that never sold is as unknown to the log as a typo.
+        guard let p = log.productIDs.firstIndex(of: product), log.product.contains(Int32(p)) else {
+            let sold = Set(log.product)
+            throw Problem.unknownProduct(product, examples: Array(sold.map { log.productIDs[Int($0)] }.sorted().prefix(5)))
         }
         guard let range = baskets.dayRange else { throw Problem.yearOutsideData(year, first: 0, last: 0) }
         let first = CivilDate(dayNumber: range.lowerBound).year, last = CivilDate(dayNumber: range.upperBound).year

@@ -172,7 +172,7 @@ public enum ReportCharts {
         var trainingFigure = curves.first ?? training(nil, source: "last backtest fit")
         if curves.count > 1 {
             trainingFigure.svg = ChartStack(title: "Training curves", panels: d.trainingLogs.map { trainingChart($0, source: "last backtest fit").element() }).svg()
-            trainingFigure.caption = "Per-iteration training metrics of " + d.trainingLogs.map(\.model).joined(separator: " and ") + " at the last cutoff."
+            trainingFigure.caption = "Per-iteration training metrics of " + d.trainingLogs.map(\.model).joined(separator: ", ") + " at the last cutoff."
         }
         figures.append(trainingFigure)
         return figures

@@ -12,7 +12,7 @@ public struct TopProducts: Sendable, Codable, Equatable {
         public var transactions: Int
         /// Revenue of the product's lines (nil when the data have no amounts).
         public var revenue: Double?
-        /// The product's share of all transactions (or revenue) in the window.
+        /// The share of the window's transactions that included the product (or its share of revenue).
         public var share: Double
     }
 
@@ -21,6 +21,8 @@ public struct TopProducts: Sendable, Codable, Equatable {
         public var asOf: String
         public var windowStart: String
         public var entries: [Entry]
+
+        enum CodingKeys: String, CodingKey { case asOf = "as_of", windowStart = "window_start", entries }
     }
 
     public var measure: Measure
@@ -81,7 +83,10 @@ public struct TopProducts: Sendable, Codable, Equatable {
             return (tx, rev, order)
         }
         let now = rank(until: asOf)
-        let totalTx = Double(max(1, now.tx.reduce(0, +))), totalRev = now.rev.reduce(0, +)
+        // Shares of the window's transactions (a basket with several products counts once).
+        let start = Self.windowStart(asOf: asOf, months: months)
+        let totalTx = Double(max(1, (0..<baskets.count).reduce(0) { $0 + (baskets.day($1) >= start && baskets.day($1) <= asOf ? 1 : 0) }))
+        let totalRev = now.rev.reduce(0, +)
         let chosen = Array(now.order.prefix(top))
         ranking = Ranking(asOf: CivilDate(dayNumber: asOf).description, windowStart: CivilDate(dayNumber: Self.windowStart(asOf: asOf, months: months)).description,
                           entries: chosen.enumerated().map { k, p in
@@ -106,14 +111,15 @@ public struct TopProducts: Sendable, Codable, Equatable {
         historyRanks = ranks
     }
 
-    /// The first day of the window that ends on `asOf` and spans `months` calendar months
-    /// (same day of the month, `months` months earlier, plus one day).
+    /// The first day of the window that ends on `asOf` and spans `months` calendar months:
+    /// the day after `asOf`, `months` months earlier (clamped to the month's length), so the
+    /// 6 months to 2019-06-30 start on 2019-01-01.
     public static func windowStart(asOf: Int, months: Int) -> Int {
-        let d = CivilDate(dayNumber: asOf)
-        let m = d.year * 12 + d.month - 1 - months
+        let next = CivilDate(dayNumber: asOf + 1)
+        let m = next.year * 12 + next.month - 1 - months
         let first = CivilDate(year: m / 12, month: m % 12 + 1, day: 1)
         let daysInMonth = first.firstOfMonth(adding: 1).dayNumber - first.dayNumber
-        return first.dayNumber + min(d.day, daysInMonth) - 1 + 1
+        return first.dayNumber + min(next.day, daysInMonth) - 1
     }
 
     /// The ranking as text, JSON or CSV.

@@ -35,11 +35,10 @@ struct NotebookCommand: ParsableCommand {
             options.models = noModel ? [] : try choice.names()
             options.backtestMonths = choice.backtestMonths
             let report = try buildReport(source, quality, options)
-            let command = "forecast notebook " + CommandLine.arguments.dropFirst(2).map(shellQuoted).joined(separator: " ")
+            let arguments = Array(CommandLine.arguments.dropFirst(2))
             let doc = CustomerDynamicsNotebook.build(report, title: title, reproduce: [
-                command,
-                "forecast report " + CommandLine.arguments.dropFirst(2).filter { !$0.hasPrefix("--out") && !$0.hasPrefix("--title") }
-                    .map(shellQuoted).joined(separator: " ") + " --out reports",
+                "forecast notebook " + arguments.map(shellQuoted).joined(separator: " "),
+                "forecast report " + dropping(["--out", "--title"], from: arguments).map(shellQuoted).joined(separator: " ") + " --out reports",
             ])
             let figuresDir = (out as NSString).appendingPathComponent("figures")
             try FileManager.default.createDirectory(atPath: figuresDir, withIntermediateDirectories: true)
@@ -60,4 +59,17 @@ struct NotebookCommand: ParsableCommand {
 func shellQuoted(_ s: String) -> String {
     guard s.isEmpty || s.contains(where: { !($0.isLetter || $0.isNumber || "-_./=,:@%+".contains($0)) }) else { return s }
     return "'" + s.replacingOccurrences(of: "'", with: "'\\''") + "'"
+}
+
+/// `arguments` without the given options and their values (`--out X` and `--out=X`).
+func dropping(_ options: Set<String>, from arguments: [String]) -> [String] {
+    var out: [String] = []
+    var skipNext = false
+    for a in arguments {
+        if skipNext { skipNext = false; continue }
+        if options.contains(a) { skipNext = true; continue }
+        if let eq = a.firstIndex(of: "="), options.contains(String(a[..<eq])) { continue }
+        out.append(a)
+    }
+    return out
 }

@@ -4,20 +4,20 @@ import FoundationXML
 #endif
 
 /// What an SVG parsed as XML contains: element counts, texts, and the attributes of each element.
-struct ParsedSVG {
-    var ok = false
-    var error: String?
-    var counts: [String: Int] = [:]
-    var texts: [String] = []
-    var elements: [(name: String, attributes: [String: String])] = []
-    var rootName = ""
+public struct ParsedSVG {
+    public var ok = false
+    public var error: String?
+    public var counts: [String: Int] = [:]
+    public var texts: [String] = []
+    public var elements: [(name: String, attributes: [String: String])] = []
+    public var rootName = ""
 
-    func count(_ name: String) -> Int { counts[name, default: 0] }
-    func all(_ name: String) -> [[String: String]] { elements.filter { $0.name == name }.map(\.attributes) }
+    public func count(_ name: String) -> Int { counts[name, default: 0] }
+    public func all(_ name: String) -> [[String: String]] { elements.filter { $0.name == name }.map(\.attributes) }
 }
 
 /// Parses `svg` with Foundation's XML parser (a real, strict XML 1.0 parser).
-func parseSVG(_ svg: String) -> ParsedSVG {
+public func parseSVG(_ svg: String) -> ParsedSVG {
     final class Delegate: NSObject, XMLParserDelegate {
         var result = ParsedSVG()
         var text = ""
