@@ -1,7 +1,8 @@
 # The two commands of the README:
 #   make demo   install what is missing, build, generate the default shop, ingest it, write the reports
 #   make test   install what is missing, run every test
-# Other targets: setup, build, model (rebuild the committed default model), bench, scale, clean.
+# Other targets: setup, build, model (rebuild the committed default model), reports (rebuild the charts and the
+# notebook), bench, scale, clean.
 
 SWIFT ?= swift
 DATA ?= data
@@ -10,7 +11,7 @@ SEED ?= 42
 FORECAST = .build/release/forecast
 SYSTEM_PACKAGES = liblapack-dev libopenblas-dev
 
-.PHONY: demo test setup build model bench scale clean
+.PHONY: demo test setup build model reports bench scale clean
 
 # The committed default model: a Poisson GLM trained on the default data as of 2019-11-30.
 # SOURCE_DATE_EPOCH fixes the recorded creation time and one BLAS thread the summation order,
@@ -19,6 +20,13 @@ MODEL_EPOCH = 1575158400
 TRAIN_DEFAULT = SOURCE_DATE_EPOCH=$(MODEL_EPOCH) OPENBLAS_NUM_THREADS=1 $(FORECAST) train \
 	--data $(DATA)/shop/transactions.csv --layout transactions --as-of 2019-11-30 \
 	--model glm --name default --version 1 --overwrite --store models
+
+# The charts (reports/*.svg, reports/index.html) and the exported notebook, from the default data.
+# One BLAS thread fixes the summation order, so the committed files rebuild byte for byte.
+REPORT_DEFAULT = OPENBLAS_NUM_THREADS=1 $(FORECAST) report --data $(DATA)/shop/transactions.csv --layout transactions \
+	--as-of 2019-12-31 --out reports
+NOTEBOOK_DEFAULT = OPENBLAS_NUM_THREADS=1 $(FORECAST) notebook --data $(DATA)/shop/transactions.csv --layout transactions \
+	--as-of 2019-12-31 --out Notebooks-export
 
 # Debian packages for BLAS/LAPACK; installed only when missing (sudo when not root).
 setup:
@@ -47,13 +55,22 @@ demo: build
 	    --as-of 2019-12-31 > reports/evaluate-default.md
 	$(FORECAST) predict --model default --store models --data $(DATA)/shop/transactions.csv --layout transactions \
 	    --as-of 2019-12-31 --out $(DATA)/predictions-2020-01.csv
-	@echo "demo done: data in $(DATA)/; reports/data-quality.md, reports/backtest-default.md, reports/evaluate-default.md;"
-	@echo "  model models/default/1/model.json; January 2020 forecasts in $(DATA)/predictions-2020-01.csv"
+	$(REPORT_DEFAULT)
+	$(NOTEBOOK_DEFAULT)
+	@echo "demo done: data in $(DATA)/; reports/index.html (charts), reports/data-quality.md, reports/backtest-default.md,"
+	@echo "  reports/evaluate-default.md; Notebooks-export/customer-dynamics.html and .md; model models/default/1/model.json;"
+	@echo "  January 2020 forecasts in $(DATA)/predictions-2020-01.csv"
 
 # Rebuilds models/default from the default data (generated when missing).
 model: build
 	@test -f $(DATA)/shop/transactions.csv || $(FORECAST) generate --out $(DATA)/shop --customers $(CUSTOMERS) --seed $(SEED)
 	$(TRAIN_DEFAULT)
+
+# Rebuilds the committed charts and notebook from the default data (generated when missing).
+reports: build
+	@test -f $(DATA)/shop/transactions.csv || $(FORECAST) generate --out $(DATA)/shop --customers $(CUSTOMERS) --seed $(SEED)
+	$(REPORT_DEFAULT)
+	$(NOTEBOOK_DEFAULT)
 
 # Release build (the model fits are numerical loops that a debug build runs 20x slower),
 # with -enable-testing for @testable imports, in its own folder so it does not rebuild the
