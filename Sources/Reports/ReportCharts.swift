@@ -255,11 +255,13 @@ public enum ReportCharts {
 
     public static func customerFlow(_ f: CustomerFlow) -> [Figure] {
         var figures: [Figure] = []
+        // Months that acquired nobody (CDNOW's cohorts all start in early 1997) get no row.
+        let cohorts = f.months.indices.filter { f.cohortSizes[$0] > 0 }
         let heat = Heatmap(title: "Cohort retention", subtitle: "Share of each acquisition month's customers who buy again k months later",
-                           columns: (0..<f.months.count).map(String.init), rows: f.months.enumerated().map { "\($0.element) (\(f.cohortSizes[$0.offset]))" },
-                           values: f.retention.map { row in row.enumerated().map { $0.offset == 0 ? nil : $0.element } },
+                           columns: (0..<f.months.count).map(String.init), rows: cohorts.map { "\(f.months[$0]) (\(f.cohortSizes[$0]))" },
+                           values: cohorts.map { c in f.retention[c].enumerated().map { $0.offset == 0 ? nil : $0.element } },
                            xTitle: "Months since the first purchase", yTitle: "Acquisition month (customers)", style: .percent,
-                           height: max(360, min(900, 120 + Double(f.months.count) * 18)))
+                           height: max(360, min(900, 120 + Double(cohorts.count) * 18)))
         figures.append(Figure(name: "cohort-retention", title: "Cohort retention",
                               caption: "Each row a cohort of first-time buyers; cells the share active k months later (month 0 is 100% and left blank).", svg: heat.svg()))
         let cap = Double(f.gapQuantile(0.99) ?? 1)
