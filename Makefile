@@ -21,12 +21,11 @@ TRAIN_DEFAULT = SOURCE_DATE_EPOCH=$(MODEL_EPOCH) OPENBLAS_NUM_THREADS=1 $(FORECA
 	--data $(DATA)/shop/transactions.csv --layout transactions --as-of 2019-11-30 \
 	--model glm --name default --version 1 --overwrite --store models
 
-# The charts (reports/*.svg, reports/index.html) and the exported notebook, from the default data.
-# One BLAS thread fixes the summation order, so the committed files rebuild byte for byte.
-REPORT_DEFAULT = OPENBLAS_NUM_THREADS=1 $(FORECAST) report --data $(DATA)/shop/transactions.csv --layout transactions \
-	--as-of 2019-12-31 --out reports
-NOTEBOOK_DEFAULT = OPENBLAS_NUM_THREADS=1 $(FORECAST) notebook --data $(DATA)/shop/transactions.csv --layout transactions \
-	--as-of 2019-12-31 --out Notebooks-export
+# The exported notebook and, from the same analyses, the charts (reports/*.svg, reports/index.html,
+# the same files `forecast report --out reports` writes), from the default data. One BLAS thread
+# fixes the summation order, so the committed files rebuild byte for byte.
+REPORTS_DEFAULT = OPENBLAS_NUM_THREADS=1 $(FORECAST) notebook --data $(DATA)/shop/transactions.csv --layout transactions \
+	--as-of 2019-12-31 --out Notebooks-export --charts reports
 
 # Debian packages for BLAS/LAPACK; installed only when missing (sudo when not root).
 setup:
@@ -55,8 +54,7 @@ demo: build
 	    --as-of 2019-12-31 > reports/evaluate-default.md
 	$(FORECAST) predict --model default --store models --data $(DATA)/shop/transactions.csv --layout transactions \
 	    --as-of 2019-12-31 --out $(DATA)/predictions-2020-01.csv
-	$(REPORT_DEFAULT)
-	$(NOTEBOOK_DEFAULT)
+	$(REPORTS_DEFAULT)
 	@echo "demo done: data in $(DATA)/; reports/index.html (charts), reports/data-quality.md, reports/backtest-default.md,"
 	@echo "  reports/evaluate-default.md; Notebooks-export/customer-dynamics.html and .md; model models/default/1/model.json;"
 	@echo "  January 2020 forecasts in $(DATA)/predictions-2020-01.csv"
@@ -69,8 +67,7 @@ model: build
 # Rebuilds the committed charts and notebook from the default data (generated when missing).
 reports: build
 	@test -f $(DATA)/shop/transactions.csv || $(FORECAST) generate --out $(DATA)/shop --customers $(CUSTOMERS) --seed $(SEED)
-	$(REPORT_DEFAULT)
-	$(NOTEBOOK_DEFAULT)
+	$(REPORTS_DEFAULT)
 
 # Release build (the model fits are numerical loops that a debug build runs 20x slower),
 # with -enable-testing for @testable imports, in its own folder so it does not rebuild the

@@ -14,6 +14,8 @@ struct PlotLayout {
     /// Which x tick labels are drawn, and whether they are rotated.
     let xLabels: [Tick]
     let rotateX: Bool
+    /// The height the x tick labels take under the axis (more when rotated).
+    let xLabelHeight: Double
     let yLabels: [Tick]
 
     static let tickLabelGap = 6.0
@@ -52,7 +54,7 @@ struct PlotLayout {
             xl = Self.visibleBandTicks(xs0, span: plotW, vertical: true)
         }
         let longestX = xl.map { ChartStyle.textWidth(ChartStyle.truncated($0.label, size: size, maxWidth: 120), size: size) }.max() ?? 0
-        let xLabelHeight = rotate ? longestX * 0.72 + 10 : 16
+        xLabelHeight = rotate ? longestX * 0.72 + 10 : 16
         let bottom = 10 + xLabelHeight + (chart.x.title.isEmpty ? 0 : 20)
         let plotH = max(40, height - top - bottom)
         plot = (left, top, plotW, plotH)
@@ -167,7 +169,6 @@ struct PlotLayout {
             g.add(.text(label, x: plot.x - Self.tickLabelGap, y: py + 4, [("text-anchor", "end")]))
         }
         if !xAxis.title.isEmpty {
-            let xLabelHeight = rotateX ? (xLabels.map { ChartStyle.textWidth(ChartStyle.truncated($0.label, size: ChartStyle.labelSize, maxWidth: 120), size: ChartStyle.labelSize) }.max() ?? 0) * 0.72 + 10 : 16
             g.add(.text(xAxis.title, x: plot.x + plot.w / 2, y: bottom + xLabelHeight + 22,
                         [("text-anchor", "middle"), ("font-size", "12"), ("fill", "#222222")]))
         }

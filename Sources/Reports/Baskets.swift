@@ -69,7 +69,10 @@ public struct Baskets: Sendable {
 /// Month arithmetic on day numbers.
 enum Months {
     /// Months since year 0 of a day number.
-    static func index(ofDay d: Int) -> Int { CivilDate(dayNumber: d).year * 12 + CivilDate(dayNumber: d).month - 1 }
+    static func index(ofDay d: Int) -> Int {
+        let date = CivilDate(dayNumber: d)
+        return date.year * 12 + date.month - 1
+    }
     /// The first day of month `m`.
     static func firstDay(_ m: Int) -> Int { CivilDate(year: m / 12, month: m % 12 + 1, day: 1).dayNumber }
     /// "2019-03".

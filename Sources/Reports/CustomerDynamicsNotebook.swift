@@ -4,11 +4,12 @@ import Plots
 
 /// The exported analysis: the five questions walked through with the data's own numbers.
 public enum CustomerDynamicsNotebook {
-    /// Builds the notebook for `report`; `reproduce` lists the commands that remake it.
-    public static func build(_ report: CustomerDynamicsReport, title: String, reproduce: [String]) -> NotebookDocument {
+    /// Builds the notebook for `report` around its `figures` (`report.figures()`, made once by
+    /// the caller, who also writes them); `reproduce` lists the commands that remake it.
+    public static func build(_ report: CustomerDynamicsReport, figures: [Figure], title: String, reproduce: [String]) -> NotebookDocument {
         var doc = NotebookDocument(title: title)
-        let figures = Dictionary(report.figures().map { ($0.name, $0) }, uniquingKeysWith: { a, _ in a })
-        func figure(_ name: String) { if let f = figures[name] { doc.add(.figure(f)) } }
+        let byName = Dictionary(figures.map { ($0.name, $0) }, uniquingKeysWith: { a, _ in a })
+        func figure(_ name: String) { if let f = byName[name] { doc.add(.figure(f)) } }
         let b = report.baskets, log = b.log
         let pct = { (x: Double) in NumberFormatting.format(x, style: .percent) }
         let num = { (x: Double) in NumberFormatting.format(x) }
@@ -49,7 +50,7 @@ public enum CustomerDynamicsNotebook {
                                + "\(num(Double(p.counts.reduce(0, +)))) transactions in \(p.year); its busiest month was \(monthAbbreviations[peak]) "
                                + "(\(p.counts[peak])) and its quietest \(monthAbbreviations[quiet]) (\(p.counts[quiet])). Any product and year: "
                                + "`forecast report product --product ID --year YYYY`."))
-            figure(ReportCharts.product(p).name)
+            if let f = figures.first(where: { $0.name.hasPrefix("product-") }) { doc.add(.figure(f)) }
         }
 
         // 3. Top products.

@@ -112,12 +112,17 @@ public struct ModelDiagnostics: Sendable {
                 trackingActual.append(running)
             }
             for model in lastFits {
-                var line = try trackingDays.map { try model.predict(features, horizonDays: $0).reduce(0, +) }
-                if let first = line.first, let last = line.last, horizon > 1, abs(last - first) <= 1e-9 * max(1, abs(last)) {
-                    line = trackingDays.map { last * Double($0) / Double(horizon) }
+                // Two forecasts tell whether the model uses the horizon at all; only then are the others needed.
+                let first = try model.predict(features, horizonDays: 1).reduce(0, +)
+                let last = try model.predict(features, horizonDays: horizon).reduce(0, +)
+                if horizon > 1, abs(last - first) <= 1e-9 * max(1, abs(last)) {
+                    trackingPredicted.append(trackingDays.map { last * Double($0) / Double(horizon) })
                     proRata.insert(model.name)
+                } else {
+                    trackingPredicted.append(try trackingDays.map { h in
+                        h == 1 ? first : h == horizon ? last : try model.predict(features, horizonDays: h).reduce(0, +)
+                    })
                 }
-                trackingPredicted.append(line)
             }
         }
         // Importance and training curves from the last fits.

@@ -56,7 +56,7 @@ public struct NotebookDocument: Sendable {
             case .figure(let f):
                 // The SVG without its XML declaration, which is not allowed inside HTML.
                 let svg = f.svg.hasPrefix("<?xml") ? String(f.svg[f.svg.index(after: f.svg.firstIndex(of: "\n")!)...]) : f.svg
-                out += "<figure id=\"\(HTMLPage.escape(f.name))\">\n" + svg + "<figcaption>\(HTMLPage.escape(f.caption))</figcaption>\n</figure>\n"
+                out += "<figure id=\"\(HTMLPage.escape(f.name, attribute: true))\">\n" + svg + "<figcaption>\(HTMLPage.escape(f.caption))</figcaption>\n</figure>\n"
             case .code(let text): out += "<pre><code>\(HTMLPage.escape(text))</code></pre>\n"
             }
         }

@@ -21,18 +21,15 @@ public struct TopProducts: Sendable, Codable, Equatable {
         public var asOf: String
         public var windowStart: String
         public var entries: [Entry]
-
-        enum CodingKeys: String, CodingKey { case asOf = "as_of", windowStart = "window_start", entries }
     }
 
     public var measure: Measure
     public var months: Int
     public var top: Int
     public var ranking: Ranking
-    /// Rankings at the ends of the months before `asOf` (oldest first), for the rank chart:
-    /// the rank of each product in `ranking` (nil when it sold nothing in that window).
-    public var history: [(asOf: String, ranks: [Int?])] { zip(historyDates, historyRanks).map { ($0, $1) } }
+    /// The month ends before `asOf` (oldest first) and `asOf` itself, for the rank chart ...
     public var historyDates: [String]
+    /// ... and at each, the rank of every product in `ranking` (nil when it sold nothing in that window).
     public var historyRanks: [[Int?]]
 
     public enum Problem: Error, Equatable, CustomStringConvertible {
@@ -126,9 +123,7 @@ public struct TopProducts: Sendable, Codable, Equatable {
     public func render(_ format: String) throws -> String {
         switch format {
         case "json":
-            let enc = JSONEncoder()
-            enc.outputFormatting = [.prettyPrinted, .sortedKeys]
-            return String(decoding: try enc.encode(self), as: UTF8.self) + "\n"
+            return try IngestOutput.jsonText(self)
         case "csv":
             var out = "rank,product,transactions,revenue,share\n"
             for e in ranking.entries {
@@ -148,8 +143,6 @@ public struct TopProducts: Sendable, Codable, Equatable {
             return out
         }
     }
-
-    enum CodingKeys: String, CodingKey { case measure, months, top, ranking, historyDates = "history_dates", historyRanks = "history_ranks" }
 }
 
 /// A CSV field, quoted when it holds a delimiter, a quote or a line break.

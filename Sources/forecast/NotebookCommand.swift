@@ -29,22 +29,24 @@ struct NotebookCommand: ParsableCommand {
     @Flag(name: .customLong("no-model"), help: "Skip the model backtest.")
     var noModel = false
 
+    @Option(help: "Also write every chart and index.html into this folder, as `forecast report --out` would (saves running the backtest twice).")
+    var charts: String?
+
     func run() throws {
         try runReportingErrors {
             var options = CustomerDynamicsReport.Options(dataName: (source.data as NSString).lastPathComponent)
             options.models = noModel ? [] : try choice.names()
             options.backtestMonths = choice.backtestMonths
-            let report = try buildReport(source, quality, options)
+            let report = try buildReport(source, quality, options, command: "notebook")
             let arguments = Array(CommandLine.arguments.dropFirst(2))
-            let doc = CustomerDynamicsNotebook.build(report, title: title, reproduce: [
+            let figures = report.figures()
+            let doc = CustomerDynamicsNotebook.build(report, figures: figures, title: title, reproduce: [
                 "forecast notebook " + arguments.map(shellQuoted).joined(separator: " "),
-                "forecast report " + dropping(["--out", "--title"], from: arguments).map(shellQuoted).joined(separator: " ") + " --out reports",
+                "forecast report " + dropping(["--out", "--title", "--charts"], from: arguments).map(shellQuoted).joined(separator: " ")
+                    + " --out " + shellQuoted(charts ?? "reports"),
             ])
-            let figuresDir = (out as NSString).appendingPathComponent("figures")
-            try FileManager.default.createDirectory(atPath: figuresDir, withIntermediateDirectories: true)
-            for f in report.figures() {
-                try Data(f.svg.utf8).write(to: URL(fileURLWithPath: (figuresDir as NSString).appendingPathComponent(f.name + ".svg")), options: .atomic)
-            }
+            try ReportWriter.writeFigures(figures, to: (out as NSString).appendingPathComponent("figures"))
+            if let charts { try writeReport(figures, to: charts, source: source).forEach { print($0) } }
             let md = (out as NSString).appendingPathComponent("customer-dynamics.md")
             let html = (out as NSString).appendingPathComponent("customer-dynamics.html")
             try Data(doc.markdown(figuresFolder: "figures").utf8).write(to: URL(fileURLWithPath: md), options: .atomic)

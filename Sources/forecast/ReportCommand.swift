@@ -27,12 +27,7 @@ struct ReportCommand: ParsableCommand {
         var out = "reports"
 
         func write(_ figures: [Figure]) throws {
-            try FileManager.default.createDirectory(atPath: out, withIntermediateDirectories: true)
-            for f in figures {
-                let path = (out as NSString).appendingPathComponent(f.name + ".svg")
-                try Data(f.svg.utf8).write(to: URL(fileURLWithPath: path), options: .atomic)
-                print(path)
-            }
+            try ReportWriter.writeFigures(figures, to: out).forEach { print($0) }
         }
     }
 
@@ -87,10 +82,7 @@ struct ReportCommand: ParsableCommand {
                 options.year = year
                 options.logScale = !linear
                 let report = try buildReport(source, quality, options)
-                let figures = report.figures()
-                let paths = try ReportWriter.write(figures, to: output.out, title: "Customer dynamics: \(options.dataName)",
-                                                   note: "Made by `forecast report` from \(source.data). Every chart is an SVG file beside this page.")
-                paths.forEach { print($0) }
+                try writeReport(report.figures(), to: output.out, source: source).forEach { print($0) }
             }
         }
     }
@@ -218,23 +210,28 @@ struct ReportCommand: ParsableCommand {
 }
 
 /// Reads a command's data, reporting the row counts on standard error.
-func readLog(_ source: MappingOptions, _ quality: QualityOptions) throws -> TransactionLog {
-    printError("reading \(source.data)")
-    let result = try ingest(source, quality)
-    let q = result.report
-    printError("\(q.rowsRead) rows read = \(q.rowsAccepted) accepted + \(q.rowsRejected) rejected; \(result.log.customerCount) customers")
-    return result.log
+func readLog(_ source: MappingOptions, _ quality: QualityOptions, command: String = "report") throws -> TransactionLog {
+    let log = try readData(source, quality, command: command).log
+    printError("\(command): \(log.customerCount) customers")
+    return log
+}
+
+/// The charts and index.html of `forecast report` (and `forecast notebook --charts`) in `directory`.
+func writeReport(_ figures: [Figure], to directory: String, source: MappingOptions) throws -> [String] {
+    try ReportWriter.write(figures, to: directory, title: "Customer dynamics: \((source.data as NSString).lastPathComponent)",
+                           note: "Made from \(source.data) by `forecast report`. Every chart is an SVG file beside this page.")
 }
 
 /// Reads the data and runs every analysis of the report.
-func buildReport(_ source: MappingOptions, _ quality: QualityOptions, _ options: CustomerDynamicsReport.Options) throws -> CustomerDynamicsReport {
-    let log = try readLog(source, quality)
+func buildReport(_ source: MappingOptions, _ quality: QualityOptions, _ options: CustomerDynamicsReport.Options,
+                 command: String = "report") throws -> CustomerDynamicsReport {
+    let log = try readLog(source, quality, command: command)
     return try CustomerDynamicsReport(log: log, options: options, progress: printError)
 }
 
 /// The top-products ranking at --as-of (or the data's last day).
 func rankTopProducts(_ source: MappingOptions, _ quality: QualityOptions, _ top: ReportCommand.TopOptions) throws -> TopProducts {
-    let baskets = Baskets(try readLog(source, quality))
+    let baskets = Baskets(try readLog(source, quality, command: "top-products"))
     guard let range = baskets.dayRange else { throw ValidationError("the data hold no transactions") }
     var asOf = range.upperBound
     if let text = quality.asOf {

@@ -22,13 +22,19 @@ func loadModel(_ reference: String, from store: ModelStore) throws -> SavedModel
 
 /// Reads the data of a command and collapses it to events, reporting the row counts.
 func loadEvents(_ source: MappingOptions, _ quality: QualityOptions, command: String) throws -> (result: IngestResult, events: EventLog) {
+    let result = try readData(source, quality, command: command)
+    let events = EventLog(result.log)
+    printError("\(command): \(events.customerCount) customers, \(events.eventCount) events (distinct customer-days)")
+    return (result, events)
+}
+
+/// Reads the data of a command, reporting on standard error what it reads and the row counts.
+func readData(_ source: MappingOptions, _ quality: QualityOptions, command: String) throws -> IngestResult {
     printError("\(command): reading \(source.data)")
     let result = try ingest(source, quality)
     let q = result.report
     printError("\(command): \(q.rowsRead) rows read = \(q.rowsAccepted) accepted + \(q.rowsRejected) rejected")
-    let events = EventLog(result.log)
-    printError("\(command): \(events.customerCount) customers, \(events.eventCount) events (distinct customer-days)")
-    return (result, events)
+    return result
 }
 
 /// The cutoff for an `--as-of` day (the day after it), or the day after the data's last event.

@@ -70,14 +70,18 @@ struct ReportCLITests {
     }
 
     @Test func notebookWritesMarkdownAndSelfContainedHTML() throws {
-        let out = scratch()
-        let r = try forecast(["notebook"] + data + ["--out", out, "--models", "hist_rate", "--backtest-months", "1"])
+        let out = scratch(), charts = scratch("charts")
+        let r = try forecast(["notebook"] + data + ["--out", out, "--models", "hist_rate", "--backtest-months", "1", "--charts", charts])
         #expect(r.status == 0, "\(r.stderr)")
+        // --charts writes the report beside the notebook: the same figures and an index.
+        let figures = try FileManager.default.contentsOfDirectory(atPath: out + "/figures").sorted()
+        #expect(try FileManager.default.contentsOfDirectory(atPath: charts).sorted() == (figures + ["index.html"]).sorted())
+        for f in figures { #expect(FileManager.default.contents(atPath: out + "/figures/" + f) == FileManager.default.contents(atPath: charts + "/" + f)) }
         let md = try String(contentsOfFile: out + "/customer-dynamics.md", encoding: .utf8)
         let html = try String(contentsOfFile: out + "/customer-dynamics.html", encoding: .utf8)
         #expect(md.contains("## 1. Who buys") && md.contains("## 5. Seasonality"))
         #expect(md.contains("forecast notebook --data"))
-        #expect(md.contains("forecast report --data") && !md.contains(out + " --out reports"))
+        #expect(md.contains("forecast report --data") && md.contains(" --out " + charts + "\n") && !md.contains(out + " --out"))
         #expect(!html.contains("<script") && !html.contains("src="))
         for line in md.split(separator: "\n") where line.hasPrefix("![") {
             let file = line[line.range(of: "](")!.upperBound..<line.lastIndex(of: ")")!]

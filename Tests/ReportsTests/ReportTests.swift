@@ -80,9 +80,9 @@ struct ReportTests {
 
     @Test func theNotebookIsSelfContainedAndQuotesTheNumbers() {
         let report = GeneratedShop.report
-        let doc = CustomerDynamicsNotebook.build(report, title: "Dynamics <of> & test", reproduce: ["forecast notebook --data x"])
-        let html = doc.html()
         let figures = report.figures()
+        let doc = CustomerDynamicsNotebook.build(report, figures: figures, title: "Dynamics <of> & test", reproduce: ["forecast notebook --data x"])
+        let html = doc.html()
         #expect(html.components(separatedBy: "<svg xmlns").count - 1 >= figures.count - 1)
         #expect(!html.contains("<script") && !html.contains("src=") && !html.contains("href=\"http") && !html.contains("<?xml"))
         #expect(html.contains("<title>Dynamics &lt;of&gt; &amp; test</title>"))
