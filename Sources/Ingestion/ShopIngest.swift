@@ -1,4 +1,5 @@
-/// Reads the four-table shop layout (the generator's, and a common shop export):
+/// Reads a shop's tables in one of the two layouts of ``ShopMapping``. The generator's
+/// four-table layout, with its default file and column names:
 ///
 ///     customers.csv  customer_id,name,email,phone,street,city,state,zip,signup_date
 ///     products.csv   product_id,name,category,price
@@ -8,59 +9,103 @@
 /// Each table gets the row checks of ``TableReader``; then referential checks, in this
 /// order, each rejecting the row with a reason: duplicate keys (the first row with a key
 /// wins), orders whose customer is not in customers.csv, items whose order is not an
-/// accepted order, items whose product is not in products.csv. The log has one row per item
-/// of an order whose status is not excluded (cancelled orders are counted, not rejected).
+/// accepted order, items whose product is not in products.csv. The sales-orders layout
+/// (customers, a sales table, a sales-orders table with one row per order line) gets the same
+/// checks, and its lines must agree on their order's customer, time and status.
+/// Orders whose status is excluded (cancelled by default) are kept, with their status; they
+/// are counted, not rejected, and stay out of revenue and the transaction log.
 public enum ShopIngest {
-    public static let customersSchema = TableSchema(table: "customers", fields: [
-        FieldSpec("customer_id", .key, source: .name("customer_id")),
-        FieldSpec("name", .text, source: .name("name"), required: false),
-        FieldSpec("email", .text, source: .name("email"), required: false),
-        FieldSpec("phone", .text, source: .name("phone"), required: false),
-        FieldSpec("street", .text, source: .name("street"), required: false),
-        FieldSpec("city", .text, source: .name("city"), required: false),
-        FieldSpec("state", .text, source: .name("state"), required: false),
-        FieldSpec("zip", .text, source: .name("zip"), required: false),
-        FieldSpec("signup_date", .timestamp, source: .name("signup_date"), required: false),
-    ], delimiter: .comma, timestampFormat: .iso8601, header: .present, keepLineNumbers: true)
-
-    static func productsSchema(_ rules: QualityRules) -> TableSchema {
-        TableSchema(table: "products", fields: [
-            FieldSpec("product_id", .key, source: .name("product_id")),
-            FieldSpec("name", .text, source: .name("name"), required: false),
-            FieldSpec("category", .category, source: .name("category"), required: false),
-            FieldSpec("price", .number, source: .name("price"), required: false, negative: rules.negativeAmount, zero: rules.zeroAmount),
-        ], delimiter: .comma, header: .present, keepLineNumbers: true)
-    }
-
-    static func ordersSchema(_ rules: QualityRules) -> TableSchema {
-        TableSchema(table: "orders", fields: [
-            FieldSpec("order_id", .key, source: .name("order_id")),
-            FieldSpec("customer_id", .key, source: .name("customer_id")),
-            FieldSpec("timestamp", .timestamp, source: .name("timestamp"), futureFrom: rules.futureFrom, future: rules.futureTimestamps),
-            FieldSpec("status", .category, source: .name("status"), required: false),
-        ], delimiter: .comma, header: .present, keepLineNumbers: true)
-    }
-
-    static func itemsSchema(_ rules: QualityRules) -> TableSchema {
-        TableSchema(table: "items", fields: [
-            FieldSpec("order_id", .key, source: .name("order_id")),
-            FieldSpec("product_id", .key, source: .name("product_id")),
-            FieldSpec("quantity", .number, source: .name("quantity"), negative: rules.negativeQuantity, zero: rules.zeroQuantity),
-            FieldSpec("unit_price", .number, source: .name("unit_price"), negative: rules.negativeAmount, zero: rules.zeroAmount),
-        ], delimiter: .comma, header: .present, keepLineNumbers: true)
-    }
-
-    /// Reads `directory`'s four tables and assembles the transaction log.
-    public static func read(directory: String, rules: QualityRules = QualityRules(), policy: BadRowPolicy = .reject,
-                            excludedStatuses: [String] = ["cancelled", "canceled"],
+    /// Reads the tables and assembles the transaction log and the quality report.
+    public static func read(directory: String, mapping: ShopMapping = ShopMapping(), rules: QualityRules = QualityRules(),
+                            policy: BadRowPolicy = .reject, excludedStatuses: [String]? = nil,
                             threads: Int = defaultThreadCount) throws -> IngestResult {
-        func load(_ schema: TableSchema, _ file: String) throws -> ParsedTable {
-            try TableReader(schema: schema, policy: policy, threads: threads).read(path: directory + "/" + file)
+        try readTables(directory: directory, mapping: mapping, rules: rules, policy: policy,
+                       excludedStatuses: excludedStatuses, threads: threads).ingestResult(rules: rules)
+    }
+
+    /// Reads and checks the tables (the warehouse loads this).
+    public static func readTables(directory: String, mapping: ShopMapping = ShopMapping(), rules: QualityRules = QualityRules(),
+                                  policy: BadRowPolicy = .reject, excludedStatuses: [String]? = nil,
+                                  threads: Int = defaultThreadCount) throws -> ShopTables {
+        var reader = ShopTableReader(directory: directory, mapping: mapping, rules: rules, policy: policy, threads: threads)
+        if let excludedStatuses { reader.mapping.excludedStatuses = excludedStatuses }
+        switch mapping.layout {
+        case .shop: return try reader.readFourTables()
+        case .salesOrders: return try reader.readSalesOrders()
         }
-        var customers = try load(customersSchema, "customers.csv")
-        var products = try load(productsSchema(rules), "products.csv")
-        var orders = try load(ordersSchema(rules), "orders.csv")
-        var items = try load(itemsSchema(rules), "items.csv")
+    }
+}
+
+/// The reading and checking behind ``ShopIngest``.
+struct ShopTableReader {
+    let directory: String
+    var mapping: ShopMapping
+    let rules: QualityRules
+    let policy: BadRowPolicy
+    let threads: Int
+
+    init(directory: String, mapping: ShopMapping, rules: QualityRules, policy: BadRowPolicy, threads: Int) {
+        self.directory = directory
+        self.mapping = mapping
+        self.rules = rules
+        self.policy = policy
+        self.threads = threads
+    }
+
+    /// The schema of one table: canonical fields, their kinds and rules, the mapped columns.
+    func schema(_ table: String) throws -> TableSchema {
+        let spec = mapping.tables[table]!
+        func field(_ name: String, _ kind: FieldKind, required: Bool = false, negative: ValueRule = .allow,
+                   zero: ValueRule = .allow, future: Bool = false) throws -> FieldSpec {
+            let source = spec.source(name)
+            if source == nil, required {
+                throw IngestionError.invalidSetting("\(table).\(name) is required and cannot be mapped to null")
+            }
+            return FieldSpec(name, kind, source: source, required: required, negative: negative, zero: zero,
+                             futureFrom: future ? rules.futureFrom : nil, future: future ? rules.futureTimestamps : .allow)
+        }
+        let fields: [FieldSpec]
+        var format = mapping.timestampFormat
+        switch table {
+        case "customers":
+            fields = try [field("customer_id", .key, required: true)]
+                + ["name", "email", "phone", "street", "city", "state", "zip"].map { try field($0, .text) }
+                + [field("signup_date", .timestamp)]
+            format = format ?? .iso8601
+        case "products":
+            fields = try [field("product_id", .key, required: true), field("name", .text), field("category", .category),
+                          field("price", .number, negative: rules.negativeAmount, zero: rules.zeroAmount), field("availability", .text)]
+        case "orders":
+            fields = try [field("order_id", .key, required: true), field("customer_id", .key, required: true),
+                          field("timestamp", .timestamp, required: true, future: true), field("status", .category)]
+        case "items":
+            fields = try [field("order_id", .key, required: true), field("product_id", .key, required: true),
+                          field("quantity", .number, required: true, negative: rules.negativeQuantity, zero: rules.zeroQuantity),
+                          field("unit_price", .number, required: true, negative: rules.negativeAmount, zero: rules.zeroAmount)]
+        default:  // order_lines
+            fields = try [field("order_id", .key, required: true), field("customer_id", .key, required: true),
+                          field("product_id", .key, required: true),
+                          field("quantity", .number, required: true, negative: rules.negativeQuantity, zero: rules.zeroQuantity),
+                          field("unit_price", .number, negative: rules.negativeAmount, zero: rules.zeroAmount),
+                          field("timestamp", .timestamp, required: true, future: true), field("status", .category)]
+        }
+        return TableSchema(table: table, fields: fields.filter { $0.source != nil }, delimiter: mapping.delimiter ?? .comma,
+                           timestampFormat: format, header: .present, keepLineNumbers: true)
+    }
+
+    func load(_ table: String) throws -> ParsedTable {
+        try TableReader(schema: try schema(table), policy: policy, threads: threads)
+            .read(path: directory + "/" + mapping.tables[table]!.file)
+    }
+
+    func fileName(_ table: String) -> String { mapping.tables[table]!.file }
+
+    /// customers, products, orders, items.
+    func readFourTables() throws -> ShopTables {
+        var customers = try load("customers")
+        var products = try load("products")
+        var orders = try load("orders")
+        var items = try load("items")
 
         var referential = ReferentialChecks(policy: policy)
         let customerDuplicates = try referential.rejectDuplicateKeys(&customers, key: "customer_id")
@@ -69,58 +114,38 @@ public enum ShopIngest {
         // Items: the key is (order, product).
         let itemDuplicates = try referential.rejectDuplicateKeys(&items, key: "order_id", and: "product_id")
 
-        let customerOfOrder = orders.dictionaries["customer_id"]!.translate(to: customers.dictionaries["customer_id"]!)
-        let acceptedCustomers = customers.acceptedKeys("customer_id")
+        let customerRow = customers.rowOfCode("customer_id", from: orders, "customer_id")
         let orderCustomers = orders.codes["customer_id"]!
-        let orderOrphans = try referential.rejectOrphans(&orders, label: "order without a known customer", file: "customers.csv") { row in
-            let c = customerOfOrder[Int(orderCustomers[row])]
-            return c >= 0 && acceptedCustomers.contains(c)
+        let orderOrphans = try referential.rejectOrphans(&orders, label: "order without a known customer", file: fileName("customers")) {
+            customerRow[Int(orderCustomers[$0])] >= 0
         }
-        // Map each item's order key to the accepted order row that carries it.
-        var rowOfOrder = [Int32](repeating: -1, count: orders.dictionaries["order_id"]!.keys.count)
-        for (row, code) in orders.codes["order_id"]!.enumerated() { rowOfOrder[Int(code)] = Int32(row) }
-        let itemOrderToOrders = items.dictionaries["order_id"]!.translate(to: orders.dictionaries["order_id"]!)
-        let itemProductToProducts = items.dictionaries["product_id"]!.translate(to: products.dictionaries["product_id"]!)
-        let acceptedProducts = products.acceptedKeys("product_id")
+        let orderRow = orders.rowOfCode("order_id", from: items, "order_id")
         let itemOrders = items.codes["order_id"]!
-        let itemOrphans = try referential.rejectOrphans(&items, label: "item without an order", file: "orders.csv") { row in
-            let o = itemOrderToOrders[Int(itemOrders[row])]
-            return o >= 0 && rowOfOrder[Int(o)] >= 0
+        let itemOrphans = try referential.rejectOrphans(&items, label: "item without an order", file: fileName("orders")) {
+            orderRow[Int(itemOrders[$0])] >= 0
         }
+        let productRow = products.rowOfCode("product_id", from: items, "product_id")
         let itemProducts = items.codes["product_id"]!
-        let productOrphans = try referential.rejectOrphans(&items, label: "item with an unknown product", file: "products.csv") { row in
-            let p = itemProductToProducts[Int(itemProducts[row])]
-            return p >= 0 && acceptedProducts.contains(p)
+        let productOrphans = try referential.rejectOrphans(&items, label: "item with an unknown product", file: fileName("products")) {
+            productRow[Int(itemProducts[$0])] >= 0
         }
 
-        // Assemble the log rows from items joined to their orders.
-        let statusKeys = orders.keys("status")
-        let excludedCodes = Set(statusKeys.indices.filter { i in
-            excludedStatuses.contains { $0.lowercased() == statusKeys[i].lowercased() }
-        }.map(Int32.init))
-        let orderCodes = items.codes["order_id"]!
-        let productCodes = items.codes["product_id"]!
-        let quantity = items.numbers["quantity"]!
-        let price = items.numbers["unit_price"]!
-        let orderCustomer = orders.codes["customer_id"]!
-        let orderTime = orders.times["timestamp"]!
-        let orderStatus = orders.codes["status"]!
-        var rows = UngroupedTransactions(customer: [], customerIDs: customers.keys("customer_id"), seconds: [])
-        rows.productIDs = products.keys("product_id")
-        var excluded = 0
-        for i in 0..<items.rowCount {
-            let orderRow = Int(rowOfOrder[Int(itemOrderToOrders[Int(orderCodes[i])])])
-            if excludedCodes.contains(orderStatus[orderRow]) { excluded += 1; continue }
-            rows.customer.append(customerOfOrder[Int(orderCustomer[orderRow])])
-            rows.seconds.append(orderTime[orderRow])
-            rows.product.append(itemProductToProducts[Int(productCodes[i])])
-            rows.quantity.append(quantity[i])
-            rows.amount.append(quantity[i] * price[i])
-            rows.order.append(Int32(orderRow))
-        }
-        let grouping = TransactionLog.grouping(rows)
+        var tables = ShopTables(source: directory, layout: "shop", excludedStatuses: mapping.excludedStatuses)
+        tables.customers = .init(customers)
+        tables.products = .init(products)
+        let statuses = orders.keys("status")
+        let orderIDs = orders.keys("order_id")
+        tables.orders.id = orders.codes["order_id"]!.map { orderIDs[Int($0)] }
+        tables.orders.customer = orders.codes["customer_id"]!.map { customerRow[Int($0)] }
+        tables.orders.seconds = orders.times["timestamp"]!
+        tables.orders.status = orders.codes["status"].map { $0.map { $0 < 0 ? "" : statuses[Int($0)] } }
+            ?? [String](repeating: "", count: orders.rowCount)
+        tables.lines.order = items.codes["order_id"]!.map { orderRow[Int($0)] }
+        tables.lines.product = items.codes["product_id"]!.map { productRow[Int($0)] }
+        tables.lines.quantity = items.numbers["quantity"]!
+        tables.lines.unitPrice = items.numbers["unit_price"]!
 
-        let tables = [
+        tables.tableQuality = [
             TableQuality(customers, duplicateRows: customerDuplicates.exact, duplicateKeys: customerDuplicates.keys),
             TableQuality(products, duplicateRows: productDuplicates.exact, duplicateKeys: productDuplicates.keys),
             TableQuality(orders, duplicateRows: orderDuplicates.exact, duplicateKeys: orderDuplicates.keys,
@@ -129,86 +154,128 @@ public enum ShopIngest {
                          orphans: [LabelCount(label: "item without an order", count: itemOrphans),
                                    LabelCount(label: "item with an unknown product", count: productOrphans)].filter { $0.count > 0 }),
         ]
-        let report = QualityReport(source: directory, layout: "shop", tables: tables,
-                                   log: .assess(grouping.log, excludedByStatus: excluded, rules: rules),
-                                   rules: rules.descriptions)
-        let rejects = customers.rejects + products.rejects + orders.rejects + items.rejects
-        return IngestResult(log: grouping.log, rejects: rejects, report: report)
+        tables.rejects = customers.rejects + products.rejects + orders.rejects + items.rejects
+        return tables
+    }
+
+    /// customers, products (a sales table) and order_lines (a sales-orders table).
+    func readSalesOrders() throws -> ShopTables {
+        var customers = try load("customers")
+        var products = try load("products")
+        var lines = try load("order_lines")
+
+        var referential = ReferentialChecks(policy: policy)
+        let customerDuplicates = try referential.rejectDuplicateKeys(&customers, key: "customer_id")
+        let productDuplicates = try referential.rejectDuplicateKeys(&products, key: "product_id")
+        let lineDuplicates = try referential.rejectDuplicateKeys(&lines, key: "order_id", and: "product_id")
+
+        // Every line of an order repeats the order's customer, time and status: the first line
+        // of an order sets them, and a line that disagrees is rejected.
+        let orderCodes = lines.codes["order_id"]!, lineCustomers = lines.codes["customer_id"]!
+        let lineTimes = lines.times["timestamp"]!
+        let lineStatus = lines.codes["status"] ?? [Int32](repeating: -1, count: lines.rowCount)
+        var firstRow = [Int32](repeating: -1, count: lines.keys("order_id").count)
+        let lineNumbers = lines.lineNumbers
+        _ = try referential.rejectRows(&lines, category: "order conflict") { row in
+            let o = Int(orderCodes[row])
+            let f = Int(firstRow[o])
+            if f < 0 { firstRow[o] = Int32(row); return nil }
+            if lineCustomers[row] == lineCustomers[f], lineTimes[row] == lineTimes[f], lineStatus[row] == lineStatus[f] { return nil }
+            return "this line's customer, time or status differs from the first line of its order (line \(lineNumbers[f]))"
+        }
+
+        let customerRow = customers.rowOfCode("customer_id", from: lines, "customer_id")
+        let productRow = products.rowOfCode("product_id", from: lines, "product_id")
+        let lineCustomerCodes = lines.codes["customer_id"]!
+        let customerOrphans = try referential.rejectOrphans(&lines, label: "order line without a known customer", file: fileName("customers")) {
+            customerRow[Int(lineCustomerCodes[$0])] >= 0
+        }
+        let lineProductCodes = lines.codes["product_id"]!
+        let productOrphans = try referential.rejectOrphans(&lines, label: "order line with an unknown product", file: fileName("products")) {
+            productRow[Int(lineProductCodes[$0])] >= 0
+        }
+        // A line without a unit price takes its product's price from the sales table.
+        let productPrice = products.numbers["price"] ?? [Double](repeating: .nan, count: products.rowCount)
+        let linePrice = lines.numbers["unit_price"] ?? [Double](repeating: .nan, count: lines.rowCount)
+        let lineProducts = lines.codes["product_id"]!
+        _ = try referential.rejectRows(&lines, category: "no unit price") { row in
+            linePrice[row].isNaN && productPrice[Int(productRow[Int(lineProducts[row])])].isNaN
+                ? "the line has no unit price and its product has no price in \(fileName("products"))" : nil
+        }
+
+        var tables = ShopTables(source: directory, layout: "sales-orders", excludedStatuses: mapping.excludedStatuses)
+        tables.customers = .init(customers)
+        tables.products = .init(products)
+        let orderIDs = lines.keys("order_id"), statuses = lines.keys("status")
+        var orderRow = [Int32](repeating: -1, count: orderIDs.count)
+        let codes = lines.codes["order_id"]!, customersOfLines = lines.codes["customer_id"]!, times = lines.times["timestamp"]!
+        let status = lines.codes["status"], prices = lines.numbers["unit_price"]
+        let productCodes = lines.codes["product_id"]!, quantity = lines.numbers["quantity"]!
+        for row in 0..<lines.rowCount {
+            let o = Int(codes[row])
+            if orderRow[o] < 0 {
+                orderRow[o] = Int32(tables.orders.count)
+                tables.orders.id.append(orderIDs[o])
+                tables.orders.customer.append(customerRow[Int(customersOfLines[row])])
+                tables.orders.seconds.append(times[row])
+                tables.orders.status.append(status.map { $0[row] < 0 ? "" : statuses[Int($0[row])] } ?? "")
+            }
+            let p = productRow[Int(productCodes[row])]
+            tables.lines.order.append(orderRow[o])
+            tables.lines.product.append(p)
+            tables.lines.quantity.append(quantity[row])
+            let price = prices?[row] ?? .nan
+            tables.lines.unitPrice.append(price.isNaN ? productPrice[Int(p)] : price)
+        }
+
+        let lineOrphans = [LabelCount(label: "order line without a known customer", count: customerOrphans),
+                           LabelCount(label: "order line with an unknown product", count: productOrphans)].filter { $0.count > 0 }
+        var lineQuality = TableQuality(lines, duplicateRows: lineDuplicates.exact, duplicateKeys: lineDuplicates.keys, orphans: lineOrphans)
+        lineQuality.table = "order_lines"
+        tables.tableQuality = [
+            TableQuality(customers, duplicateRows: customerDuplicates.exact, duplicateKeys: customerDuplicates.keys),
+            TableQuality(products, duplicateRows: productDuplicates.exact, duplicateKeys: productDuplicates.keys),
+            lineQuality,
+        ]
+        tables.rejects = customers.rejects + products.rejects + lines.rejects
+        return tables
     }
 }
 
-/// Duplicate-key and orphan checks that reject rows of an already parsed table.
-struct ReferentialChecks {
-    let policy: BadRowPolicy
-
-    /// Rejects every row whose key (one or two key fields) was seen on an earlier row.
-    /// Returns how many keys were duplicated and how many of those rows were exact copies.
-    mutating func rejectDuplicateKeys(_ t: inout ParsedTable, key: String, and second: String? = nil) throws -> (keys: Int, exact: Int) {
-        let a = t.codes[key]!
-        let b = second.map { t.codes[$0]! }
-        var firstRow: [Int64: Int] = [:]
-        var keep = [Bool](repeating: true, count: t.rowCount)
-        var rejects: [(Int, Int)] = []  // (row, first row)
-        for i in 0..<t.rowCount {
-            let k = Int64(a[i]) << 32 | Int64(UInt32(bitPattern: b?[i] ?? 0))
-            if let f = firstRow[k] { keep[i] = false; rejects.append((i, f)) } else { firstRow[k] = i }
-        }
-        guard !rejects.isEmpty else { return (0, 0) }
-        var exact = 0
-        for (row, first) in rejects where t.rowsEqual(row, first) { exact += 1 }
-        let name = second.map { "(\(key), \($0))" } ?? key
-        let keysA = t.keys(key)
-        let keysB = second.map { t.keys($0) } ?? []
-        let lines = t.lineNumbers
-        let described = rejects.map { r in
-            let text = keysA[Int(a[r.0])] + (b.map { ", " + keysB[Int($0[r.0])] } ?? "")
-            return (r.0, "duplicate key", "duplicate \(name) \(text); first seen on line \(lines[r.1])")
-        }
-        try reject(&t, keep: keep, rows: described)
-        return (rejects.count, exact)
+extension ShopTables.Customers {
+    init(_ t: ParsedTable) {
+        let ids = t.keys("customer_id")
+        id = t.codes["customer_id"]!.map { ids[Int($0)] }
+        let empty = [String](repeating: "", count: t.rowCount)
+        name = t.texts["name"] ?? empty
+        email = t.texts["email"] ?? empty
+        phone = t.texts["phone"] ?? empty
+        street = t.texts["street"] ?? empty
+        city = t.texts["city"] ?? empty
+        state = t.texts["state"] ?? empty
+        zip = t.texts["zip"] ?? empty
+        signupSeconds = t.times["signup_date"] ?? [Int64](repeating: .min, count: t.rowCount)
     }
+}
 
-    /// Rejects the rows for which `isValid` is false; returns how many.
-    mutating func rejectOrphans(_ t: inout ParsedTable, label: String, file: String, isValid: (Int) -> Bool) throws -> Int {
-        var keep = [Bool](repeating: true, count: t.rowCount)
-        var bad: [(Int, String, String)] = []
-        for i in 0..<t.rowCount where !isValid(i) {
-            keep[i] = false
-            bad.append((i, "orphan", "\(label): its reference is not among the accepted rows of \(file)"))
-        }
-        if !bad.isEmpty { try reject(&t, keep: keep, rows: bad) }
-        return bad.count
-    }
-
-    private func reject(_ t: inout ParsedTable, keep: [Bool], rows: [(Int, String, String)]) throws {
-        let lines = rows.map { Int(t.lineNumbers[$0.0]) }
-        let raw = try MappedFile(path: t.path).lines(Set(lines))
-        let more = zip(rows, lines).map { r, line in
-            RejectedRow(table: t.schema.table, line: line, column: 1, field: nil, category: r.1, reason: r.2, raw: raw[line] ?? "")
-        }
-        if policy == .fail, let first = more.min(by: { $0.line < $1.line }) {
-            throw IngestionError.badRow(path: t.path, line: first.line, column: 1, field: nil, reason: first.reason)
-        }
-        t.filterRows(keep)
-        t.addRejects(more)
+extension ShopTables.Products {
+    init(_ t: ParsedTable) {
+        let ids = t.keys("product_id"), categories = t.keys("category")
+        id = t.codes["product_id"]!.map { ids[Int($0)] }
+        let empty = [String](repeating: "", count: t.rowCount)
+        name = t.texts["name"] ?? empty
+        category = t.codes["category"].map { $0.map { $0 < 0 ? "" : categories[Int($0)] } } ?? empty
+        availability = t.texts["availability"] ?? empty
+        price = t.numbers["price"] ?? [Double](repeating: .nan, count: t.rowCount)
     }
 }
 
 extension ParsedTable {
-    /// The codes of a key field that occur in accepted rows.
-    func acceptedKeys(_ field: String) -> Set<Int32> { Set(codes[field] ?? []) }
-
-    /// True when two accepted rows hold the same typed values in every field.
-    func rowsEqual(_ i: Int, _ j: Int) -> Bool {
-        codes.values.allSatisfy { $0[i] == $0[j] } && times.values.allSatisfy { $0[i] == $0[j] }
-            && numbers.values.allSatisfy { $0[i] == $0[j] || ($0[i].isNaN && $0[j].isNaN) }
-            && texts.values.allSatisfy { $0[i] == $0[j] }
-    }
-}
-
-extension KeyDictionary {
-    /// For each code of `self`, the code of the same key in `other`, or -1.
-    func translate(to other: KeyDictionary) -> [Int32] {
-        (0..<interner.count).map { c in interner.withKey(c) { p, n in other.interner.lookup(p, n) ?? -1 } }
+    /// For each code of `other`'s key field `otherField`, the accepted row of `self` whose
+    /// `field` holds the same key, or -1.
+    func rowOfCode(_ field: String, from other: ParsedTable, _ otherField: String) -> [Int32] {
+        var rowOfOwnCode = [Int32](repeating: -1, count: keys(field).count)
+        for (row, code) in codes[field]!.enumerated() { rowOfOwnCode[Int(code)] = Int32(row) }
+        return other.dictionaries[otherField]!.translate(to: dictionaries[field]!).map { $0 < 0 ? -1 : rowOfOwnCode[Int($0)] }
     }
 }
