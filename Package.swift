@@ -11,6 +11,8 @@ let package = Package(
         .package(url: "https://github.com/apple/swift-argument-parser", from: "1.5.0"),
         // SHA-256 for model checksums and data fingerprints.
         .package(url: "https://github.com/apple/swift-crypto", from: "3.12.3"),
+        // SQLite for the warehouse (Debian's libsqlite3-dev).
+        .package(url: "https://github.com/groue/GRDB.swift", from: "7.10.0"),
     ],
     targets: [
         // Debian's OpenBLAS (BLAS + LAPACK in one library); Fortran entry points declared by hand.
@@ -33,7 +35,11 @@ let package = Package(
         .target(name: "Plots"),
         // The customer-dynamics analyses, their charts, the report index and the notebook.
         .target(name: "Reports", dependencies: ["Plots", "Ingestion", "Features", "Models", "Backtest"]),
-        .target(name: "ForecastKit", dependencies: ["Ingestion", "Features", "Models", "Backtest", "ModelStore", "LinearAlgebra", "Plots", "Reports"]),
+        // The shop warehouse: staging tables and a star schema in SQLite, idempotent loads, checks.
+        .target(name: "Warehouse", dependencies: ["Ingestion", .product(name: "GRDB", package: "GRDB.swift"), .product(name: "Crypto", package: "swift-crypto")]),
+        // Marts built in the warehouse: daily customer summary, sales roll-ups, the marketing audience.
+        .target(name: "Analytics", dependencies: ["Warehouse", "Ingestion", "Plots", .product(name: "GRDB", package: "GRDB.swift")]),
+        .target(name: "ForecastKit", dependencies: ["Ingestion", "Features", "Models", "Backtest", "ModelStore", "LinearAlgebra", "Plots", "Reports", "Warehouse", "Analytics"]),
         .executableTarget(
             name: "forecast",
             dependencies: [
@@ -50,6 +56,8 @@ let package = Package(
         .testTarget(name: "FeaturesTests", dependencies: ["Features", "Ingestion", "TestSupport"]),
         .testTarget(name: "BacktestTests", dependencies: ["Backtest", "Models", "Features", "Ingestion", "LinearAlgebra", "TestSupport"]),
         .testTarget(name: "ModelStoreTests", dependencies: ["ModelStore", "Models", "Features", "Ingestion", "TestSupport"]),
+        .testTarget(name: "WarehouseTests", dependencies: ["Warehouse", "Ingestion", "TestSupport", .product(name: "GRDB", package: "GRDB.swift")]),
+        .testTarget(name: "AnalyticsTests", dependencies: ["Analytics", "Warehouse", "Ingestion", "Plots", "TestSupport", .product(name: "GRDB", package: "GRDB.swift")]),
         .testTarget(name: "ForecastCLITests", dependencies: ["Ingestion", "forecast", "TestSupport"]),
     ]
 )

@@ -6,3 +6,5 @@
 @_exported import ModelStore
 @_exported import Plots
 @_exported import Reports
+@_exported import Warehouse
+@_exported import Analytics

@@ -6,6 +6,12 @@ public enum IngestOutput {
     public static func write(_ result: IngestResult, to directory: String) throws {
         try FileManager.default.createDirectory(atPath: directory, withIntermediateDirectories: true)
         try writeTransactions(result.log, path: directory + "/transactions.csv")
+        try writeQuality(result, to: directory)
+    }
+
+    /// `rejects.csv`, `quality.json` and `quality.md` only.
+    public static func writeQuality(_ result: IngestResult, to directory: String) throws {
+        try FileManager.default.createDirectory(atPath: directory, withIntermediateDirectories: true)
         try writeRejects(result.rejects, path: directory + "/rejects.csv")
         try Data(jsonText(result.report).utf8).write(to: URL(fileURLWithPath: directory + "/quality.json"), options: .atomic)
         try Data(QualityMarkdown.render(result.report).utf8).write(to: URL(fileURLWithPath: directory + "/quality.md"), options: .atomic)

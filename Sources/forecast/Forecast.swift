@@ -15,6 +15,6 @@ struct Forecast: ParsableCommand {
         version: Toolkit.version,
         subcommands: [GenerateCommand.self, IngestCommand.self, FeaturesCommand.self, TrainCommand.self, EvaluateCommand.self,
                       PredictCommand.self, BacktestCommand.self, ModelsCommand.self, ReportCommand.self, TopProductsCommand.self,
-                      NotebookCommand.self, BenchCommand.self]
+                      NotebookCommand.self, WarehouseCommand.self, ExportCommand.self, PipelineCommand.self, BenchCommand.self]
     )
 }

@@ -1,0 +1,59 @@
+import GRDB
+import Warehouse
+
+/// `mart_customer_daily`: one row per customer and day with a revenue order (or, with the
+/// date spine, every day from the customer's first order to the last day), with the day's
+/// orders, items and spend, the average order value, the running totals and the days since
+/// the previous order. Cancelled (excluded) orders are not activity. No personal data: the
+/// customer is named by its business key only.
+public enum CustomerDailySummary {
+    public static let table = "mart_customer_daily"
+
+    /// Rebuilds the table; returns its row count. `spineThrough` (a `YYYY-MM-DD` date) asks for
+    /// the full date spine up to that day.
+    public static func build(_ db: Database, spineThrough: String? = nil) throws -> Int {
+        try db.execute(sql: """
+            DROP TABLE IF EXISTS \(table);
+            CREATE TABLE \(table) (
+                customer_id TEXT NOT NULL, date TEXT NOT NULL, orders INTEGER NOT NULL, items REAL NOT NULL,
+                spend REAL NOT NULL, avg_order_value REAL, cumulative_orders INTEGER NOT NULL,
+                cumulative_spend REAL NOT NULL, days_since_previous_order INTEGER,
+                PRIMARY KEY (customer_id, date)) WITHOUT ROWID;
+            CREATE INDEX \(table)_by_date ON \(table)(date);
+            """)
+        let daily = """
+            SELECT customer_key, date_key, count(*) AS orders, sum(units) AS items, sum(order_total) AS spend
+            FROM fct_orders WHERE is_revenue = 1 GROUP BY customer_key, date_key
+            """
+        let base: String
+        var arguments: StatementArguments = []
+        if let spineThrough {
+            base = """
+                SELECT f.customer_key, d.date_key, coalesce(x.orders, 0) AS orders, coalesce(x.items, 0.0) AS items,
+                       coalesce(x.spend, 0.0) AS spend
+                FROM (SELECT customer_key, min(date_key) AS first_key FROM daily GROUP BY customer_key) f
+                JOIN dim_date d ON d.date_key >= f.first_key AND d.date <= ?
+                LEFT JOIN daily x ON x.customer_key = f.customer_key AND x.date_key = d.date_key
+                """
+            arguments = [spineThrough]
+        } else {
+            base = "SELECT * FROM daily"
+        }
+        try db.execute(sql: """
+            INSERT INTO \(table)
+            WITH daily AS (\(daily)), base AS (\(base))
+            SELECT c.customer_id, d.date, x.orders, x.items, x.spend, x.aov, x.cumulative_orders, x.cumulative_spend,
+                   CAST(julianday(d.date) - julianday(p.date) AS INTEGER)
+            FROM (SELECT b.*, CASE WHEN b.orders > 0 THEN b.spend / b.orders END AS aov,
+                         sum(b.orders) OVER running AS cumulative_orders, sum(b.spend) OVER running AS cumulative_spend,
+                         max(CASE WHEN b.orders > 0 THEN b.date_key END)
+                             OVER (PARTITION BY b.customer_key ORDER BY b.date_key ROWS BETWEEN UNBOUNDED PRECEDING AND 1 PRECEDING) AS previous_key
+                  FROM base b
+                  WINDOW running AS (PARTITION BY b.customer_key ORDER BY b.date_key ROWS UNBOUNDED PRECEDING)) x
+            JOIN dim_customer c ON c.customer_key = x.customer_key
+            JOIN dim_date d ON d.date_key = x.date_key
+            LEFT JOIN dim_date p ON p.date_key = x.previous_key
+            """, arguments: arguments)
+        return try Int.fetchOne(db, sql: "SELECT count(*) FROM \(table)") ?? 0
+    }
+}

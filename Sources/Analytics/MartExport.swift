@@ -1,0 +1,126 @@
+import Foundation
+import GRDB
+import Ingestion
+import Warehouse
+
+/// Writes a mart table as CSV (RFC 4180, a header row, NULL as an empty field) or JSON Lines
+/// (one object per row, NULL as null), streaming rows from the database. Files are written
+/// to `<path>.tmp` and renamed, so a reader never sees half a file.
+public enum MartExport {
+    public enum Format: String, CaseIterable, Sendable, Codable {
+        case csv, jsonl
+    }
+
+    /// What was written (also the manifest entry).
+    public struct Written: Codable, Sendable, Equatable {
+        public var mart: String
+        public var table: String
+        public var file: String
+        public var format: String
+        public var rows: Int
+        public var columns: [String]
+        public var containsPersonalData: Bool
+        /// Said in the manifest of a file with personal data.
+        public var notice: String?
+    }
+
+    public static let personalDataNotice = "CONTAINS PERSONAL DATA (names, email addresses, phone numbers): "
+        + "handle under your data-protection policy; do not share outside the marketing team."
+
+    /// Exports `mart` to `path`. A mart with personal data needs `allowPersonalData`.
+    public static func write(_ mart: Marts.Mart, from warehouse: Warehouse, format: Format, to path: String,
+                             allowPersonalData: Bool = false) throws -> Written {
+        if mart.containsPersonalData, !allowPersonalData {
+            throw WarehouseError.invalidSetting("\(mart.name) contains personal data (names, emails, phones): pass --include-pii to export it")
+        }
+        guard try warehouse.tableNames().contains(mart.table) else {
+            let how = mart.containsPersonalData ? "`forecast warehouse marts --include-pii`" : "`forecast warehouse marts`"
+            throw WarehouseError.invalidSetting("\(warehouse.path): the mart \(mart.name) (table \(mart.table)) has not been built; run \(how)")
+        }
+        let writer = try ByteWriter(path: path)
+        var columns: [String] = []
+        var rows = 0
+        try warehouse.queue.read { db in
+            columns = try db.columns(in: mart.table).map(\.name)
+            let keys = columns.map(jsonString)
+            if format == .csv {
+                for (i, c) in columns.enumerated() { if i > 0 { writer.byte(44) }; writer.field(c) }
+                writer.newline()
+            }
+            let order = try db.primaryKey(mart.table).columns.map(\.quotedDatabaseIdentifier).joined(separator: ", ")
+            let cursor = try Row.fetchCursor(db, sql: "SELECT * FROM \(mart.table) ORDER BY \(order)")
+            while let row = try cursor.next() {
+                if format == .jsonl { writer.byte(123) }
+                for (i, value) in row.databaseValues.enumerated() {
+                    switch format {
+                    case .csv:
+                        if i > 0 { writer.byte(44) }
+                        switch value.storage {
+                        case .null: break
+                        case .int64(let v): writer.int(Int(v))
+                        case .double(let v): writer.decimal(v)
+                        case .string(let s): writer.field(s)
+                        case .blob(let b): writer.field(b.base64EncodedString())
+                        }
+                    case .jsonl:
+                        if i > 0 { writer.byte(44) }
+                        writer.text(keys[i])
+                        writer.byte(58)
+                        switch value.storage {
+                        case .null: writer.text("null")
+                        case .int64(let v): writer.int(Int(v))
+                        case .double(let v): if v.isFinite { writer.decimal(v) } else { writer.text("null") }
+                        case .string(let s): writer.text(jsonString(s))
+                        case .blob(let b): writer.text(jsonString(b.base64EncodedString()))
+                        }
+                    }
+                }
+                if format == .jsonl { writer.byte(125) }
+                writer.newline()
+                rows += 1
+            }
+        }
+        try writer.close()
+        return Written(mart: mart.name, table: mart.table, file: (path as NSString).lastPathComponent, format: format.rawValue,
+                       rows: rows, columns: columns, containsPersonalData: mart.containsPersonalData,
+                       notice: mart.containsPersonalData ? personalDataNotice : nil)
+    }
+
+    /// A JSON string literal.
+    static func jsonString(_ s: String) -> String {
+        var out = "\""
+        for scalar in s.unicodeScalars {
+            switch scalar {
+            case "\"": out += "\\\""
+            case "\\": out += "\\\\"
+            case "\n": out += "\\n"
+            case "\r": out += "\\r"
+            case "\t": out += "\\t"
+            default:
+                if scalar.value < 0x20 { out += String(format: "\\u%04x", scalar.value) } else { out.unicodeScalars.append(scalar) }
+            }
+        }
+        return out + "\""
+    }
+
+    /// Exports several marts into `directory` as `<mart>.<format>` and writes `manifest.json`
+    /// (files, rows, columns, and which hold personal data). Returns the entries.
+    public static func writeAll(_ marts: [Marts.Mart], from warehouse: Warehouse, format: Format, to directory: String,
+                                allowPersonalData: Bool) throws -> [Written] {
+        try FileManager.default.createDirectory(atPath: directory, withIntermediateDirectories: true)
+        let written = try marts.map { mart in
+            try write(mart, from: warehouse, format: format, to: directory + "/" + mart.name + "." + format.rawValue,
+                      allowPersonalData: allowPersonalData)
+        }
+        let manifest = Manifest(database: warehouse.path, files: written,
+                                containsPersonalData: written.contains { $0.containsPersonalData })
+        try IngestOutput.jsonText(manifest, pretty: true).write(toFile: directory + "/manifest.json", atomically: true, encoding: .utf8)
+        return written
+    }
+
+    struct Manifest: Codable {
+        var database: String
+        var files: [Written]
+        var containsPersonalData: Bool
+    }
+}

@@ -1,0 +1,85 @@
+/// The warehouse's tables, as SQL. Names follow the dbt convention: `stg_` tables hold the
+/// last load's cleaned source rows, `dim_` tables the entities, `fct_` tables the events.
+///
+/// Conventions:
+/// - Surrogate keys (`*_key`, INTEGER) are assigned on first insert and never change; business
+///   keys (`customer_id`, `product_id`, `order_id`) are unique and drive the upserts.
+/// - Times are UTC text `YYYY-MM-DD HH:MM:SS` (SQLite's date functions read it); `date_key` is
+///   the day as the integer `YYYYMMDD`, a foreign key into `dim_date`.
+/// - An order whose status is excluded (cancelled) stays in the facts with its status and
+///   `is_revenue = 0`; revenue is always `SUM(line_total) WHERE is_revenue = 1`.
+/// - The order lines carry their order's customer, day, time and status (degenerate
+///   dimensions), so the marts group lines without a join.
+public enum WarehouseSchema {
+    /// The fact and dimension tables, in load order.
+    public static let starTables = ["dim_customer", "dim_product", "dim_date", "fct_orders", "fct_order_lines"]
+    public static let stagingTables = ["stg_customers", "stg_products", "stg_orders", "stg_order_lines"]
+    /// Columns that hold personal data (only `dim_customer`, `stg_customers` and the
+    /// marketing audience may have them).
+    public static let personalColumns: Set<String> = ["name", "email", "phone", "street", "zip"]
+
+    static let statements: [String] = [
+        """
+        CREATE TABLE IF NOT EXISTS stg_customers (
+            customer_id TEXT NOT NULL PRIMARY KEY, name TEXT, email TEXT, phone TEXT, street TEXT,
+            city TEXT, state TEXT, zip TEXT, signup_date TEXT)
+        """,
+        """
+        CREATE TABLE IF NOT EXISTS stg_products (
+            product_id TEXT NOT NULL PRIMARY KEY, name TEXT, category TEXT NOT NULL, list_price REAL, availability TEXT)
+        """,
+        """
+        CREATE TABLE IF NOT EXISTS stg_orders (
+            order_id TEXT NOT NULL PRIMARY KEY, customer_id TEXT NOT NULL, ordered_at TEXT NOT NULL, date_key INTEGER NOT NULL,
+            status TEXT NOT NULL, is_revenue INTEGER NOT NULL, line_count INTEGER NOT NULL, units REAL NOT NULL,
+            order_total REAL NOT NULL)
+        """,
+        """
+        CREATE TABLE IF NOT EXISTS stg_order_lines (
+            order_id TEXT NOT NULL, product_id TEXT NOT NULL, quantity REAL NOT NULL, unit_price REAL NOT NULL,
+            line_total REAL NOT NULL, is_revenue INTEGER NOT NULL)
+        """,
+        """
+        CREATE TABLE IF NOT EXISTS dim_customer (
+            customer_key INTEGER PRIMARY KEY, customer_id TEXT NOT NULL UNIQUE, name TEXT, email TEXT, phone TEXT,
+            street TEXT, city TEXT, state TEXT, zip TEXT, signup_date TEXT)
+        """,
+        """
+        CREATE TABLE IF NOT EXISTS dim_product (
+            product_key INTEGER PRIMARY KEY, product_id TEXT NOT NULL UNIQUE, name TEXT, category TEXT NOT NULL,
+            list_price REAL, availability TEXT)
+        """,
+        """
+        CREATE TABLE IF NOT EXISTS dim_date (
+            date_key INTEGER PRIMARY KEY, date TEXT NOT NULL UNIQUE, year INTEGER NOT NULL, quarter INTEGER NOT NULL,
+            month INTEGER NOT NULL, day INTEGER NOT NULL, day_of_week INTEGER NOT NULL, is_weekend INTEGER NOT NULL,
+            iso_year INTEGER NOT NULL, iso_week INTEGER NOT NULL, week_start TEXT NOT NULL, month_start TEXT NOT NULL)
+        """,
+        """
+        CREATE TABLE IF NOT EXISTS fct_orders (
+            order_key INTEGER PRIMARY KEY, order_id TEXT NOT NULL UNIQUE,
+            customer_key INTEGER NOT NULL REFERENCES dim_customer(customer_key),
+            date_key INTEGER NOT NULL REFERENCES dim_date(date_key),
+            ordered_at TEXT NOT NULL, status TEXT NOT NULL, is_revenue INTEGER NOT NULL,
+            line_count INTEGER NOT NULL, units REAL NOT NULL, order_total REAL NOT NULL)
+        """,
+        "CREATE INDEX IF NOT EXISTS fct_orders_by_customer ON fct_orders(customer_key, ordered_at)",
+        "CREATE INDEX IF NOT EXISTS fct_orders_by_date ON fct_orders(date_key)",
+        """
+        CREATE TABLE IF NOT EXISTS fct_order_lines (
+            order_key INTEGER NOT NULL REFERENCES fct_orders(order_key),
+            product_key INTEGER NOT NULL REFERENCES dim_product(product_key),
+            customer_key INTEGER NOT NULL REFERENCES dim_customer(customer_key),
+            date_key INTEGER NOT NULL REFERENCES dim_date(date_key),
+            ordered_at TEXT NOT NULL, status TEXT NOT NULL, is_revenue INTEGER NOT NULL,
+            quantity REAL NOT NULL, unit_price REAL NOT NULL, line_total REAL NOT NULL,
+            PRIMARY KEY (order_key, product_key)) WITHOUT ROWID
+        """,
+        "CREATE INDEX IF NOT EXISTS fct_order_lines_by_date ON fct_order_lines(date_key, product_key)",
+        """
+        CREATE TABLE IF NOT EXISTS etl_log (
+            run_id INTEGER PRIMARY KEY, step TEXT NOT NULL, started_at TEXT NOT NULL, seconds REAL NOT NULL,
+            source TEXT, rows_in INTEGER, rows_out INTEGER, detail TEXT)
+        """,
+    ]
+}
