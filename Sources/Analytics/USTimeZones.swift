@@ -1,7 +1,7 @@
 import Foundation
 
 /// The IANA time zone of a US state (postal code), for scheduling messages at a sensible
-/// local hour. Fourteen states span two zones; they get the zone where most of their people
+/// local hour. Thirteen states span two zones; they get the zone where most of their people
 /// live, and a flag. Sources: the tz database's zone.tab and the US Census population by county.
 public enum USTimeZones {
     /// What is known about a customer's zone.

@@ -29,6 +29,8 @@ public enum ShopIngest {
                                   threads: Int = defaultThreadCount) throws -> ShopTables {
         var reader = ShopTableReader(directory: directory, mapping: mapping, rules: rules, policy: policy, threads: threads)
         if let excludedStatuses { reader.mapping.excludedStatuses = excludedStatuses }
+        // Every table's schema first, so a bad mapping fails before any file is read.
+        for table in ShopMapping.tableNames(mapping.layout) { _ = try reader.schema(table) }
         switch mapping.layout {
         case .shop: return try reader.readFourTables()
         case .salesOrders: return try reader.readSalesOrders()

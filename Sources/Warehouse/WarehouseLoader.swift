@@ -74,12 +74,12 @@ public struct WarehouseLoader {
                 var tables: [TableLoad] = []
                 tables.append(try upsert(db, table: "dim_customer", key: ["customer_id"], staged: shop.customers.count, sql: """
                     INSERT INTO dim_customer(customer_id, name, email, phone, street, city, state, zip, signup_date)
-                    SELECT customer_id, name, email, phone, street, city, state, zip, signup_date FROM stg_customers WHERE true
+                    SELECT customer_id, name, email, phone, street, city, state, zip, signup_date FROM stg_customers WHERE true ORDER BY rowid
                     """, columns: ["name", "email", "phone", "street", "city", "state", "zip", "signup_date"]))
                 try mark("dim_product", "upserting dim_product")
                 tables.append(try upsert(db, table: "dim_product", key: ["product_id"], staged: shop.products.count, sql: """
                     INSERT INTO dim_product(product_id, name, category, list_price, availability)
-                    SELECT product_id, name, category, list_price, availability FROM stg_products WHERE true
+                    SELECT product_id, name, category, list_price, availability FROM stg_products WHERE true ORDER BY rowid
                     """, columns: ["name", "category", "list_price", "availability"]))
                 try mark("dim_date", "extending dim_date")
                 var datesAdded = 0
@@ -88,7 +88,7 @@ public struct WarehouseLoader {
                 tables.append(try upsert(db, table: "fct_orders", key: ["order_id"], staged: shop.orders.count, sql: """
                     INSERT INTO fct_orders(order_id, customer_key, date_key, ordered_at, status, is_revenue, line_count, units, order_total)
                     SELECT s.order_id, c.customer_key, s.date_key, s.ordered_at, s.status, s.is_revenue, s.line_count, s.units, s.order_total
-                    FROM stg_orders s JOIN dim_customer c ON c.customer_id = s.customer_id WHERE true
+                    FROM stg_orders s JOIN dim_customer c ON c.customer_id = s.customer_id WHERE true ORDER BY s.rowid
                     """, columns: ["customer_key", "date_key", "ordered_at", "status", "is_revenue", "line_count", "units", "order_total"]))
                 try mark("fct_order_lines", "upserting fct_order_lines")
                 tables.append(try upsertLines(db, staged: shop.lines.count))
@@ -128,7 +128,8 @@ public struct WarehouseLoader {
             CREATE TEMP TABLE load_lines AS
             SELECT f.order_key, p.product_key, f.customer_key, f.date_key, f.ordered_at, f.status, f.is_revenue,
                    l.quantity, l.unit_price, l.line_total
-            FROM stg_order_lines l JOIN fct_orders f ON f.order_id = l.order_id JOIN dim_product p ON p.product_id = l.product_id;
+            FROM stg_order_lines l JOIN fct_orders f ON f.order_id = l.order_id JOIN dim_product p ON p.product_id = l.product_id
+            ORDER BY l.rowid;
             """)
         var deleted = 0
         let reloaded = try Int.fetchOne(db, sql: """
@@ -148,7 +149,7 @@ public struct WarehouseLoader {
             INSERT INTO fct_order_lines(order_key, product_key, customer_key, date_key, ordered_at, status, is_revenue,
                                         quantity, unit_price, line_total)
             SELECT order_key, product_key, customer_key, date_key, ordered_at, status, is_revenue, quantity, unit_price, line_total
-            FROM load_lines WHERE true
+            FROM load_lines WHERE true ORDER BY rowid
             """, columns: ["customer_key", "date_key", "ordered_at", "status", "is_revenue", "quantity", "unit_price", "line_total"])
         try db.execute(sql: "DROP TABLE temp.load_lines")
         load.deleted = deleted
