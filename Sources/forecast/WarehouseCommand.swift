@@ -15,7 +15,7 @@ struct WarehouseCommand: ParsableCommand {
               forecast warehouse charts --db warehouse.sqlite --out reports/warehouse
             The schema, the checks and the marts are described in docs/warehouse.md.
             """,
-        subcommands: [WarehouseLoadCommand.self, WarehouseCheckCommand.self, WarehouseMartsCommand.self]
+        subcommands: [WarehouseLoadCommand.self, WarehouseCheckCommand.self, WarehouseMartsCommand.self, WarehouseChartsCommand.self]
     )
 }
 
@@ -181,6 +181,31 @@ struct WarehouseMartsCommand: ParsableCommand {
             switch format {
             case .json: print(try IngestOutput.jsonText(summary, pretty: true), terminator: "")
             case .text: print(WarehouseText.marts(summary))
+            }
+        }
+    }
+}
+
+struct WarehouseChartsCommand: ParsableCommand {
+    static let configuration = CommandConfiguration(
+        commandName: "charts",
+        abstract: "Draw the warehouse charts: revenue over time, revenue by category, customers by state, cluster profiles.",
+        discussion: "Needs the marts (`forecast warehouse marts`). Writes OUT/<name>.svg; no chart uses personal data."
+    )
+
+    @OptionGroup var database: DatabaseOption
+
+    @Option(help: "Folder for the SVG files.")
+    var out = "reports/warehouse"
+
+    func run() throws {
+        try runReportingErrors {
+            let warehouse = try Warehouse(path: database.db, create: false)
+            try FileManager.default.createDirectory(atPath: out, withIntermediateDirectories: true)
+            for chart in try WarehouseCharts.build(warehouse) {
+                let path = "\(out)/\(chart.name).svg"
+                try chart.svg.write(toFile: path, atomically: true, encoding: .utf8)
+                print("wrote \(path): \(chart.title)")
             }
         }
     }
