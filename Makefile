@@ -2,16 +2,16 @@
 #   make demo   install what is missing, build, generate the default shop, ingest it, write the reports
 #   make test   install what is missing, run every test
 # Other targets: setup, build, model (rebuild the committed default model), reports (rebuild the charts and the
-# notebook), bench, scale, clean.
+# notebook), warehouse (the daily pipeline on the default data and its charts), bench, scale, warehouse-bench, clean.
 
 SWIFT ?= swift
 DATA ?= data
 CUSTOMERS ?= 10000
 SEED ?= 42
 FORECAST = .build/release/forecast
-SYSTEM_PACKAGES = liblapack-dev libopenblas-dev
+SYSTEM_PACKAGES = liblapack-dev libopenblas-dev libsqlite3-dev
 
-.PHONY: demo test setup build model reports bench scale clean
+.PHONY: demo test setup build model reports warehouse bench scale warehouse-bench clean
 
 # The committed default model: a Poisson GLM trained on the default data as of 2019-11-30.
 # SOURCE_DATE_EPOCH fixes the recorded creation time and one BLAS thread the summation order,
@@ -27,7 +27,14 @@ TRAIN_DEFAULT = SOURCE_DATE_EPOCH=$(MODEL_EPOCH) OPENBLAS_NUM_THREADS=1 $(FORECA
 REPORTS_DEFAULT = OPENBLAS_NUM_THREADS=1 $(FORECAST) notebook --data $(DATA)/shop/transactions.csv --layout transactions \
 	--as-of 2019-12-31 --out Notebooks-export --charts reports
 
-# Debian packages for BLAS/LAPACK; installed only when missing (sudo when not root).
+# The daily pipeline on the default data (warehouse in $(DATA)/warehouse.sqlite, exports with the marketing
+# audience in $(DATA)/exports/2019-12-31/), then the warehouse charts and the checks' report, which are committed.
+WAREHOUSE_DEFAULT = $(FORECAST) pipeline run --date 2019-12-31 --source $(DATA)/shop --db $(DATA)/warehouse.sqlite \
+	--out $(DATA)/exports --include-pii --quiet && \
+	$(FORECAST) warehouse charts --db $(DATA)/warehouse.sqlite --out reports/warehouse && \
+	$(FORECAST) warehouse check --db $(DATA)/warehouse.sqlite > reports/warehouse/checks.txt
+
+# Debian packages for BLAS/LAPACK and SQLite; installed only when missing (sudo when not root).
 setup:
 	@missing=""; for p in $(SYSTEM_PACKAGES); do dpkg -s $$p >/dev/null 2>&1 || missing="$$missing $$p"; done; \
 	if [ -n "$$missing" ]; then \
@@ -55,9 +62,11 @@ demo: build
 	$(FORECAST) predict --model default --store models --data $(DATA)/shop/transactions.csv --layout transactions \
 	    --as-of 2019-12-31 --out $(DATA)/predictions-2020-01.csv
 	$(REPORTS_DEFAULT)
+	$(WAREHOUSE_DEFAULT)
 	@echo "demo done: data in $(DATA)/; reports/index.html (charts), reports/data-quality.md, reports/backtest-default.md,"
 	@echo "  reports/evaluate-default.md; Notebooks-export/customer-dynamics.html and .md; model models/default/1/model.json;"
-	@echo "  January 2020 forecasts in $(DATA)/predictions-2020-01.csv"
+	@echo "  January 2020 forecasts in $(DATA)/predictions-2020-01.csv; warehouse $(DATA)/warehouse.sqlite, its exports in"
+	@echo "  $(DATA)/exports/2019-12-31/ and its charts in reports/warehouse/"
 
 # Rebuilds models/default from the default data (generated when missing).
 model: build
@@ -68,6 +77,11 @@ model: build
 reports: build
 	@test -f $(DATA)/shop/transactions.csv || $(FORECAST) generate --out $(DATA)/shop --customers $(CUSTOMERS) --seed $(SEED)
 	$(REPORTS_DEFAULT)
+
+# Rebuilds the warehouse, its exports and the committed warehouse charts from the default data.
+warehouse: build
+	@test -f $(DATA)/shop/orders.csv || $(FORECAST) generate --out $(DATA)/shop --customers $(CUSTOMERS) --seed $(SEED)
+	$(WAREHOUSE_DEFAULT)
 
 # Release build (the model fits are numerical loops that a debug build runs 20x slower),
 # with -enable-testing for @testable imports, in its own folder so it does not rebuild the
@@ -88,6 +102,17 @@ scale: build
 	    --layout transactions --as-of 2019-11-30 --origins 1 --model $$m --trees 100 --leaves 31 --learning-rate 0.1 \
 	    --no-early-stopping --name scale-$$m --store $(DATA)/scale/models --overwrite --version 1; \
 	done
+
+# The warehouse at scale: load 1,000,000 generated customers (6.6 million orders, 10 million lines) into a new
+# database, build the marts, and time the monthly-by-category query from the roll-up and from the facts.
+warehouse-bench: build
+	@test -f $(DATA)/scale/orders.csv || $(FORECAST) generate --out $(DATA)/scale --customers 1000000 --seed 7 --clean -q
+	rm -f $(DATA)/scale/warehouse.sqlite
+	/usr/bin/time -f "load: %e s wall, %M KB peak" $(FORECAST) warehouse load --source $(DATA)/scale --db $(DATA)/scale/warehouse.sqlite \
+	    --as-of 2019-12-31 --quiet
+	ls -l $(DATA)/scale/warehouse.sqlite
+	/usr/bin/time -f "marts: %e s wall, %M KB peak" $(FORECAST) warehouse marts --db $(DATA)/scale/warehouse.sqlite --quiet
+	$(FORECAST) warehouse bench --db $(DATA)/scale/warehouse.sqlite
 
 clean:
 	rm -rf .build .build-test $(DATA)

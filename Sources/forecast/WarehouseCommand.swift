@@ -15,7 +15,7 @@ struct WarehouseCommand: ParsableCommand {
               forecast warehouse charts --db warehouse.sqlite --out reports/warehouse
             The schema, the checks and the marts are described in docs/warehouse.md.
             """,
-        subcommands: [WarehouseLoadCommand.self, WarehouseCheckCommand.self, WarehouseMartsCommand.self, WarehouseChartsCommand.self]
+        subcommands: [WarehouseLoadCommand.self, WarehouseCheckCommand.self, WarehouseMartsCommand.self, WarehouseChartsCommand.self, WarehouseBenchCommand.self]
     )
 }
 
@@ -207,6 +207,32 @@ struct WarehouseChartsCommand: ParsableCommand {
                 try chart.svg.write(toFile: path, atomically: true, encoding: .utf8)
                 print("wrote \(path): \(chart.title)")
             }
+        }
+    }
+}
+
+struct WarehouseBenchCommand: ParsableCommand {
+    static let configuration = CommandConfiguration(
+        commandName: "bench",
+        abstract: "Time the monthly-by-category revenue query from the roll-up and from the facts.",
+        discussion: "make warehouse-bench runs it on 1,000,000 generated customers after timing the load and the marts."
+    )
+
+    @OptionGroup var database: DatabaseOption
+    @Option(help: "Runs per query (the median is reported).")
+    var repeats = 5
+    @Flag(name: .customLong("rollup-only"), help: "Skip the query over the facts.")
+    var rollupOnly = false
+
+    func run() throws {
+        try runReportingErrors {
+            let warehouse = try Warehouse(path: database.db, create: false)
+            let timings = try RollupQueryBench.run(warehouse, repeats: repeats, includeFacts: !rollupOnly)
+            for t in timings {
+                print(String(format: "%@: %d rows, median %.4f s over %d runs", t.query, t.rows, t.medianSeconds, t.runs.count))
+            }
+            let size = (try? FileManager.default.attributesOfItem(atPath: database.db)[.size] as? Int) ?? 0
+            print(String(format: "database %@: %.1f MB", database.db, Double(size) / 1e6))
         }
     }
 }
