@@ -42,7 +42,7 @@ public enum MartExport {
         var rows = 0
         try warehouse.queue.read { db in
             columns = try db.columns(in: mart.table).map(\.name)
-            let keys = columns.map(jsonString)
+            let keys = columns.map(IngestOutput.jsonQuoted)
             if format == .csv {
                 for (i, c) in columns.enumerated() { if i > 0 { writer.byte(44) }; writer.field(c) }
                 writer.newline()
@@ -70,8 +70,8 @@ public enum MartExport {
                         case .null: writer.text("null")
                         case .int64(let v): writer.int(Int(v))
                         case .double(let v): if v.isFinite { writer.decimal(v) } else { writer.text("null") }
-                        case .string(let s): writer.text(jsonString(s))
-                        case .blob(let b): writer.text(jsonString(b.base64EncodedString()))
+                        case .string(let s): writer.text(IngestOutput.jsonQuoted(s))
+                        case .blob(let b): writer.text(IngestOutput.jsonQuoted(b.base64EncodedString()))
                         }
                     }
                 }
@@ -84,23 +84,6 @@ public enum MartExport {
         return Written(mart: mart.name, table: mart.table, file: (path as NSString).lastPathComponent, format: format.rawValue,
                        rows: rows, columns: columns, containsPersonalData: mart.containsPersonalData,
                        notice: mart.containsPersonalData ? personalDataNotice : nil)
-    }
-
-    /// A JSON string literal.
-    static func jsonString(_ s: String) -> String {
-        var out = "\""
-        for scalar in s.unicodeScalars {
-            switch scalar {
-            case "\"": out += "\\\""
-            case "\\": out += "\\\\"
-            case "\n": out += "\\n"
-            case "\r": out += "\\r"
-            case "\t": out += "\\t"
-            default:
-                if scalar.value < 0x20 { out += String(format: "\\u%04x", scalar.value) } else { out.unicodeScalars.append(scalar) }
-            }
-        }
-        return out + "\""
     }
 
     /// Exports several marts into `directory` as `<mart>.<format>` and writes `manifest.json`

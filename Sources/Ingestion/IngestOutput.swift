@@ -61,6 +61,23 @@ public enum IngestOutput {
         try w.close()
     }
 
+    /// `s` as a JSON string literal (for writers that stream JSON by hand).
+    public static func jsonQuoted(_ s: String) -> String {
+        var out = "\""
+        for u in s.unicodeScalars {
+            switch u {
+            case "\"": out += "\\\""
+            case "\\": out += "\\\\"
+            case "\n": out += "\\n"
+            case "\r": out += "\\r"
+            case "\t": out += "\\t"
+            default:
+                if u.value < 0x20 { out += String(format: "\\u%04x", u.value) } else { out.unicodeScalars.append(u) }
+            }
+        }
+        return out + "\""
+    }
+
     /// Pretty, key-sorted JSON with snake_case keys (stable across runs).
     public static func jsonText<T: Encodable>(_ value: T, pretty: Bool = true) throws -> String {
         let e = JSONEncoder()

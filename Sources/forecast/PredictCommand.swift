@@ -50,7 +50,7 @@ struct PredictCommand: ParsableCommand {
                 let numbers = [String(format: "%.6g", s.expected), String(format: "%.6g", s.probabilityOfZero),
                                String(s.interval80.lowerBound), String(s.interval80.upperBound)]
                 if json {
-                    w.text("{\"customer_id\":\(jsonQuoted(id)),\"expected_events\":\(numbers[0]),\"p_zero\":\(numbers[1]),"
+                    w.text("{\"customer_id\":\(IngestOutput.jsonQuoted(id)),\"expected_events\":\(numbers[0]),\"p_zero\":\(numbers[1]),"
                            + "\"lower_80\":\(numbers[2]),\"upper_80\":\(numbers[3])}" + (r + 1 < summaries.count ? ",\n" : "\n"))
                 } else {
                     w.field(id)
@@ -65,21 +65,4 @@ struct PredictCommand: ParsableCommand {
                   + "wrote \(out) (features and predictions in \(String(format: "%.2f", seconds)) s)")
         }
     }
-}
-
-/// `s` as a JSON string literal.
-func jsonQuoted(_ s: String) -> String {
-    var out = "\""
-    for u in s.unicodeScalars {
-        switch u {
-        case "\"": out += "\\\""
-        case "\\": out += "\\\\"
-        case "\n": out += "\\n"
-        case "\r": out += "\\r"
-        case "\t": out += "\\t"
-        default:
-            if u.value < 0x20 { out += String(format: "\\u%04x", u.value) } else { out.unicodeScalars.append(u) }
-        }
-    }
-    return out + "\""
 }
