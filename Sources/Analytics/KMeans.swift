@@ -143,11 +143,7 @@ public struct KMeans: Sendable {
         let n = dimension > 0 ? points.count / dimension : 0
         guard n > 2 else { return (fit(points, dimension: dimension, k: 1), [:]) }
         var random = RandomSource(seed: seed ^ 0x5151)
-        var sample = Array(0..<n)
-        if n > sampleSize {
-            for i in 0..<sampleSize { sample.swapAt(i, i + random.below(n - i)) }
-            sample = Array(sample[0..<sampleSize]).sorted()
-        }
+        let sample = random.sampleIndices(sampleSize, of: n)
         var scores: [Int: Double] = [:]
         var best: (Result, Double)?
         for k in 2...max(2, min(maxK, n - 1)) {
@@ -168,4 +164,15 @@ func squaredDistance(_ a: [Double], _ i: Int, _ b: [Double], _ j: Int, _ d: Int)
         s += x * x
     }
     return s
+}
+
+extension RandomSource {
+    /// At most `k` distinct indices of 0..<n, drawn without replacement (a partial
+    /// Fisher-Yates shuffle), in increasing order; all of them when n <= k.
+    mutating func sampleIndices(_ k: Int, of n: Int) -> [Int] {
+        var indices = Array(0..<n)
+        guard n > k else { return indices }
+        for i in 0..<k { indices.swapAt(i, i + below(n - i)) }
+        return Array(indices[0..<k]).sorted()
+    }
 }

@@ -125,11 +125,7 @@ public enum MarketingAudience {
 
         // Fit on a seeded sample, then assign everyone.
         var random = RandomSource(seed: options.seed)
-        var sample = Array(buyers.indices)
-        if sample.count > options.fitSampleSize {
-            for i in 0..<options.fitSampleSize { sample.swapAt(i, i + random.below(sample.count - i)) }
-            sample = Array(sample[0..<options.fitSampleSize]).sorted()
-        }
+        let sample = random.sampleIndices(options.fitSampleSize, of: buyers.count)
         var samplePoints: [Double] = []
         samplePoints.reserveCapacity(sample.count * dimension)
         for i in sample { samplePoints.append(contentsOf: features[i * dimension..<(i + 1) * dimension]) }

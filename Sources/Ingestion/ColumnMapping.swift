@@ -79,45 +79,24 @@ public struct ColumnMapping: Sendable, Equatable {
 
     /// Reads a JSON mapping file.
     public static func load(path: String) throws -> ColumnMapping {
-        guard let data = FileManager.default.contents(atPath: path) else {
-            throw IngestionError.cannotOpen(path: path, reason: "no such file")
-        }
-        let object: Any
-        do { object = try JSONSerialization.jsonObject(with: data) } catch {
-            throw IngestionError.invalidSetting("\(path): not valid JSON: \(error.localizedDescription)")
-        }
-        guard let dict = object as? [String: Any] else {
-            throw IngestionError.invalidSetting("\(path): expected a JSON object like {\"customer\": \"cust_id\", \"time\": \"ts\"}")
-        }
+        let dict = try MappingFile.object(path: path, example: "{\"customer\": \"cust_id\", \"time\": \"ts\"}")
         var m = ColumnMapping()
         let columnKeys: [String: WritableKeyPath<ColumnMapping, ColumnReference?>] = [
             "customer": \.customer, "time": \.time, "product": \.product, "quantity": \.quantity,
             "amount": \.amount, "price": \.price, "order": \.order, "status": \.status,
         ]
         for (key, value) in dict {
-            if let path = columnKeys[key] {
-                if let n = value as? Int { m[keyPath: path] = .position(n) }
-                else if let s = value as? String { m[keyPath: path] = ColumnReference(flag: s) }
-                else { throw IngestionError.invalidSetting("\(path): \"\(key)\" must be a column name or a 1-based position") }
+            if let field = columnKeys[key] {
+                m[keyPath: field] = try MappingFile.column(value, path: path, key: key)
                 continue
             }
             switch key {
-            case "delimiter":
-                guard let s = value as? String, let d = Delimiter(flag: s) else {
-                    throw IngestionError.invalidSetting("\(path): \"delimiter\" must be one of , ; tab | whitespace")
-                }
-                m.delimiter = d
-            case "time_format":
-                guard let s = value as? String, let f = TimestampFormat(rawValue: s) else {
-                    throw IngestionError.invalidSetting("\(path): \"time_format\" must be one of \(TimestampFormat.allCases.map(\.rawValue).joined(separator: ", "))")
-                }
-                m.timestampFormat = f
+            case "delimiter": m.delimiter = try MappingFile.delimiter(value, path: path)
+            case "time_format": m.timestampFormat = try MappingFile.timestampFormat(value, path: path)
             case "header":
                 guard let b = value as? Bool else { throw IngestionError.invalidSetting("\(path): \"header\" must be true or false") }
                 m.header = b ? .present : .absent
-            case "exclude_status":
-                guard let list = value as? [String] else { throw IngestionError.invalidSetting("\(path): \"exclude_status\" must be a list of strings") }
-                m.excludedStatuses = list
+            case "exclude_status": m.excludedStatuses = try MappingFile.statuses(value, path: path)
             default:
                 throw IngestionError.invalidSetting("\(path): unknown key \"\(key)\"; known keys: \((Array(columnKeys.keys) + ["delimiter", "time_format", "header", "exclude_status"]).sorted().joined(separator: ", "))")
             }

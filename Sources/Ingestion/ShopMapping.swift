@@ -84,16 +84,7 @@ public struct ShopMapping: Sendable, Equatable {
 
     /// Reads a JSON mapping file; unknown keys, tables and fields are errors that list the known ones.
     public static func load(path: String) throws -> ShopMapping {
-        guard let data = FileManager.default.contents(atPath: path) else {
-            throw IngestionError.cannotOpen(path: path, reason: "no such file")
-        }
-        let object: Any
-        do { object = try JSONSerialization.jsonObject(with: data) } catch {
-            throw IngestionError.invalidSetting("\(path): not valid JSON: \(error.localizedDescription)")
-        }
-        guard let dict = object as? [String: Any] else {
-            throw IngestionError.invalidSetting("\(path): expected a JSON object like {\"layout\": \"sales-orders\", \"tables\": {...}}")
-        }
+        let dict = try MappingFile.object(path: path, example: "{\"layout\": \"sales-orders\", \"tables\": {...}}")
         func bad(_ what: String) -> IngestionError { .invalidSetting("\(path): \(what)") }
         var layout = Layout.shop
         if let l = dict["layout"] {
@@ -107,17 +98,9 @@ public struct ShopMapping: Sendable, Equatable {
         for (key, value) in dict {
             switch key {
             case "layout": break
-            case "delimiter":
-                guard let s = value as? String, let d = Delimiter(flag: s) else { throw bad("\"delimiter\" must be one of , ; tab | whitespace") }
-                m.delimiter = d
-            case "time_format":
-                guard let s = value as? String, let f = TimestampFormat(rawValue: s) else {
-                    throw bad("\"time_format\" must be one of \(TimestampFormat.allCases.map(\.rawValue).joined(separator: ", "))")
-                }
-                m.timestampFormat = f
-            case "exclude_status":
-                guard let list = value as? [String] else { throw bad("\"exclude_status\" must be a list of strings") }
-                m.excludedStatuses = list
+            case "delimiter": m.delimiter = try MappingFile.delimiter(value, path: path)
+            case "time_format": m.timestampFormat = try MappingFile.timestampFormat(value, path: path)
+            case "exclude_status": m.excludedStatuses = try MappingFile.statuses(value, path: path)
             case "tables":
                 guard let tables = value as? [String: Any] else { throw bad("\"tables\" must be an object keyed by table name") }
                 for (name, spec) in tables {
@@ -137,10 +120,8 @@ public struct ShopMapping: Sendable, Equatable {
                                 guard allowed.contains(field) else {
                                     throw bad("unknown field \"\(field)\" in table \(name); fields are: \(allowed.joined(separator: ", "))")
                                 }
-                                if column is NSNull { table.columns[field] = .some(nil) }
-                                else if let n = column as? Int { table.columns[field] = .position(n) }
-                                else if let s = column as? String { table.columns[field] = ColumnReference(flag: s) }
-                                else { throw bad("\"\(name).columns.\(field)\" must be a column name, a 1-based position or null") }
+                                table.columns[field] = column is NSNull ? .some(nil)
+                                    : try MappingFile.column(column, path: path, key: "\(name).columns.\(field)")
                             }
                         default:
                             throw bad("unknown key \"\(k)\" in table \(name); keys are: file, columns")
