@@ -39,7 +39,11 @@ let package = Package(
         .target(name: "Warehouse", dependencies: ["Ingestion", .product(name: "GRDB", package: "GRDB.swift"), .product(name: "Crypto", package: "swift-crypto")]),
         // Marts built in the warehouse: daily customer summary, sales roll-ups, the marketing audience.
         .target(name: "Analytics", dependencies: ["Warehouse", "Ingestion", "Plots", .product(name: "GRDB", package: "GRDB.swift")]),
-        .target(name: "ForecastKit", dependencies: ["Ingestion", "Features", "Models", "Backtest", "ModelStore", "LinearAlgebra", "Plots", "Reports", "Warehouse", "Analytics"]),
+        // Marketing attribution: journeys, in-process engines and the attribution-API client, channel reporting.
+        // The database schema is Schema/attribution_db_create.sql, compiled in.
+        .target(name: "Attribution", dependencies: ["Warehouse", "Ingestion", "Plots", .product(name: "GRDB", package: "GRDB.swift")],
+                resources: [.embedInCode("Schema/attribution_db_create.sql")]),
+        .target(name: "ForecastKit", dependencies: ["Ingestion", "Features", "Models", "Backtest", "ModelStore", "LinearAlgebra", "Plots", "Reports", "Warehouse", "Analytics", "Attribution"]),
         .executableTarget(
             name: "forecast",
             dependencies: [

@@ -8,3 +8,4 @@
 @_exported import Reports
 @_exported import Warehouse
 @_exported import Analytics
+@_exported import Attribution

@@ -61,6 +61,12 @@ public enum IngestOutput {
         try w.close()
     }
 
+    /// `s` as a CSV field: quoted (quotes doubled) when it holds a comma, a quote or a line break.
+    public static func csvQuoted(_ s: String) -> String {
+        guard s.contains(where: { $0 == "," || $0 == "\"" || $0 == "\n" || $0 == "\r" }) else { return s }
+        return "\"" + s.replacingOccurrences(of: "\"", with: "\"\"") + "\""
+    }
+
     /// `s` as a JSON string literal (for writers that stream JSON by hand).
     public static func jsonQuoted(_ s: String) -> String {
         var out = "\""

@@ -127,7 +127,7 @@ public struct TopProducts: Sendable, Codable, Equatable {
         case "csv":
             var out = "rank,product,transactions,revenue,share\n"
             for e in ranking.entries {
-                out += "\(e.rank),\(csvField(e.product)),\(e.transactions),\(e.revenue.map { String(format: "%.2f", $0) } ?? ""),\(String(format: "%.6f", e.share))\n"
+                out += "\(e.rank),\(IngestOutput.csvQuoted(e.product)),\(e.transactions),\(e.revenue.map { String(format: "%.2f", $0) } ?? ""),\(String(format: "%.6f", e.share))\n"
             }
             return out
         default:
@@ -143,10 +143,4 @@ public struct TopProducts: Sendable, Codable, Equatable {
             return out
         }
     }
-}
-
-/// A CSV field, quoted when it holds a delimiter, a quote or a line break.
-func csvField(_ s: String) -> String {
-    guard s.contains(where: { $0 == "," || $0 == "\"" || $0 == "\n" || $0 == "\r" }) else { return s }
-    return "\"" + s.replacingOccurrences(of: "\"", with: "\"\"") + "\""
 }

@@ -2,18 +2,24 @@ import Foundation
 import GRDB
 import Ingestion
 
-/// A warehouse database file (SQLite). Opening creates the schema when it is missing.
+/// A warehouse database file (SQLite). Opening creates the schema's missing tables.
 ///
-/// All access goes through one `DatabaseQueue`: writes are serialised, and a `write` block is
+/// The default schema is the shop warehouse's (``WarehouseSchema``); other databases that follow
+/// the same conventions (the attribution database) pass their own statements. All access goes through one `DatabaseQueue`: writes are serialised, and a `write` block is
 /// one transaction, so a failure inside it leaves the database as it was.
 public final class Warehouse: Sendable {
     public let path: String
     public let queue: DatabaseQueue
 
-    /// Opens (and with `create`, creates) the database at `path`.
-    public init(path: String, create: Bool = true) throws {
+    /// Opens (and with `create`, creates) the database at `path`, then runs `schema`'s
+    /// statements (`CREATE ... IF NOT EXISTS`) in one transaction.
+    ///
+    /// - Parameter creator: the command that creates such a database, for the error said when
+    ///   `create` is false and the file is missing.
+    public init(path: String, create: Bool = true, schema: [String] = WarehouseSchema.statements,
+                creator: String = "forecast warehouse load") throws {
         if !create, !FileManager.default.fileExists(atPath: path) {
-            throw WarehouseError.noDatabase(path: path)
+            throw WarehouseError.noDatabase(path: path, creator: creator)
         }
         self.path = path
         var config = Configuration()
@@ -26,7 +32,7 @@ public final class Warehouse: Sendable {
         do {
             queue = try DatabaseQueue(path: path, configuration: config)
             try queue.write { db in
-                for sql in WarehouseSchema.statements { try db.execute(sql: sql) }
+                for sql in schema { try db.execute(sql: sql) }
             }
         } catch let error as DatabaseError {
             throw WarehouseError.database(path: path, message: error.message ?? "\(error)")
@@ -61,7 +67,7 @@ public final class Warehouse: Sendable {
 
 /// Why a warehouse operation stopped.
 public enum WarehouseError: Error, CustomStringConvertible, Equatable {
-    case noDatabase(path: String)
+    case noDatabase(path: String, creator: String)
     case database(path: String, message: String)
     /// A load step failed; the transaction was rolled back and the database is unchanged.
     case loadFailed(step: String, message: String)
@@ -69,7 +75,7 @@ public enum WarehouseError: Error, CustomStringConvertible, Equatable {
 
     public var description: String {
         switch self {
-        case .noDatabase(let path): return "\(path): no such warehouse; create it with `forecast warehouse load --db \(path)`"
+        case .noDatabase(let path, let creator): return "\(path): no such database; create it with `\(creator) --db \(path)`"
         case .database(let path, let message): return "\(path): \(message)"
         case .loadFailed(let step, let message): return "load failed at step '\(step)' (nothing was changed): \(message)"
         case .invalidSetting(let what): return what

@@ -18,7 +18,7 @@ public enum WarehouseSchema {
     /// marketing audience may have them).
     public static let personalColumns: Set<String> = ["name", "email", "phone", "street", "zip"]
 
-    static let statements: [String] = [
+    public static let statements: [String] = [
         """
         CREATE TABLE IF NOT EXISTS stg_customers (
             customer_id TEXT NOT NULL PRIMARY KEY, name TEXT, email TEXT, phone TEXT, street TEXT,

@@ -7,19 +7,28 @@ import Foundation
 func runReportingErrors(_ body: () throws -> Void) throws {
     do {
         try body()
-    } catch let error as IngestionError {
-        printError("forecast: \(error)")
-        throw ExitCode(1)
-    } catch let error as LinearAlgebraError {
-        printError("forecast: \(error)")
-        throw ExitCode(1)
-    } catch let error as ExitCode {
-        throw error
-    } catch let error as ValidationError {
-        throw error
     } catch {
+        throw reported(error)
+    }
+}
+
+/// ``runReportingErrors(_:)`` for async commands.
+func runReportingErrors(_ body: () async throws -> Void) async throws {
+    do {
+        try await body()
+    } catch {
+        throw reported(error)
+    }
+}
+
+/// Prints a library error and returns the exit code to throw; argument-parser's own errors pass through.
+private func reported(_ error: any Error) -> any Error {
+    switch error {
+    case is ExitCode, is ValidationError:
+        return error
+    default:
         printError("forecast: \(error)")
-        throw ExitCode(1)
+        return ExitCode(1)
     }
 }
 

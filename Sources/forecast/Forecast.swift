@@ -2,7 +2,7 @@ import ArgumentParser
 import ForecastKit
 
 @main
-struct Forecast: ParsableCommand {
+struct Forecast: AsyncParsableCommand {
     static let configuration = CommandConfiguration(
         commandName: "forecast",
         abstract: "Customer analytics for an online shop: ingest transactions, check their quality, generate data, forecast.",
@@ -15,6 +15,7 @@ struct Forecast: ParsableCommand {
         version: Toolkit.version,
         subcommands: [GenerateCommand.self, IngestCommand.self, FeaturesCommand.self, TrainCommand.self, EvaluateCommand.self,
                       PredictCommand.self, BacktestCommand.self, ModelsCommand.self, ReportCommand.self, TopProductsCommand.self,
-                      NotebookCommand.self, WarehouseCommand.self, ExportCommand.self, PipelineCommand.self, BenchCommand.self]
+                      NotebookCommand.self, WarehouseCommand.self, ExportCommand.self, PipelineCommand.self, AttributionCommand.self,
+                      BenchCommand.self]
     )
 }

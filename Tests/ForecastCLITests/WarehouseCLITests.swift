@@ -76,7 +76,7 @@ struct WarehouseCLITests {
         let check = try forecast(["warehouse", "check", "--db", db])
         #expect(check.status == 2 && check.stdout.contains("FAIL  consistency    order totals = sum of their lines"))
         let missing = try forecast(["warehouse", "check", "--db", dir + "/nope.sqlite"])
-        #expect(missing.status == 1 && missing.stderr.contains("no such warehouse"))
+        #expect(missing.status == 1 && missing.stderr.contains("no such database"))
         let badMapping = try forecast(["warehouse", "load", "--source", dir + "/shop", "--db", db, "--mapping", dir + "/none.json"])
         #expect(badMapping.status == 1 && badMapping.stderr.contains("none.json: cannot open"))
         let badMart = try forecast(["export", "sales", "--db", db])

@@ -1,0 +1,73 @@
+import Foundation
+import GRDB
+import Ingestion
+import Warehouse
+
+/// The attribution database: the source tables (sessions, conversions, costs) and what the
+/// pipeline's steps write (journeys, attributions, channel reporting).
+///
+/// The schema is `Schema/attribution_db_create.sql`, compiled into the module; opening a
+/// database creates the tables it is missing. The database is a ``Warehouse`` with that
+/// schema, so it shares the warehouse's queue, transactions and ``DataCheck``s.
+public enum AttributionDatabase {
+    /// The shipped schema, as SQL.
+    public static var schemaSQL: String { String(decoding: PackageResources.attribution_db_create_sql, as: UTF8.self) }
+
+    /// The source tables the pipeline reads.
+    public static let sourceTables = ["session_sources", "conversions", "session_costs"]
+    /// The tables the pipeline's steps write.
+    public static let outputTables = ["journey_conversions", "journey_sessions", "attribution_customer_journey",
+                                      "attribution_runs", "channel_reporting"]
+
+    /// Opens (and with `create`, creates) the database at `path`, adding any missing table.
+    public static func open(path: String, create: Bool = true) throws -> Warehouse {
+        try Warehouse(path: path, create: create, schema: [schemaSQL], creator: "forecast attribution generate")
+    }
+}
+
+/// Conversions whose date lies in `from...to` (either end open when nil): the unit every step
+/// replaces, so that running a range again gives the same rows.
+public struct ConversionRange: Sendable, Equatable, CustomStringConvertible {
+    public var from: CivilDate?
+    public var to: CivilDate?
+
+    public init(from: CivilDate? = nil, to: CivilDate? = nil) throws {
+        if let from, let to, to < from {
+            throw WarehouseError.invalidSetting("--to \(to) is before --from \(from)")
+        }
+        self.from = from
+        self.to = to
+    }
+
+    /// Every conversion.
+    public static let all = try! ConversionRange()
+
+    /// A SQL condition on a `YYYY-MM-DD` text column, with its arguments.
+    func condition(_ column: String) -> (sql: String, arguments: StatementArguments) {
+        switch (from, to) {
+        case (nil, nil): return ("1", [])
+        case (let f?, nil): return ("\(column) >= ?", [f.description])
+        case (nil, let t?): return ("\(column) <= ?", [t.description])
+        case (let f?, let t?): return ("\(column) BETWEEN ? AND ?", [f.description, t.description])
+        }
+    }
+
+    public var description: String {
+        switch (from, to) {
+        case (nil, nil): return "all conversions"
+        case (let f?, nil): return "conversions from \(f)"
+        case (nil, let t?): return "conversions to \(t)"
+        case (let f?, let t?): return "conversions \(f) to \(t)"
+        }
+    }
+}
+
+/// Seconds since 1970 (UTC) of a `YYYY-MM-DD` date and `HH:MM:SS` time, or nil when either
+/// does not parse.
+public func attributionSeconds(date: String, time: String) -> Int64? {
+    guard let day = CivilDate(iso: date), day.isValid else { return nil }
+    let parts = time.split(separator: ":", omittingEmptySubsequences: false)
+    guard parts.count == 3, let h = Int(parts[0]), let m = Int(parts[1]), let s = Int(parts[2].prefix(2)),
+          (0..<24).contains(h), (0..<60).contains(m), (0..<61).contains(s) else { return nil }
+    return Int64(day.dayNumber) * 86_400 + Int64(h * 3600 + m * 60 + s)
+}
