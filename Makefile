@@ -2,7 +2,8 @@
 #   make demo   install what is missing, build, generate the default shop, ingest it, write the reports
 #   make test   install what is missing, run every test
 # Other targets: setup, build, model (rebuild the committed default model), reports (rebuild the charts and the
-# notebook), warehouse (the daily pipeline on the default data and its charts), bench, scale, warehouse-bench, clean.
+# notebook), warehouse (the daily pipeline on the default data and its charts), attribution (the attribution
+# pipeline and the engines compared), bench, scale, warehouse-bench, attribution-bench, clean.
 
 SWIFT ?= swift
 DATA ?= data
@@ -11,7 +12,7 @@ SEED ?= 42
 FORECAST = .build/release/forecast
 SYSTEM_PACKAGES = liblapack-dev libopenblas-dev libsqlite3-dev
 
-.PHONY: demo test setup build model reports warehouse bench scale warehouse-bench clean
+.PHONY: demo test setup build model reports warehouse attribution bench scale warehouse-bench attribution-bench clean
 
 # The committed default model: a Poisson GLM trained on the default data as of 2019-11-30.
 # SOURCE_DATE_EPOCH fixes the recorded creation time and one BLAS thread the summation order,
@@ -33,6 +34,14 @@ WAREHOUSE_DEFAULT = $(FORECAST) pipeline run --date 2019-12-31 --source $(DATA)/
 	--out $(DATA)/exports --include-pii --quiet && \
 	$(FORECAST) warehouse charts --db $(DATA)/warehouse.sqlite --out reports/warehouse && \
 	$(FORECAST) warehouse check --db $(DATA)/warehouse.sqlite > reports/warehouse/checks.txt
+
+# The attribution pipeline on a generated attribution database ($(DATA)/attribution.sqlite, $(CUSTOMERS) users):
+# all four steps with our phase model, the comparison of every in-process engine and the checks, all committed.
+ATTRIBUTION_DEFAULT = $(FORECAST) attribution generate --db $(DATA)/attribution.sqlite --users $(CUSTOMERS) --seed $(SEED) \
+	--overwrite --quiet && \
+	$(FORECAST) attribution run --db $(DATA)/attribution.sqlite --engine phase --out reports/attribution/channel_reporting.csv --quiet && \
+	$(FORECAST) attribution compare --db $(DATA)/attribution.sqlite --out reports/attribution --no-timings && \
+	$(FORECAST) attribution check --db $(DATA)/attribution.sqlite > reports/attribution/checks.txt
 
 # Debian packages for BLAS/LAPACK and SQLite; installed only when missing (sudo when not root).
 setup:
@@ -63,10 +72,13 @@ demo: build
 	    --as-of 2019-12-31 --out $(DATA)/predictions-2020-01.csv
 	$(REPORTS_DEFAULT)
 	$(WAREHOUSE_DEFAULT)
+	mkdir -p reports/attribution
+	$(ATTRIBUTION_DEFAULT)
 	@echo "demo done: data in $(DATA)/; reports/index.html (charts), reports/data-quality.md, reports/backtest-default.md,"
 	@echo "  reports/evaluate-default.md; Notebooks-export/customer-dynamics.html and .md; model models/default/1/model.json;"
 	@echo "  January 2020 forecasts in $(DATA)/predictions-2020-01.csv; warehouse $(DATA)/warehouse.sqlite, its exports in"
-	@echo "  $(DATA)/exports/2019-12-31/ and its charts in reports/warehouse/"
+	@echo "  $(DATA)/exports/2019-12-31/ and its charts in reports/warehouse/; attribution database $(DATA)/attribution.sqlite,"
+	@echo "  its channel reporting and the engines compared in reports/attribution/"
 
 # Rebuilds models/default from the default data (generated when missing).
 model: build
@@ -82,6 +94,11 @@ reports: build
 warehouse: build
 	@test -f $(DATA)/shop/orders.csv || $(FORECAST) generate --out $(DATA)/shop --customers $(CUSTOMERS) --seed $(SEED)
 	$(WAREHOUSE_DEFAULT)
+
+# Rebuilds the attribution database and the committed attribution reports.
+attribution: build
+	mkdir -p reports/attribution
+	$(ATTRIBUTION_DEFAULT)
 
 # Release build (the model fits are numerical loops that a debug build runs 20x slower),
 # with -enable-testing for @testable imports, in its own folder so it does not rebuild the
@@ -113,6 +130,13 @@ warehouse-bench: build
 	ls -l $(DATA)/scale/warehouse.sqlite
 	/usr/bin/time -f "marts: %e s wall, %M KB peak" $(FORECAST) warehouse marts --db $(DATA)/scale/warehouse.sqlite --quiet
 	$(FORECAST) warehouse bench --db $(DATA)/scale/warehouse.sqlite
+
+# Every in-process engine's attribute step (read journeys, engine, write) on about 1,000,000 journey sessions
+# (340,000 generated users, 2.1 million sessions).
+attribution-bench: build
+	$(FORECAST) attribution generate --db $(DATA)/scale/attribution.sqlite --users 340000 --seed 7 --overwrite
+	/usr/bin/time -f "journeys: %e s wall, %M KB peak" $(FORECAST) attribution journeys --db $(DATA)/scale/attribution.sqlite
+	/usr/bin/time -f "bench: %e s wall, %M KB peak" $(FORECAST) attribution bench --db $(DATA)/scale/attribution.sqlite
 
 clean:
 	rm -rf .build .build-test $(DATA)

@@ -13,6 +13,9 @@ let package = Package(
         .package(url: "https://github.com/apple/swift-crypto", from: "3.12.3"),
         // SQLite for the warehouse (Debian's libsqlite3-dev).
         .package(url: "https://github.com/groue/GRDB.swift", from: "7.10.0"),
+        // HTTP server: the attribution tests' stand-in for the IHC API.
+        .package(url: "https://github.com/hummingbird-project/hummingbird", from: "2.28.1"),
+        .package(url: "https://github.com/apple/swift-log", from: "1.16.2"),
     ],
     targets: [
         // Debian's OpenBLAS (BLAS + LAPACK in one library); Fortran entry points declared by hand.
@@ -53,6 +56,10 @@ let package = Package(
         ),
         // Shared test helpers (paths of the public data sets); not part of the products.
         .target(name: "TestSupport", path: "Tests/TestSupport"),
+        // A local HTTP server that answers like the IHC attribution API and enforces its limits (tests only).
+        .target(name: "IHCTestServer", dependencies: ["Attribution", .product(name: "Hummingbird", package: "hummingbird"),
+                                                      .product(name: "Logging", package: "swift-log")],
+                path: "Tests/IHCTestServer"),
         .testTarget(name: "PlotsTests", dependencies: ["Plots", "TestSupport"]),
         .testTarget(name: "ReportsTests", dependencies: ["Reports", "Plots", "Ingestion", "Features", "Models", "Backtest", "TestSupport"]),
         .testTarget(name: "LinearAlgebraTests", dependencies: ["LinearAlgebra"]),
@@ -62,6 +69,7 @@ let package = Package(
         .testTarget(name: "ModelStoreTests", dependencies: ["ModelStore", "Models", "Features", "Ingestion", "TestSupport"]),
         .testTarget(name: "WarehouseTests", dependencies: ["Warehouse", "Ingestion", "TestSupport", .product(name: "GRDB", package: "GRDB.swift")]),
         .testTarget(name: "AnalyticsTests", dependencies: ["Analytics", "Warehouse", "Ingestion", "Plots", "TestSupport", .product(name: "GRDB", package: "GRDB.swift")]),
-        .testTarget(name: "ForecastCLITests", dependencies: ["Ingestion", "forecast", "TestSupport"]),
+        .testTarget(name: "AttributionTests", dependencies: ["Attribution", "Warehouse", "Ingestion", "TestSupport", "IHCTestServer", .product(name: "GRDB", package: "GRDB.swift")]),
+        .testTarget(name: "ForecastCLITests", dependencies: ["Ingestion", "forecast", "TestSupport", "IHCTestServer"]),
     ]
 )

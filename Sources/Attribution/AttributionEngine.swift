@@ -50,21 +50,25 @@ extension PerJourneyEngine {
     }
 }
 
-/// Splits `shares[c]` of a journey among its sessions of channel `c`, equally (channel-level
+/// Splits `share(c)` of a journey among its sessions of channel `c`, equally (channel-level
 /// models: Markov, Shapley). Channels with no positive share in the journey make the split
-/// equal over sessions (the linear rule), so the weights always sum to 1.
+/// equal over sessions (the linear rule), so the weights always sum to 1. The channels are
+/// visited in the journey's order, so the sums (and the weights) are the same bits every run.
 func spreadChannelShares(_ weights: inout [Double], journey j: Int, of journeys: JourneySet, share: (Int32) -> Double) {
     let range = journeys.touchpoints(j)
-    var sessionsOf: [Int32: Int] = [:]
-    for k in range { sessionsOf[journeys.channel[k], default: 0] += 1 }
-    var total = 0.0
-    for (c, _) in sessionsOf { total += max(0, share(c)) }
+    var channels: [Int32] = [], sessions: [Int] = []
+    for k in range {
+        let c = journeys.channel[k]
+        if let i = channels.firstIndex(of: c) { sessions[i] += 1 } else { channels.append(c); sessions.append(1) }
+    }
+    let shares = channels.map { max(0, share($0)) }
+    let total = shares.reduce(0, +)
     guard total > 0, total.isFinite else {
         for k in range { weights[k] = 1 / Double(range.count) }
         return
     }
     for k in range {
-        let c = journeys.channel[k]
-        weights[k] = max(0, share(c)) / total / Double(sessionsOf[c]!)
+        let i = channels.firstIndex(of: journeys.channel[k])!
+        weights[k] = shares[i] / total / Double(sessions[i])
     }
 }

@@ -72,8 +72,9 @@ struct TransitionChain {
         for j in 0..<journeys.count { walk(journeys.path(j), converted: true) }
         for path in journeys.nonConverting { walk(path, converted: false) }
         successors = counts.map { row in
-            let total = row.values.reduce(0, +)
-            return row.sorted { $0.key < $1.key }.map { ($0.key, $0.value / total) }
+            let sorted = row.sorted { $0.key < $1.key }
+            let total = sorted.reduce(0) { $0 + $1.value }
+            return sorted.map { ($0.key, $0.value / total) }
         }
     }
 

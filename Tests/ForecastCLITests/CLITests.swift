@@ -10,6 +10,31 @@ struct CLIRun {
 }
 
 func forecast(_ arguments: [String]) throws -> CLIRun {
+    let (process, out, err) = try launch(arguments, environment: [:])
+    let o = out.fileHandleForReading.readDataToEndOfFile()
+    let e = err.fileHandleForReading.readDataToEndOfFile()
+    process.waitUntilExit()
+    return CLIRun(status: process.terminationStatus, stdout: String(decoding: o, as: UTF8.self), stderr: String(decoding: e, as: UTF8.self))
+}
+
+/// `forecast` for a test whose server runs in this process: waits without holding one of the
+/// few threads that run the server's handlers (output goes through files, not pipes).
+func forecastAsync(_ arguments: [String], environment: [String: String] = [:]) async throws -> CLIRun {
+    let folder = scratch("capture")
+    FileManager.default.createFile(atPath: folder + "/out", contents: nil)
+    FileManager.default.createFile(atPath: folder + "/err", contents: nil)
+    let out = try FileHandle(forWritingTo: URL(fileURLWithPath: folder + "/out"))
+    let err = try FileHandle(forWritingTo: URL(fileURLWithPath: folder + "/err"))
+    let (process, _, _) = try launch(arguments, environment: environment, output: (out, err))
+    while process.isRunning { try await Task.sleep(nanoseconds: 20_000_000) }
+    try out.close()
+    try err.close()
+    return CLIRun(status: process.terminationStatus, stdout: try String(contentsOfFile: folder + "/out", encoding: .utf8),
+                  stderr: try String(contentsOfFile: folder + "/err", encoding: .utf8))
+}
+
+/// Starts the built `forecast` binary with extra environment variables.
+private func launch(_ arguments: [String], environment: [String: String], output: (FileHandle, FileHandle)? = nil) throws -> (Process, Pipe, Pipe) {
     let bundle = URL(fileURLWithPath: CommandLine.arguments[0]).deletingLastPathComponent()
     var binary = bundle.appendingPathComponent("forecast")
     if !FileManager.default.fileExists(atPath: binary.path) {
@@ -19,14 +44,17 @@ func forecast(_ arguments: [String]) throws -> CLIRun {
     let process = Process()
     process.executableURL = binary
     process.arguments = arguments
+    process.environment = ProcessInfo.processInfo.environment.merging(environment) { $1 }
     let out = Pipe(), err = Pipe()
-    process.standardOutput = out
-    process.standardError = err
+    if let output {
+        process.standardOutput = output.0
+        process.standardError = output.1
+    } else {
+        process.standardOutput = out
+        process.standardError = err
+    }
     try process.run()
-    let o = out.fileHandleForReading.readDataToEndOfFile()
-    let e = err.fileHandleForReading.readDataToEndOfFile()
-    process.waitUntilExit()
-    return CLIRun(status: process.terminationStatus, stdout: String(decoding: o, as: UTF8.self), stderr: String(decoding: e, as: UTF8.self))
+    return (process, out, err)
 }
 
 func scratch(_ name: String = #function) -> String {
