@@ -106,6 +106,6 @@ public struct EngineComparison: Sendable {
                 subtitle: "Share of \(journeys) conversions credited to each channel (\(range))",
                 columns: engines, rows: channels,
                 values: channels.indices.map { c in engines.indices.map { e in share(engine: e, channel: c) } },
-                xTitle: "engine", yTitle: "channel", style: .percent, width: 860, height: 420)
+                xTitle: "engine", yTitle: "channel", style: .percent, width: 1180, height: 440)
     }
 }

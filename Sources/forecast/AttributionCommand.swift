@@ -387,8 +387,9 @@ struct AttributionBenchCommand: AsyncParsableCommand {
             print("engine          journeys   sessions   read s  engine s   write s   sessions/s (engine)")
             for e in EngineCatalog.comparisonSet(engine.settings) {
                 let s = try await AttributeStep.run(db, range: range, engine: e)
-                print(String(format: "%-14@ %9d %10d %8.2f %9.3f %9.2f %12.0f", e.name as NSString, s.journeys, s.sessions,
-                             s.readSeconds, s.engineSeconds, s.writeSeconds, Double(s.sessions) / max(s.engineSeconds, 1e-9)))
+                print(e.name.padding(toLength: 14, withPad: " ", startingAt: 0)
+                      + String(format: " %9d %10d %8.2f %9.3f %9.2f %12.0f", s.journeys, s.sessions, s.readSeconds, s.engineSeconds,
+                               s.writeSeconds, Double(s.sessions) / max(s.engineSeconds, 1e-9)))
             }
         }
     }
