@@ -72,11 +72,4 @@ public struct JourneySet: Sendable, Equatable {
 
     /// Journey `j`'s channel path.
     public func path(_ j: Int) -> [Int32] { Array(channel[touchpoints(j)]) }
-
-    /// The index of `name` in `channels`, added when new.
-    public mutating func channelIndex(_ name: String) -> Int32 {
-        if let i = channels.firstIndex(of: name) { return Int32(i) }
-        channels.append(name)
-        return Int32(channels.count - 1)
-    }
 }

@@ -7,19 +7,23 @@ struct AttributionCommand: AsyncParsableCommand {
         commandName: "attribution",
         abstract: "Multi-touch marketing attribution: journeys, engines, channel reporting with CPO and ROAS.",
         discussion: """
-            The pipeline's steps, each idempotent for a range of conversion dates (--from/--to):
-              journeys   each conversion's earlier sessions of the same user (optional --lookback-days)
-              attribute  split each conversion among its sessions with an engine (weights sum to 1)
-              report     channel_reporting: cost, ihc and ihc_revenue per channel and session date
-              export     channel_reporting as CSV with cpo and roas
+            Steps, each idempotent for a range of conversion dates (--from, --to):
+              journeys   each conversion's earlier sessions of its user
+              attribute  split each conversion among its sessions (engine)
+              report     channel_reporting per channel and session date
+              export     channel_reporting as CSV, with cpo and roas
               run        the four steps in order
             Examples:
-              forecast attribution generate --db attribution.sqlite --users 10000 --seed 42
-              forecast attribution run --db attribution.sqlite --engine markov --out channel_reporting.csv
-              forecast attribution attribute --db attribution.sqlite --engine time-decay --half-life-days 3 --from 2024-03-01 --to 2024-03-31
-              IHC_API_KEY=... forecast attribution attribute --db attribution.sqlite --engine ihc-api --api-url URL
-              forecast attribution compare --db attribution.sqlite --out reports/attribution
-            The schema, the engines and the API client are described in docs/attribution.md.
+              forecast attribution generate --db a.sqlite --users 10000
+              forecast attribution run --db a.sqlite --engine markov \\
+                --out channels.csv
+              forecast attribution attribute --db a.sqlite \\
+                --engine time-decay --half-life-days 3 \\
+                --from 2024-03-01 --to 2024-03-31
+              IHC_API_KEY=... forecast attribution attribute \\
+                --db a.sqlite --engine ihc-api --api-url URL
+              forecast attribution compare --db a.sqlite --out reports/attribution
+            The schema, the engines and the API client: docs/attribution.md.
             """,
         subcommands: [AttributionGenerateCommand.self, AttributionJourneysCommand.self, AttributionAttributeCommand.self,
                       AttributionReportCommand.self, AttributionExportCommand.self, AttributionRunCommand.self,
@@ -142,9 +146,10 @@ struct AttributionGenerateCommand: ParsableCommand {
         commandName: "generate",
         abstract: "Create a realistic attribution database (deterministic for a seed).",
         discussion: """
-            Seven channels with different costs and funnel roles (paid search, display, social, email,
-            affiliate, organic search, direct), multi-session journeys, sessions without cost and about 3%
-            of users with a conversion that has no session before it.
+            Seven channels with different costs and funnel roles (paid search, display, \
+            social, email, affiliate, organic search, direct), multi-session journeys, \
+            sessions without cost and about 3% of users with a conversion that has no \
+            session before it.
             """
     )
 
@@ -189,9 +194,10 @@ struct AttributionJourneysCommand: ParsableCommand {
         commandName: "journeys",
         abstract: "Step 1: each conversion's earlier sessions of the same user, in time order.",
         discussion: """
-            Writes journey_conversions (every conversion of the range, with its session count) and
-            journey_sessions, replacing the range's rows in one transaction. Conversions with no
-            earlier session are counted and listed; they stay unattributed.
+            Writes journey_conversions (every conversion of the range, with its session \
+            count) and journey_sessions, replacing the range's rows in one transaction. \
+            Conversions with no earlier session are counted and listed; they stay \
+            unattributed.
             """
     )
 
@@ -214,10 +220,10 @@ struct AttributionAttributeCommand: AsyncParsableCommand {
         commandName: "attribute",
         abstract: "Step 2: split each conversion of the range among its journey's sessions with an engine.",
         discussion: """
-            Every conversion's weights must sum to 1 (within 1e-9) before anything is written; then the
-            range's rows of attribution_customer_journey are replaced in one transaction. With
-            --engine ihc-api, journeys the API fails are listed by conversion id, the others are
-            written, and the exit code is 2.
+            Every conversion's weights must sum to 1 (within 1e-9) before anything is \
+            written; then the range's rows of attribution_customer_journey are replaced \
+            in one transaction. With --engine ihc-api, journeys the API fails are listed \
+            by conversion id, the others are written, and the exit code is 2.
             """
     )
 
@@ -372,8 +378,9 @@ struct AttributionBenchCommand: AsyncParsableCommand {
         commandName: "bench",
         abstract: "Time the attribute step of each in-process engine (read journeys, engine, write).",
         discussion: """
-            Overwrites attribution_customer_journey for the range (the last engine's weights stay).
-            make attribution-bench generates a database with about 1,000,000 journey sessions and runs it.
+            Overwrites attribution_customer_journey for the range (the last engine's \
+            weights stay). make attribution-bench generates a database with about \
+            1,000,000 journey sessions and runs it.
             """
     )
 
