@@ -1,5 +1,6 @@
 import Foundation
 import GRDB
+import Ingestion
 import Warehouse
 
 /// Step 2, `attribute`: runs an engine on the range's journeys, checks that every conversion's
@@ -32,21 +33,20 @@ public enum AttributeStep {
 
     /// Attributes the range with `engine` and writes the weights.
     public static func run(_ database: Warehouse, range: ConversionRange, engine: any AttributionEngine) async throws -> Summary {
-        let clock = ContinuousClock()
-        var start = clock.now
+        var clock = PhaseClock()
         let journeys = try journeys(database, range: range)
-        let readSeconds = seconds(since: start, clock)
-        start = clock.now
+        clock.lap("read")
         let result = try await engine.attribute(journeys)
-        let engineSeconds = seconds(since: start, clock)
+        clock.lap("engine")
         let deviation = try validate(result, journeys)
-        start = clock.now
+        clock.lap("validate")
         let rows = try write(database, range: range, journeys: journeys, result: result, engine: engine.name)
+        clock.lap("write")
         let failed = Set(result.failures.map(\.conversionID))
         return Summary(range: range.description, engine: engine.name, journeys: journeys.count, sessions: journeys.touchpointCount,
                        attributed: journeys.count - failed.count, rowsWritten: rows, failures: result.failures,
-                       largestDeviation: deviation, readSeconds: readSeconds, engineSeconds: engineSeconds,
-                       writeSeconds: seconds(since: start, clock))
+                       largestDeviation: deviation, readSeconds: clock.seconds("read"), engineSeconds: clock.seconds("engine"),
+                       writeSeconds: clock.seconds("write"))
     }
 
     /// Throws unless every journey that did not fail has finite, non-negative weights summing
@@ -94,9 +94,4 @@ public enum AttributeStep {
             return rows
         }
     }
-}
-
-func seconds(since start: ContinuousClock.Instant, _ clock: ContinuousClock) -> Double {
-    let d = clock.now - start
-    return Double(d.components.seconds) + Double(d.components.attoseconds) * 1e-18
 }

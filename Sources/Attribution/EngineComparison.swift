@@ -1,5 +1,6 @@
 import Foundation
 import GRDB
+import Ingestion
 import Plots
 import Warehouse
 
@@ -37,11 +38,11 @@ public struct EngineComparison: Sendable {
         var comparison = EngineComparison(range: range.description, channels: journeys.channels, engines: [], credit: [], revenue: [],
                                           cost: cost, seconds: [], journeys: journeys.count, sessions: journeys.touchpointCount,
                                           nonConvertingPaths: journeys.nonConverting.count)
-        let clock = ContinuousClock()
         for engine in engines {
-            let start = clock.now
+            var clock = PhaseClock()
             let result = try await engine.attribute(journeys)
-            comparison.seconds.append(Attribution.seconds(since: start, clock))
+            clock.lap("engine")
+            comparison.seconds.append(clock.seconds("engine"))
             _ = try AttributeStep.validate(result, journeys)
             var credit = [Double](repeating: 0, count: journeys.channels.count), revenue = credit
             let failed = Set(result.failures.map(\.conversionID))

@@ -102,9 +102,10 @@ public struct IHCClient: Sendable {
 
         /// Writes the chunk's accepted weights; returns its failed journeys.
         func apply(to weights: inout [Double], chunk: [Int], journeys: JourneySet) -> [JourneyFailure] {
-            guard case .answered(_, let response) = self else {
-                guard case .failed(let reason) = self else { return [] }
-                return chunk.map { JourneyFailure(conversionID: journeys.conversionIDs[$0], reason: reason) }
+            let response: IHCWire.Response
+            switch self {
+            case .failed(let reason): return chunk.map { JourneyFailure(conversionID: journeys.conversionIDs[$0], reason: reason) }
+            case .answered(_, let answer): response = answer
             }
             var failed: [String: String] = [:]
             for f in response.partialFailureErrors ?? [] {

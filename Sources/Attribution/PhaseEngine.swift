@@ -34,17 +34,9 @@ public struct PhaseEngine: PerJourneyEngine {
     }
 
     public func fill(_ weights: inout [Double], journey j: Int, of journeys: JourneySet) {
-        let range = journeys.touchpoints(j)
-        guard range.count > 1 else {
-            weights[range.lowerBound] = 1
-            return
-        }
-        for (phase, share) in [(Phase.initializer, initializerShare), (.holder, holderShare), (.closer, closerShare)] where share > 0 {
-            var total = 0.0
-            for k in range { total += affinity(phase, k, of: journeys, in: range) }
-            for k in range {
-                weights[k] += share * (total > 0 ? affinity(phase, k, of: journeys, in: range) / total : 1 / Double(range.count))
-            }
+        let start = journeys.offsets[j]
+        for (offset, p) in phaseWeights(journey: j, of: journeys).enumerated() {
+            weights[start + offset] = p.initializer + p.holder + p.closer
         }
     }
 

@@ -335,12 +335,7 @@ struct AttributionCheckCommand: ParsableCommand {
 
     func run() throws {
         try runReportingErrors {
-            let results = try DataCheck.run(AttributionChecks.all, in: try database.open())
-            switch format {
-            case .json: print(try IngestOutput.jsonText(results, pretty: true), terminator: "")
-            case .text: print(WarehouseText.checks(results))
-            }
-            if !results.allSatisfy(\.passed) { throw ExitCode(2) }
+            try printChecks(try DataCheck.run(AttributionChecks.all, in: try database.open()), format: format)
         }
     }
 }

@@ -106,6 +106,15 @@ struct WarehouseLoadCommand: ParsableCommand {
 
 enum TextOrJSON: String, ExpressibleByArgument { case text, json }
 
+/// Prints data-check results; exit code 2 when one failed.
+func printChecks(_ results: [CheckResult], format: TextOrJSON) throws {
+    switch format {
+    case .json: print(try IngestOutput.jsonText(results, pretty: true), terminator: "")
+    case .text: print(WarehouseText.checks(results))
+    }
+    if !results.allSatisfy(\.passed) { throw ExitCode(2) }
+}
+
 struct WarehouseCheckCommand: ParsableCommand {
     static let configuration = CommandConfiguration(
         commandName: "check",
@@ -121,12 +130,7 @@ struct WarehouseCheckCommand: ParsableCommand {
     func run() throws {
         try runReportingErrors {
             let warehouse = try Warehouse(path: database.db, create: false)
-            let results = try MartChecks.runAll(in: warehouse)
-            switch format {
-            case .json: print(try IngestOutput.jsonText(results, pretty: true), terminator: "")
-            case .text: print(WarehouseText.checks(results))
-            }
-            if !results.allSatisfy(\.passed) { throw ExitCode(2) }
+            try printChecks(try MartChecks.runAll(in: warehouse), format: format)
         }
     }
 }
