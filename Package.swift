@@ -13,9 +13,11 @@ let package = Package(
         .package(url: "https://github.com/apple/swift-crypto", from: "3.12.3"),
         // SQLite for the warehouse (Debian's libsqlite3-dev).
         .package(url: "https://github.com/groue/GRDB.swift", from: "7.10.0"),
-        // HTTP server: the attribution tests' stand-in for the IHC API.
+        // HTTP server: `forecast serve`, and the attribution tests' stand-in for the IHC API.
         .package(url: "https://github.com/hummingbird-project/hummingbird", from: "2.28.1"),
         .package(url: "https://github.com/apple/swift-log", from: "1.16.2"),
+        // Signal handling for graceful shutdown (already under Hummingbird).
+        .package(url: "https://github.com/swift-server/swift-service-lifecycle.git", from: "2.0.0"),
     ],
     targets: [
         // Debian's OpenBLAS (BLAS + LAPACK in one library); Fortran entry points declared by hand.
@@ -47,10 +49,17 @@ let package = Package(
         .target(name: "Attribution", dependencies: ["Warehouse", "Ingestion", "Plots", .product(name: "GRDB", package: "GRDB.swift")],
                 resources: [.embedInCode("Schema/attribution_db_create.sql")]),
         .target(name: "ForecastKit", dependencies: ["Ingestion", "Features", "Models", "Backtest", "ModelStore", "LinearAlgebra", "Plots", "Reports", "Warehouse", "Analytics", "Attribution"]),
+        // `forecast serve`: the HTTP API over a model store (Hummingbird), hot reload, metrics, JSON logs.
+        .target(name: "ForecastServer", dependencies: ["ForecastKit", .product(name: "Hummingbird", package: "hummingbird"),
+                                                       .product(name: "Logging", package: "swift-log"),
+                                                       .product(name: "UnixSignals", package: "swift-service-lifecycle")]),
+        // The runnable example of the getting-started article: load a model, forecast a customer's history.
+        .executableTarget(name: "forecastkit-example", dependencies: ["ForecastKit"], path: "Sources/ForecastKitExample"),
         .executableTarget(
             name: "forecast",
             dependencies: [
                 "ForecastKit",
+                "ForecastServer",
                 .product(name: "ArgumentParser", package: "swift-argument-parser"),
             ]
         ),

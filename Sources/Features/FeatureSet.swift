@@ -56,6 +56,18 @@ public struct FeatureMatrix: Sendable {
 
     public var rowCount: Int { customers.count }
 
+    /// A matrix from its parts (every column `customers.count` long): for rows built outside
+    /// an event log, such as the feature rows a service receives.
+    public init(names: [String], cutoff: Int, customers: [Int32], columns: [[Double]], nextMonthEvents: [Double]) {
+        precondition(columns.count == names.count && columns.allSatisfy { $0.count == customers.count }
+                     && nextMonthEvents.count == customers.count, "FeatureMatrix: ragged columns")
+        self.names = names
+        self.cutoff = cutoff
+        self.customers = customers
+        self.columns = columns
+        self.nextMonthEvents = nextMonthEvents
+    }
+
     /// The column of a named feature.
     public func column(_ name: String) -> [Double]? {
         names.firstIndex(of: name).map { columns[$0] }
@@ -68,11 +80,17 @@ extension EventLog {
     ///
     /// About twenty binary searches per customer over its own events and no allocation per
     /// customer.
-    public func features(asOf cutoff: Int, threads: Int = defaultThreadCount) -> FeatureMatrix {
+    ///
+    /// `observedSince` is the first day the data cover; by default the log's first event day.
+    /// Only `yoy_same_month` reads it (missing when its window starts before that day). A log
+    /// of a few customers' histories, cut from a longer record, passes the record's first day,
+    /// so its features equal those the whole record gives.
+    public func features(asOf cutoff: Int, threads: Int = defaultThreadCount, observedSince: Int? = nil) -> FeatureMatrix {
         let names = FeatureSet.names(withProducts: hasProducts)
         let parts = max(1, min(threads, customerCount / 50_000))
         let pieces = parallelMap(parts) { k in
-            featureRows(asOf: cutoff, customers: (customerCount * k / parts)..<(customerCount * (k + 1) / parts), width: names.count)
+            featureRows(asOf: cutoff, customers: (customerCount * k / parts)..<(customerCount * (k + 1) / parts), width: names.count,
+                        observedSince: observedSince ?? firstDay)
         }
         if pieces.count == 1 {
             let p = pieces[0]
@@ -83,7 +101,15 @@ extension EventLog {
                              nextMonthEvents: pieces.flatMap(\.target))
     }
 
-    private func featureRows(asOf cutoff: Int, customers range: Range<Int>, width: Int)
+    /// The features of one customer as of `cutoff` (no row when it has no event before it):
+    /// the same values as its row in ``features(asOf:threads:observedSince:)``.
+    public func features(asOf cutoff: Int, customer c: Int, observedSince: Int? = nil) -> FeatureMatrix {
+        let names = FeatureSet.names(withProducts: hasProducts)
+        let p = featureRows(asOf: cutoff, customers: c..<(c + 1), width: names.count, observedSince: observedSince ?? firstDay)
+        return FeatureMatrix(names: names, cutoff: cutoff, customers: p.customers, columns: p.columns, nextMonthEvents: p.target)
+    }
+
+    private func featureRows(asOf cutoff: Int, customers range: Range<Int>, width: Int, observedSince: Int)
         -> (customers: [Int32], columns: [[Double]], target: [Double]) {
         let start = CivilDate(dayNumber: cutoff)
         // Month boundaries: monthStart[k] = first day of the month k months before c's month;
@@ -92,7 +118,7 @@ extension EventLog {
         monthStart[0] = Int32(clamping: cutoff)
         for k in 1...12 { monthStart[k] = Int32(clamping: start.firstOfMonth(adding: -k).dayNumber) }
         let nextMonth = start.firstOfMonth(adding: 1).dayNumber
-        let yoyObserved = eventCount > 0 && Int(monthStart[12]) >= firstDay
+        let yoyObserved = eventCount > 0 && Int(monthStart[12]) >= observedSince
         let targetMonth = Double(start.month)
         let windowStart = FeatureSet.windows.map { Int32(clamping: cutoff - $0) }  // ascending windows: 30, 90, 180, 365
         // The oldest day any window or month reaches back to.

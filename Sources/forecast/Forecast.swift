@@ -16,6 +16,6 @@ struct Forecast: AsyncParsableCommand {
         subcommands: [GenerateCommand.self, IngestCommand.self, FeaturesCommand.self, TrainCommand.self, EvaluateCommand.self,
                       PredictCommand.self, BacktestCommand.self, ModelsCommand.self, ReportCommand.self, TopProductsCommand.self,
                       NotebookCommand.self, WarehouseCommand.self, ExportCommand.self, PipelineCommand.self, AttributionCommand.self,
-                      BenchCommand.self]
+                      ServeCommand.self, BenchCommand.self]
     )
 }

@@ -1,0 +1,254 @@
+import ForecastKit
+import Foundation
+import Hummingbird
+import Logging
+import UnixSignals
+
+/// How `forecast serve` runs.
+public struct ForecastServerConfiguration: Sendable {
+    /// The model store folder.
+    public var store: String
+    public var host = "127.0.0.1"
+    /// 0 picks a free port (tests).
+    public var port = 8080
+    /// The model a request uses when it names none.
+    public var defaultModel = "default"
+    /// Largest request body accepted (413 beyond).
+    public var maxBodyBytes = 16 << 20
+    /// Most customers in one `/predict` request (413 beyond).
+    public var maxBatch = 10_000
+    /// How often the store is checked for new versions.
+    public var reloadInterval: Duration = .seconds(2)
+
+    public init(store: String) { self.store = store }
+}
+
+/// The forecasting HTTP service: the routes, the model registry with hot reload, metrics and
+/// request logging, on Hummingbird.
+///
+/// | route | answer |
+/// | --- | --- |
+/// | `GET /health` | status, models served, uptime, requests |
+/// | `GET /models` | every model served: version, kind, cutoff, features; refusals |
+/// | `GET /models/{name}` | metadata, metrics, feature schema, training window, data (`?version=N`) |
+/// | `POST /predict` | forecasts for feature rows or customer histories (``PredictRequest``) |
+/// | `GET /customers/{id}/forecast` | one customer of the data set the server was started with |
+/// | `GET /metrics` | Prometheus text: requests and latencies by route, forecasts, reloads |
+///
+/// Every error is a JSON body with a status, a code, a message, the member path when it is
+/// about one value, and the request id (also in the `x-request-id` header and the logs).
+public final class ForecastServer: Sendable {
+    public let configuration: ForecastServerConfiguration
+    let registry: ModelRegistry
+    let metrics = ServerMetrics()
+    let data: CustomerData?
+    let logger: Logger
+
+    /// Opens the store and loads its models (a store without models starts, and serves them
+    /// once they appear).
+    public init(configuration: ForecastServerConfiguration, data: CustomerData? = nil, logger: Logger) throws {
+        self.configuration = configuration
+        self.data = data
+        self.logger = logger
+        registry = ModelRegistry(store: try ModelStore.open(configuration.store), logger: logger)
+        registry.refresh()
+        if registry.names().isEmpty { logger.warning("no usable model in the store yet", metadata: ["store": "\(configuration.store)"]) }
+    }
+
+    /// Serves until one of `signals` arrives (then finishes the requests under way and
+    /// returns) or the task is cancelled. `onRunning` receives the bound port.
+    public func run(gracefulShutdownSignals signals: [UnixSignal] = [.sigterm, .sigint],
+                    onRunning: @escaping @Sendable (Int) async -> Void = { _ in }) async throws {
+        let app = Application(
+            router: router(),
+            configuration: .init(address: .hostname(configuration.host, port: configuration.port), serverName: "forecast"),
+            onServerRunning: { channel in await onRunning(channel.localAddress?.port ?? 0) },
+            logger: logger)
+        let reloader = Task { [registry, configuration] in
+            while !Task.isCancelled {
+                try? await Task.sleep(for: configuration.reloadInterval)
+                if Task.isCancelled { break }
+                registry.refresh()
+            }
+        }
+        defer { reloader.cancel() }
+        try await app.runService(gracefulShutdownSignals: signals)
+        logger.info("stopped", metadata: ["requests": "\(metrics.requestCount)"])
+    }
+
+    /// Checks the store now (the reload loop does it every `reloadInterval`).
+    @discardableResult
+    public func reload() -> [String] { registry.refresh() }
+
+    /// The models being served, as `name@version`.
+    public func servedModels() -> [String] { registry.snapshot().served.map { "\($0.model.name)@\($0.model.version)" } }
+
+    func router() -> Router<BasicRequestContext> {
+        let router = Router()
+        router.add(middleware: ObservabilityMiddleware(metrics: metrics))
+        router.get("health") { _, _ in self.health() }
+        router.get("models") { _, _ in self.modelsList() }
+        router.get("models/{name}") { request, context in try self.modelDetail(request, context) }
+        router.post("predict") { request, context in try await self.predict(request, context) }
+        router.get("customers/{id}/forecast") { request, context in try self.customerForecast(request, context) }
+        router.get("metrics") { _, _ in
+            let s = self.registry.snapshot()
+            return Response(status: .ok, headers: [.contentType: "text/plain; version=0.0.4"],
+                            body: .init(byteBuffer: ByteBuffer(string: self.metrics.prometheusText(
+                                reloads: s.reloads, refusals: s.refusals, modelsServed: s.served.count))))
+        }
+        return router
+    }
+
+    // MARK: Routes
+
+    func health() -> Response {
+        let s = registry.snapshot()
+        var fields = ["\"status\":\(JSONText.quoted(s.served.isEmpty ? "no_models" : "ok"))", "\"models\":\(s.served.count)",
+                      "\"uptime_seconds\":\(String(format: "%.3f", Date().timeIntervalSince(metrics.started)))",
+                      "\"requests\":\(metrics.requestCount)"]
+        if let data { fields.append("\"data_customers\":\(data.events.customerCount)") }
+        return Self.json("{" + fields.joined(separator: ",") + "}\n")
+    }
+
+    func modelsList() -> Response {
+        let s = registry.snapshot()
+        let items = s.served.map { served -> String in
+            let m = served.model
+            var fields = ["\"name\":\(JSONText.quoted(m.name))", "\"version\":\(m.version)", "\"kind\":\(JSONText.quoted(m.kind))",
+                          "\"created_at\":\(JSONText.quoted(m.saved.createdAt))", "\"as_of\":\(JSONText.quoted(m.saved.training.asOf))",
+                          "\"features\":\(m.featureNames.count)",
+                          "\"versions\":[\(registry.store.versions(of: m.name).map(String.init).joined(separator: ","))]"]
+            if let refusal = s.refused[m.name] { fields.append("\"refused\":\(Self.refusalJSON(refusal))") }
+            return "{" + fields.joined(separator: ",") + "}"
+        }
+        let refusedOnly = s.refused.keys.sorted().filter { name in !s.served.contains { $0.model.name == name } }
+            .map { "{\"name\":\(JSONText.quoted($0)),\"refused\":\(Self.refusalJSON(s.refused[$0]!))}" }
+        return Self.json("{\"default\":\(JSONText.quoted(configuration.defaultModel)),\"models\":[\(items.joined(separator: ","))]"
+                         + (refusedOnly.isEmpty ? "" : ",\"refused\":[\(refusedOnly.joined(separator: ","))]") + "}\n")
+    }
+
+    func modelDetail(_ request: Request, _ context: BasicRequestContext) throws -> Response {
+        let name = context.parameters.get("name") ?? ""
+        let version = try Self.intQuery(request, "version")
+        let model = try registry.model(name: name, version: version)
+        let detail = ModelDetail(model: model, versions: registry.store.versions(of: name),
+                                 servedVersion: registry.snapshot().served.first { $0.model.name == name }?.model.version)
+        let encoder = JSONEncoder()
+        encoder.outputFormatting = [.sortedKeys]
+        encoder.keyEncodingStrategy = .convertToSnakeCase
+        encoder.nonConformingFloatEncodingStrategy = .convertToString(positiveInfinity: "inf", negativeInfinity: "-inf", nan: "nan")
+        return Self.json(String(decoding: try encoder.encode(detail), as: UTF8.self) + "\n")
+    }
+
+    func predict(_ request: Request, _ context: BasicRequestContext) async throws -> Response {
+        let buffer: ByteBuffer
+        do {
+            buffer = try await request.body.collect(upTo: configuration.maxBodyBytes)
+        } catch {
+            throw APIError(.contentTooLarge, "payload_too_large", "the body is over the limit of \(configuration.maxBodyBytes) bytes")
+        }
+        let body = try PredictRequest.decode(Data(buffer.readableBytesView))
+        guard (body.rows == nil) != (body.histories == nil) else {
+            throw APIError(.badRequest, "invalid_request", "give either \"rows\" (feature rows) or \"histories\" (purchase histories), not "
+                           + (body.rows == nil ? "neither" : "both"))
+        }
+        guard body.batchSize > 0 else {
+            throw APIError(.unprocessableContent, "invalid_value", "the batch is empty", path: body.rows != nil ? "rows" : "histories")
+        }
+        guard body.batchSize <= configuration.maxBatch else {
+            throw APIError(.contentTooLarge, "batch_too_large",
+                           "\(body.batchSize) customers in one request; the limit is \(configuration.maxBatch): split the batch")
+        }
+        // One model value for the whole request, whatever reloads meanwhile.
+        let model = try registry.model(name: body.model ?? configuration.defaultModel, version: body.version)
+        let cutoff = try body.cutoff() ?? model.cutoff
+        let horizon = try body.horizon() ?? ForecastModel.horizonDays(from: cutoff)
+        var warnings: [String] = []
+        let forecasts: [CustomerForecast]
+        do {
+            if body.rows != nil {
+                forecasts = try model.forecast(rows: body.featureRows(), horizonDays: horizon)
+            } else {
+                let histories = try body.customerHistories()
+                let log = try TransactionLog(histories: histories)
+                if !log.hasProducts, model.featureNames.contains("product_breadth") {
+                    warnings.append("product_breadth is missing for every customer (give \"product\" on every purchase): "
+                                    + "the model treats it as unknown")
+                }
+                let byID = Dictionary(uniqueKeysWithValues: try model.forecast(log, cutoff: cutoff, horizonDays: horizon)
+                    .map { ($0.customerID, $0.prediction) })
+                forecasts = histories.map { CustomerForecast(customerID: $0.customerID, prediction: byID[$0.customerID] ?? nil) }
+            }
+        } catch let error as ForecastInputError {
+            throw APIError(.unprocessableContent, "invalid_value", error.message, path: error.path.isEmpty ? nil : error.path)
+        }
+        metrics.recordForecasts(model: "\(model.name)@\(model.version)", customers: forecasts.count)
+        return Self.json(ForecastAnswer(model: model, cutoff: cutoff, horizonDays: horizon, forecasts: forecasts, warnings: warnings).json())
+    }
+
+    func customerForecast(_ request: Request, _ context: BasicRequestContext) throws -> Response {
+        guard let data else {
+            throw APIError(.notFound, "no_data", "this server has no data set: start it with --data to answer per-customer forecasts")
+        }
+        let id = context.parameters.get("id") ?? ""
+        guard let c = data.customer(id) else { throw APIError(.notFound, "unknown_customer", "no customer '\(id)' in \(data.source)") }
+        let model = try registry.model(name: request.uri.queryParameters.get("model") ?? configuration.defaultModel,
+                                       version: try Self.intQuery(request, "version"))
+        var cutoff = data.defaultCutoff
+        if let asOf = request.uri.queryParameters.get("as_of") {
+            guard let day = CivilDate(iso: asOf) else {
+                throw APIError(.unprocessableContent, "invalid_value", "'\(asOf)' is not a date like 2019-12-31", path: "as_of")
+            }
+            cutoff = day.dayNumber + 1
+        }
+        let horizon = ForecastModel.horizonDays(from: cutoff)
+        let features = model.features(customer: c, of: data.events, cutoff: cutoff).matrix
+        let prediction = try model.predict(features, horizonDays: horizon).first
+        metrics.recordForecasts(model: "\(model.name)@\(model.version)", customers: 1)
+        return Self.json(ForecastAnswer(model: model, cutoff: cutoff, horizonDays: horizon,
+                                        forecasts: [CustomerForecast(customerID: id, prediction: prediction)], warnings: []).json())
+    }
+
+    // MARK: Helpers
+
+    static func json(_ text: String, status: HTTPResponse.Status = .ok) -> Response {
+        Response(status: status, headers: [.contentType: "application/json"], body: .init(byteBuffer: ByteBuffer(string: text)))
+    }
+
+    static func intQuery(_ request: Request, _ name: String) throws -> Int? {
+        guard let text = request.uri.queryParameters.get(name) else { return nil }
+        guard let value = Int(text), value > 0 else {
+            throw APIError(.unprocessableContent, "invalid_value", "must be a positive integer, got '\(text)'", path: name)
+        }
+        return value
+    }
+
+    static func refusalJSON(_ r: ModelRegistry.Refusal) -> String {
+        "{\"version\":\(r.version),\"reason\":\(JSONText.quoted(r.reason))}"
+    }
+}
+
+/// `GET /models/{name}`: everything in the model file but the fitted parameters' bulk.
+struct ModelDetail: Encodable {
+    var name: String
+    var version: Int
+    var kind: String
+    var toolkitVersion: String
+    var createdAt: String
+    var featureSchema: FeatureSchema
+    var training: TrainingWindow
+    var data: DataFingerprint
+    var metrics: [String: Double]
+    var summary: ModelDescription
+    var versions: [Int]
+    var servedVersion: Int?
+
+    init(model: ForecastModel, versions: [Int], servedVersion: Int?) {
+        let s = model.saved
+        (name, version, kind, toolkitVersion, createdAt) = (s.name, s.version, s.kind, s.toolkitVersion, s.createdAt)
+        (featureSchema, training, data, metrics, summary) = (s.featureSchema, s.training, s.data, s.metrics, s.summary)
+        self.versions = versions
+        self.servedVersion = servedVersion
+    }
+}
