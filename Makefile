@@ -10,7 +10,7 @@ DATA ?= data
 CUSTOMERS ?= 10000
 SEED ?= 42
 FORECAST = .build/release/forecast
-SYSTEM_PACKAGES = liblapack-dev libopenblas-dev libsqlite3-dev
+SYSTEM_PACKAGES = liblapack-dev libopenblas-dev libsqlite3-dev python3
 
 .PHONY: demo test setup build model reports warehouse attribution bench scale warehouse-bench attribution-bench clean
 

@@ -54,12 +54,12 @@ struct APIError: Error, Equatable {
     }
 
     /// `rows[3].features.freq_30` from a coding path.
-    static func jsonPath(_ path: [any CodingKey]) -> String {
+    static func jsonPath(_ path: [any CodingKey]) -> String? {
         var text = ""
         for key in path {
             if let i = key.intValue { text += "[\(i)]" } else { text += (text.isEmpty ? "" : ".") + key.stringValue }
         }
-        return text
+        return text.isEmpty ? nil : text
     }
 
     private static func typeName(_ type: Any.Type) -> String {

@@ -37,6 +37,28 @@ extension Matrix {
 
     /// The matrix-vector product `op(A) x` through BLAS `dgemv` (no packing of A, unlike a
     /// one-column `dgemm`).
+    /// A·x with each entry summed in column order, one row at a time: the result of a row
+    /// does not depend on the other rows (BLAS picks kernels, and so rounding, by size), so a
+    /// prediction is the same bit for bit in a batch of one or of a million, and equal to a
+    /// plain loop in another language. For predictions; fitting uses ``multiply(_:vector:transpose:)``.
+    public static func rowDotProducts(_ a: Matrix, _ x: [Double]) throws -> [Double] {
+        guard x.count == a.columns else {
+            throw LinearAlgebraError.dimensionMismatch("A has \(a.columns) columns, x has \(x.count) entries")
+        }
+        var out = [Double](repeating: 0, count: a.rows)
+        guard a.rows > 0 else { return out }
+        a.storage.withUnsafeBufferPointer { s in
+            out.withUnsafeMutableBufferPointer { o in
+                for k in 0..<a.columns {
+                    let column = s.baseAddress! + k * a.rows
+                    let b = x[k]
+                    for i in 0..<a.rows { o[i] += column[i] * b }
+                }
+            }
+        }
+        return out
+    }
+
     public static func multiply(_ a: Matrix, vector x: [Double], transpose: Bool = false) throws -> [Double] {
         let inner = transpose ? a.rows : a.columns
         let outer = transpose ? a.columns : a.rows

@@ -42,7 +42,7 @@ public struct LogLinearRegression: Forecaster {
     public func predict(_ features: FeatureMatrix, horizonDays: Int) throws -> [Double] {
         guard let design, !coefficients.isEmpty else { throw ModelFitError.notFitted(model: name) }
         let x = try design.matrix(names: features.names, columns: features.columns)
-        return try Matrix.multiply(x, vector: coefficients).map { max(0, expm1($0)) }
+        return try Matrix.rowDotProducts(x, coefficients).map { max(0, expm1($0)) }
     }
 
     public func describe() -> ModelDescription {

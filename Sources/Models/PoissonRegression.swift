@@ -95,7 +95,7 @@ public struct PoissonRegression: Forecaster {
     public func predict(_ features: FeatureMatrix, horizonDays: Int) throws -> [Double] {
         guard let design, !coefficients.isEmpty else { throw ModelFitError.notFitted(model: name) }
         let x = try design.matrix(names: features.names, columns: features.columns)
-        return try Matrix.multiply(x, vector: coefficients).map { exp(min($0, 30)) }
+        return try Matrix.rowDotProducts(x, coefficients).map { exp(min($0, 30)) }
     }
 
     public var trainingLog: [TrainingLogEntry] {

@@ -47,7 +47,8 @@ struct PredictCommand: ParsableCommand {
             w.text(json ? "[\n" : "customer_id,expected_events,p_zero,lower_80,upper_80\n")
             for (r, s) in summaries.enumerated() {
                 let id = events.customerIDs[Int(features.customers[r])]
-                let numbers = [String(format: "%.6g", s.expected), String(format: "%.6g", s.probabilityOfZero),
+                // The shortest decimal that reads back to the same double: files and services agree exactly.
+                let numbers = [String(s.expected), String(s.probabilityOfZero),
                                String(s.interval80.lowerBound), String(s.interval80.upperBound)]
                 if json {
                     w.text("{\"customer_id\":\(IngestOutput.jsonQuoted(id)),\"expected_events\":\(numbers[0]),\"p_zero\":\(numbers[1]),"

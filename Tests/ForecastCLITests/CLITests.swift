@@ -33,12 +33,13 @@ func forecastAsync(_ arguments: [String], environment: [String: String] = [:]) a
                   stderr: try String(contentsOfFile: folder + "/err", encoding: .utf8))
 }
 
-/// Starts the built `forecast` binary with extra environment variables.
-private func launch(_ arguments: [String], environment: [String: String], output: (FileHandle, FileHandle)? = nil) throws -> (Process, Pipe, Pipe) {
+/// Starts a built executable of the package (`forecast` by default) with extra environment variables.
+func launch(_ arguments: [String], environment: [String: String], output: (FileHandle, FileHandle)? = nil,
+            executable: String = "forecast") throws -> (Process, Pipe, Pipe) {
     let bundle = URL(fileURLWithPath: CommandLine.arguments[0]).deletingLastPathComponent()
-    var binary = bundle.appendingPathComponent("forecast")
+    var binary = bundle.appendingPathComponent(executable)
     if !FileManager.default.fileExists(atPath: binary.path) {
-        binary = Bundle.allBundles.map { $0.bundleURL.deletingLastPathComponent().appendingPathComponent("forecast") }
+        binary = Bundle.allBundles.map { $0.bundleURL.deletingLastPathComponent().appendingPathComponent(executable) }
             .first { FileManager.default.fileExists(atPath: $0.path) } ?? binary
     }
     let process = Process()
