@@ -3,7 +3,8 @@
 #   make test   install what is missing, run every test
 # Other targets: setup, build, model (rebuild the committed default model), reports (rebuild the charts and the
 # notebook), warehouse (the daily pipeline on the default data and its charts), attribution (the attribution
-# pipeline and the engines compared), bench, scale, warehouse-bench, attribution-bench, clean.
+# pipeline and the engines compared), bench, scale, warehouse-bench, attribution-bench, serve-bench (forecast serve
+# under wrk), reader-check (the Python model reader against forecast predict), clean.
 
 SWIFT ?= swift
 DATA ?= data
@@ -12,7 +13,7 @@ SEED ?= 42
 FORECAST = .build/release/forecast
 SYSTEM_PACKAGES = liblapack-dev libopenblas-dev libsqlite3-dev python3
 
-.PHONY: demo test setup build model reports warehouse attribution bench scale warehouse-bench attribution-bench clean
+.PHONY: demo test setup build model reports warehouse attribution bench scale warehouse-bench attribution-bench serve-bench reader-check clean
 
 # The committed default model: a Poisson GLM trained on the default data as of 2019-11-30.
 # SOURCE_DATE_EPOCH fixes the recorded creation time and one BLAS thread the summation order,
@@ -137,6 +138,22 @@ attribution-bench: build
 	$(FORECAST) attribution generate --db $(DATA)/scale/attribution.sqlite --users 340000 --seed 7 --overwrite
 	/usr/bin/time -f "journeys: %e s wall, %M KB peak" $(FORECAST) attribution journeys --db $(DATA)/scale/attribution.sqlite
 	/usr/bin/time -f "bench: %e s wall, %M KB peak" $(FORECAST) attribution bench --db $(DATA)/scale/attribution.sqlite
+
+# forecast serve on the default model and data under wrk (Debian's package, installed when missing): requests per
+# second and p50/p99 latency for one customer and for batches of 1,000. Needs the default data (make demo).
+serve-bench: build
+	@command -v wrk >/dev/null || { if [ "$$(id -u)" = 0 ]; then SUDO=""; else SUDO="sudo"; fi; \
+	  $$SUDO apt-get update -qq && DEBIAN_FRONTEND=noninteractive $$SUDO apt-get install -y -qq wrk curl; }
+	DATA=$(DATA) FORECAST=$(FORECAST) bash Tests/serve-bench/run.sh
+
+# The Python reference reader (docs/examples) against forecast predict, for the committed default model on the
+# default data (make demo): every customer's expected count and P(0) within 1e-9, and the same interval.
+reader-check: build
+	$(FORECAST) features --data $(DATA)/shop/transactions.csv --layout transactions --cutoff 2020-01-01 --out $(DATA)/features-2020-01.csv
+	$(FORECAST) predict --model default --store models --data $(DATA)/shop/transactions.csv --layout transactions \
+	    --as-of 2019-12-31 --out $(DATA)/predictions-2020-01.csv
+	python3 docs/examples/forecast_model_reader.py models/default/1/model.json $(DATA)/features-2020-01.csv \
+	    --cutoff 2020-01-01 --compare $(DATA)/predictions-2020-01.csv
 
 clean:
 	rm -rf .build .build-test $(DATA)

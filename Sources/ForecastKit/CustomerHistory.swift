@@ -66,42 +66,56 @@ extension TransactionLog {
     /// kept. The log has products only when every purchase names one. A customer may appear
     /// once; customers without purchases have no rows.
     public init(histories: [CustomerHistory]) throws {
+        // Built directly rather than through `grouping`: the rows already come by customer, so
+        // each history only needs a stable sort by time (usually none: histories are in order).
         var seen: [String: Int] = [:]
-        var rows = UngroupedTransactions(customer: [], customerIDs: [], seconds: [])
-        let withProducts = !histories.isEmpty && histories.allSatisfy { $0.purchases.allSatisfy { $0.product != nil } }
+        seen.reserveCapacity(histories.count)
+        let rowCount = histories.reduce(0) { $0 + $1.purchases.count }
+        let withProducts = rowCount > 0 && histories.allSatisfy { $0.purchases.allSatisfy { $0.product != nil } }
+        var customerIDs: [String] = [], productIDs: [String] = [], offsets = [0]
+        var seconds: [Int64] = [], quantity: [Double] = [], amount: [Double] = [], product: [Int32] = []
+        seconds.reserveCapacity(rowCount); quantity.reserveCapacity(rowCount); amount.reserveCapacity(rowCount)
         var productIndex: [String: Int32] = [:]
         for (h, history) in histories.enumerated() {
             let at = "histories[\(h)]"
             guard !history.customerID.isEmpty else { throw ForecastInputError(path: at + ".customer_id", "is empty") }
-            if let first = seen[history.customerID] {
+            if let first = seen.updateValue(h, forKey: history.customerID) {
                 throw ForecastInputError(path: at + ".customer_id", "'\(history.customerID)' is also histories[\(first)]: send each customer once")
             }
-            seen[history.customerID] = h
-            let c = Int32(rows.customerIDs.count)
-            rows.customerIDs.append(history.customerID)
             for (p, purchase) in history.purchases.enumerated() {
-                let path = "\(at).purchases[\(p)]"
                 guard purchase.quantity.isFinite, purchase.quantity >= 0 else {
-                    throw ForecastInputError(path: path + ".quantity", "must be a count of 0 or more, got \(purchase.quantity)")
+                    throw ForecastInputError(path: "\(at).purchases[\(p)].quantity", "must be a count of 0 or more, got \(purchase.quantity)")
                 }
                 guard purchase.amount.isFinite, purchase.amount >= 0 else {
-                    throw ForecastInputError(path: path + ".amount", "must be an amount of 0 or more, got \(purchase.amount)")
-                }
-                rows.customer.append(c)
-                rows.seconds.append(purchase.seconds)
-                rows.quantity.append(purchase.quantity)
-                rows.amount.append(purchase.amount)
-                if withProducts, let id = purchase.product {
-                    let index = productIndex[id] ?? {
-                        let next = Int32(rows.productIDs.count)
-                        rows.productIDs.append(id)
-                        productIndex[id] = next
-                        return next
-                    }()
-                    rows.product.append(index)
+                    throw ForecastInputError(path: "\(at).purchases[\(p)].amount", "must be an amount of 0 or more, got \(purchase.amount)")
                 }
             }
+            // Customers without purchases have no rows, as in an ingested log.
+            guard !history.purchases.isEmpty else { continue }
+            let purchases = history.purchases
+            let inOrder = zip(purchases, purchases.dropFirst()).allSatisfy { $0.seconds <= $1.seconds }
+            let order = inOrder ? Array(purchases.indices)
+                : purchases.indices.sorted { (purchases[$0].seconds, $0) < (purchases[$1].seconds, $1) }
+            for k in order {
+                let purchase = purchases[k]
+                seconds.append(purchase.seconds)
+                quantity.append(purchase.quantity)
+                amount.append(purchase.amount)
+                if withProducts, let id = purchase.product {
+                    if let index = productIndex[id] {
+                        product.append(index)
+                    } else {
+                        let index = Int32(productIDs.count)
+                        productIDs.append(id)
+                        productIndex[id] = index
+                        product.append(index)
+                    }
+                }
+            }
+            customerIDs.append(history.customerID)
+            offsets.append(seconds.count)
         }
-        self = TransactionLog.grouping(rows).log
+        self.init(customerIDs: customerIDs, productIDs: productIDs, offsets: offsets, seconds: seconds,
+                  product: product, quantity: quantity, amount: amount, order: [])
     }
 }

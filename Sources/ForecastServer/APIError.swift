@@ -1,6 +1,5 @@
 import Foundation
 import Hummingbird
-import ModelStore
 
 /// A request the server refuses, and how it says so: a status and a JSON body
 /// `{"error": {"status", "code", "message", "path"?, "request_id"}}`.
@@ -26,61 +25,6 @@ struct APIError: Error, Equatable {
         if let path { fields.append("\"path\":\(JSONText.quoted(path))") }
         fields.append("\"request_id\":\(JSONText.quoted(requestID))")
         return "{\"error\":{" + fields.joined(separator: ",") + "}}\n"
-    }
-
-    /// The error for a body that does not decode: JSON syntax (400 `malformed_json`) or a
-    /// member that is missing or of the wrong type (400 `invalid_request`), with its path.
-    static func decoding(_ error: Error, body: Data) -> APIError {
-        if let syntax = JSONSyntaxCheck.firstError(in: Array(body)) {
-            return APIError(.badRequest, "malformed_json", "the body is not valid JSON: \(syntax)")
-        }
-        guard let error = error as? DecodingError else {
-            return APIError(.badRequest, "invalid_request", "the body does not decode: \(error)")
-        }
-        switch error {
-        case .dataCorrupted(let context) where context.codingPath.isEmpty:
-            return APIError(.badRequest, "malformed_json", "the body is not valid JSON: \(context.debugDescription)")
-        case .keyNotFound(let key, let context):
-            return APIError(.badRequest, "invalid_request", "missing member '\(key.stringValue)'",
-                            path: jsonPath(context.codingPath + [key]))
-        case .typeMismatch(let type, let context), .valueNotFound(let type, let context):
-            return APIError(.badRequest, "invalid_request", "expected \(typeName(type)), \(found(context))",
-                            path: jsonPath(context.codingPath))
-        case .dataCorrupted(let context):
-            return APIError(.badRequest, "invalid_request", context.debugDescription, path: jsonPath(context.codingPath))
-        @unknown default:
-            return APIError(.badRequest, "invalid_request", ModelFile.describe(error))
-        }
-    }
-
-    /// `rows[3].features.freq_30` from a coding path.
-    static func jsonPath(_ path: [any CodingKey]) -> String? {
-        var text = ""
-        for key in path {
-            if let i = key.intValue { text += "[\(i)]" } else { text += (text.isEmpty ? "" : ".") + key.stringValue }
-        }
-        return text.isEmpty ? nil : text
-    }
-
-    private static func typeName(_ type: Any.Type) -> String {
-        switch type {
-        case is Double.Type, is Optional<Double>.Type, is Int.Type, is Optional<Int>.Type: return "a number"
-        case is String.Type, is Optional<String>.Type: return "a string"
-        case is Array<Any>.Type: return "an array"
-        default:
-            let name = "\(type)"
-            if name.hasPrefix("Array<") { return "an array" }
-            if name.hasPrefix("Dictionary<") || name.hasSuffix("Wire") || name.hasSuffix("Request") { return "an object" }
-            return name
-        }
-    }
-
-    private static func found(_ context: DecodingError.Context) -> String {
-        // Foundation's messages say what it found ("but found a string instead"); keep that part.
-        let text = context.debugDescription
-        if let range = text.range(of: "but found ") { return "found " + text[range.upperBound...].replacingOccurrences(of: " instead.", with: "") }
-        if text.contains("null") || text.lowercased().contains("nil") { return "found null" }
-        return text
     }
 }
 

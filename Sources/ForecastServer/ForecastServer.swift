@@ -148,7 +148,7 @@ public final class ForecastServer: Sendable {
         } catch {
             throw APIError(.contentTooLarge, "payload_too_large", "the body is over the limit of \(configuration.maxBodyBytes) bytes")
         }
-        let body = try PredictRequest.decode(Data(buffer.readableBytesView))
+        let body = try PredictRequest.decode(Array(buffer.readableBytesView))
         guard (body.rows == nil) != (body.histories == nil) else {
             throw APIError(.badRequest, "invalid_request", "give either \"rows\" (feature rows) or \"histories\" (purchase histories), not "
                            + (body.rows == nil ? "neither" : "both"))
@@ -168,9 +168,9 @@ public final class ForecastServer: Sendable {
         let forecasts: [CustomerForecast]
         do {
             if body.rows != nil {
-                forecasts = try model.forecast(rows: body.featureRows(), horizonDays: horizon)
+                forecasts = try model.forecast(rows: body.rows ?? [], horizonDays: horizon)
             } else {
-                let histories = try body.customerHistories()
+                let histories = body.histories ?? []
                 let log = try TransactionLog(histories: histories)
                 if !log.hasProducts, model.featureNames.contains("product_breadth") {
                     warnings.append("product_breadth is missing for every customer (give \"product\" on every purchase): "

@@ -10,44 +10,68 @@ import Foundation
 ///  "histories": [{"customer_id": "c1", "purchases": [
 ///      {"timestamp": "2019-11-02T10:15:00Z", "quantity": 2, "amount": 31.5, "product": "p7"}]}]}
 /// ```
-struct PredictRequest: Decodable {
+struct PredictRequest {
     var model: String?
     var version: Int?
     var asOf: String?
     var horizonDays: Int?
-    var rows: [RowWire]?
-    var histories: [HistoryWire]?
+    /// Feature rows, NaN for null (a missing value).
+    var rows: [FeatureRow]?
+    var histories: [CustomerHistory]?
 
-    enum CodingKeys: String, CodingKey {
-        case model, version, asOf = "as_of", horizonDays = "horizon_days", rows, histories
-    }
-
-    struct RowWire: Decodable {
-        var customerID: String
-        var features: [String: Double?]
-        enum CodingKeys: String, CodingKey { case customerID = "customer_id", features }
-    }
-
-    struct HistoryWire: Decodable {
-        var customerID: String
-        var purchases: [PurchaseWire]
-        enum CodingKeys: String, CodingKey { case customerID = "customer_id", purchases }
-    }
-
-    struct PurchaseWire: Decodable {
-        var timestamp: String
-        var quantity: Double
-        var amount: Double
-        var product: String?
-    }
-
-    /// Decodes a body; every failure is an ``APIError`` that names the member.
-    static func decode(_ body: Data) throws -> PredictRequest {
+    /// Reads a body; every failure is an ``APIError``: 400 `malformed_json` with the line and
+    /// column, 400 `invalid_request` naming the member that is missing or of the wrong type,
+    /// 422 `invalid_value` for a timestamp that does not parse. Values are checked further by
+    /// ``ForecastModel`` (negative quantities, unknown features, ...).
+    static func decode(_ body: [UInt8]) throws -> PredictRequest {
+        let root: JSONValue
         do {
-            return try JSONDecoder().decode(PredictRequest.self, from: body)
+            root = try JSONReader.parse(body)
         } catch {
-            throw APIError.decoding(error, body: body)
+            throw APIError(.badRequest, "malformed_json", "the body is not valid JSON: \(error)")
         }
+        typealias R = JSONRead
+        let top = try R.members(root, "")
+        var request = PredictRequest()
+        request.model = try R.optional(top, "model").map { try R.string($0, "model") }
+        request.version = try R.optional(top, "version").map { try R.int($0, "version") }
+        request.asOf = try R.optional(top, "as_of").map { try R.string($0, "as_of") }
+        request.horizonDays = try R.optional(top, "horizon_days").map { try R.int($0, "horizon_days") }
+        request.rows = try R.optional(top, "rows").map { rows in
+            try R.items(rows, "rows").enumerated().map { r, item in
+                let row = try R.members(item, "rows[\(r)]")
+                var features: [String: Double] = [:]
+                for (name, value) in try R.members(try R.required(row, "features", "rows[\(r)]"), "rows[\(r)].features") {
+                    features[name] = try R.doubleOrNull(value, "rows[\(r)].features.\(name)")
+                }
+                return FeatureRow(customerID: try R.string(try R.required(row, "customer_id", "rows[\(r)]"), "rows[\(r)].customer_id"),
+                                  values: features)
+            }
+        }
+        request.histories = try R.optional(top, "histories").map { histories in
+            try R.items(histories, "histories").enumerated().map { h, item in
+                let at = { "histories[\(h)]" }
+                let history = try R.members(item, at())
+                let purchases = try R.items(try R.required(history, "purchases", at()), at() + ".purchases")
+                return CustomerHistory(
+                    customerID: try R.string(try R.required(history, "customer_id", at()), at() + ".customer_id"),
+                    purchases: try purchases.enumerated().map { k, entry in
+                        let path = { "\(at()).purchases[\(k)]" }
+                        let p = try R.members(entry, path())
+                        let timestamp = try R.string(try R.required(p, "timestamp", path()), path() + ".timestamp")
+                        guard let seconds = TimestampFormat.iso8601.parse(timestamp) else {
+                            throw APIError(.unprocessableContent, "invalid_value",
+                                           "'\(timestamp)' is not \(TimestampFormat.iso8601.example)", path: path() + ".timestamp")
+                        }
+                        return Purchase(
+                            seconds: seconds,
+                            quantity: try R.double(try R.required(p, "quantity", path()), path() + ".quantity"),
+                            amount: try R.double(try R.required(p, "amount", path()), path() + ".amount"),
+                            product: try R.optional(p, "product").map { try R.string($0, path() + ".product") })
+                    })
+            }
+        }
+        return request
     }
 
     /// The batch size: rows or histories.
@@ -69,27 +93,6 @@ struct PredictRequest: Decodable {
             throw APIError(.unprocessableContent, "invalid_value", "must be 1 to 366 days, got \(horizonDays)", path: "horizon_days")
         }
         return horizonDays
-    }
-
-    /// The feature rows, with null as a missing value.
-    func featureRows() -> [FeatureRow] {
-        (rows ?? []).map { row in
-            FeatureRow(customerID: row.customerID, values: row.features.mapValues { $0 ?? .nan })
-        }
-    }
-
-    /// The histories, with their timestamps parsed (a 422 names a timestamp that does not parse).
-    func customerHistories() throws -> [CustomerHistory] {
-        try (histories ?? []).enumerated().map { h, history in
-            CustomerHistory(customerID: history.customerID, purchases: try history.purchases.enumerated().map { p, purchase in
-                guard let seconds = TimestampFormat.iso8601.parse(purchase.timestamp) else {
-                    throw APIError(.unprocessableContent, "invalid_value",
-                                   "'\(purchase.timestamp)' is not \(TimestampFormat.iso8601.example)",
-                                   path: "histories[\(h)].purchases[\(p)].timestamp")
-                }
-                return Purchase(seconds: seconds, quantity: purchase.quantity, amount: purchase.amount, product: purchase.product)
-            })
-        }
     }
 }
 
