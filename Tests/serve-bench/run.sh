@@ -18,25 +18,28 @@ $FORECAST serve --store models --port $PORT --data $DATA/shop/transactions.csv -
 SERVER=$!
 for _ in $(seq 100); do curl -sf "http://127.0.0.1:$PORT/health" >/dev/null 2>&1 && break; sleep 0.1; done
 
-echo "wrk -t2 -c$CONNECTIONS -d$DURATION on 127.0.0.1 ($(nproc) cores shared by wrk and the server), request logging on"
+echo "wrk -d$DURATION on 127.0.0.1 ($(nproc) cores shared by wrk and the server), request logging on"
 echo
-echo "| case | requests/s | customers/s | p50 | p99 |"
-echo "| --- | ---: | ---: | ---: | ---: |"
-run() {  # name, customers per request, wrk arguments...
-  local name=$1 per=$2; shift 2
+echo "| case | connections | requests/s | customers/s | p50 | p99 |"
+echo "| --- | ---: | ---: | ---: | ---: | ---: |"
+run() {  # name, customers per request, connections, wrk arguments...
+  local name=$1 per=$2 connections=$3; shift 3
   local out
-  out=$(wrk -t2 -c"$CONNECTIONS" -d"$DURATION" --latency "$@" "http://127.0.0.1:$PORT")
+  out=$(wrk -t"$(( connections < 2 ? 1 : 2 ))" -c"$connections" -d"$DURATION" --latency "$@" "http://127.0.0.1:$PORT")
   local rps p50 p99
   rps=$(awk '/^Requests\/sec/ {print $2}' <<<"$out")
   p50=$(awk '$1 == "50%" {print $2}' <<<"$out")
   p99=$(awk '$1 == "99%" {print $2}' <<<"$out")
   if grep -q "Non-2xx" <<<"$out"; then echo "$name: errors: $(grep Non-2xx <<<"$out")" >&2; exit 1; fi
-  printf '| %s | %.0f | %.0f | %s | %s |\n' "$name" "$rps" "$(awk -v r="$rps" -v n="$per" 'BEGIN {print r * n}')" "$p50" "$p99"
+  printf '| %s | %s | %.0f | %.0f | %s | %s |\n' "$name" "$connections" "$rps" "$(awk -v r="$rps" -v n="$per" 'BEGIN {print r * n}')" "$p50" "$p99"
 }
-IDS="$WORK/customer-ids.txt" run "GET /customers/{id}/forecast (1 customer, data set)" 1 -s Tests/serve-bench/customers.lua
-BODY="$WORK/history-1.json" run "POST /predict, 1 history" 1 -s Tests/serve-bench/post.lua
-BODY="$WORK/history-1000.json" run "POST /predict, 1,000 histories" 1000 -s Tests/serve-bench/post.lua
-BODY="$WORK/rows-1000.json" run "POST /predict, 1,000 feature rows" 1000 -s Tests/serve-bench/post.lua
+IDS="$WORK/customer-ids.txt" run "GET /customers/{id}/forecast (1 customer, data set)" 1 "$CONNECTIONS" -s Tests/serve-bench/customers.lua
+BODY="$WORK/history-1.json" run "POST /predict, 1 history" 1 "$CONNECTIONS" -s Tests/serve-bench/post.lua
+BODY="$WORK/history-1.json" run "POST /predict, 1 history" 1 1 -s Tests/serve-bench/post.lua
+BODY="$WORK/history-1000.json" run "POST /predict, 1,000 histories" 1000 "$CONNECTIONS" -s Tests/serve-bench/post.lua
+BODY="$WORK/history-1000.json" run "POST /predict, 1,000 histories" 1000 1 -s Tests/serve-bench/post.lua
+BODY="$WORK/rows-1000.json" run "POST /predict, 1,000 feature rows" 1000 "$CONNECTIONS" -s Tests/serve-bench/post.lua
+BODY="$WORK/rows-1000.json" run "POST /predict, 1,000 feature rows" 1000 1 -s Tests/serve-bench/post.lua
 echo
 echo "body sizes: 1 history $(wc -c <"$WORK/history-1.json") B, 1,000 histories $(wc -c <"$WORK/history-1000.json") B, 1,000 rows $(wc -c <"$WORK/rows-1000.json") B"
 kill -TERM $SERVER; wait $SERVER
