@@ -72,7 +72,13 @@ public final class ForecastServer: Sendable {
             }
         }
         defer { reloader.cancel() }
-        try await app.runService(gracefulShutdownSignals: signals)
+        do {
+            try await app.runService(gracefulShutdownSignals: signals)
+        } catch where "\(error)".contains("bind(") {
+            // NIO's message names the system call; say which address could not be taken.
+            throw ServerStartError(message: "cannot listen on \(configuration.host):\(configuration.port): \(error) "
+                                   + "(another process on that port? choose another with --port)")
+        }
         logger.info("stopped", metadata: ["requests": "\(metrics.requestCount)"])
     }
 
@@ -227,6 +233,12 @@ public final class ForecastServer: Sendable {
     static func refusalJSON(_ r: ModelRegistry.Refusal) -> String {
         "{\"version\":\(r.version),\"reason\":\(JSONText.quoted(r.reason))}"
     }
+}
+
+/// The server could not start (the port is taken, the address is not this machine's).
+public struct ServerStartError: Error, CustomStringConvertible {
+    public var message: String
+    public var description: String { message }
 }
 
 /// `GET /models/{name}`: everything in the model file but the fitted parameters' bulk.
