@@ -4,7 +4,8 @@
 # Other targets: setup, build, model (rebuild the committed default model), reports (rebuild the charts and the
 # notebook), warehouse (the daily pipeline on the default data and its charts), attribution (the attribution
 # pipeline and the engines compared), bench, scale, warehouse-bench, attribution-bench, serve-bench (forecast serve
-# under wrk), reader-check (the Python model reader against forecast predict), clean.
+# under wrk), reader-check (the Python model reader against forecast predict), docs (the ForecastKit DocC
+# archive), clean.
 
 SWIFT ?= swift
 DATA ?= data
@@ -13,7 +14,7 @@ SEED ?= 42
 FORECAST = .build/release/forecast
 SYSTEM_PACKAGES = liblapack-dev libopenblas-dev libsqlite3-dev python3
 
-.PHONY: demo test setup build model reports warehouse attribution bench scale warehouse-bench attribution-bench serve-bench reader-check clean
+.PHONY: demo test setup build model reports warehouse attribution bench scale warehouse-bench attribution-bench serve-bench reader-check docs clean
 
 # The committed default model: a Poisson GLM trained on the default data as of 2019-11-30.
 # SOURCE_DATE_EPOCH fixes the recorded creation time and one BLAS thread the summation order,
@@ -154,6 +155,11 @@ reader-check: build
 	    --as-of 2019-12-31 --out $(DATA)/predictions-2020-01.csv
 	python3 docs/examples/forecast_model_reader.py models/default/1/model.json $(DATA)/features-2020-01.csv \
 	    --cutoff 2020-01-01 --compare $(DATA)/predictions-2020-01.csv
+
+# The ForecastKit documentation (DocC catalog + symbol graph) in .build/ForecastKit.doccarchive, warnings as errors.
+docs: build
+	$(SWIFT) build -c release --product forecastkit-example
+	bash docs/build-docc.sh
 
 clean:
 	rm -rf .build .build-test $(DATA)
