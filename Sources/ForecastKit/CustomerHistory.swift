@@ -18,6 +18,9 @@ public struct Purchase: Sendable, Equatable {
         self.product = product
     }
 
+    /// The times a purchase may have: 0001-01-01 to 9999-12-31 (day numbers must fit the log's 32 bits).
+    public static let supportedSeconds: ClosedRange<Int64> = -62_135_596_800...253_402_300_799
+
     /// A purchase at an ISO 8601 date or date-time (`2019-03-04`, `2019-03-04T12:30:00Z`,
     /// with `T` or a space, an optional offset; zone-less times are UTC).
     public init(timestamp: String, quantity: Double, amount: Double, product: String? = nil) throws {
@@ -36,6 +39,11 @@ public struct CustomerHistory: Sendable, Equatable {
     public init(customerID: String, purchases: [Purchase]) {
         self.customerID = customerID
         self.purchases = purchases
+    }
+
+    /// Whether every purchase names its product: only then does their log have products.
+    public static func allNameProducts(_ histories: [CustomerHistory]) -> Bool {
+        histories.allSatisfy { $0.purchases.allSatisfy { $0.product != nil } }
     }
 }
 
@@ -71,7 +79,7 @@ extension TransactionLog {
         var seen: [String: Int] = [:]
         seen.reserveCapacity(histories.count)
         let rowCount = histories.reduce(0) { $0 + $1.purchases.count }
-        let withProducts = rowCount > 0 && histories.allSatisfy { $0.purchases.allSatisfy { $0.product != nil } }
+        let withProducts = rowCount > 0 && CustomerHistory.allNameProducts(histories)
         var customerIDs: [String] = [], productIDs: [String] = [], offsets = [0]
         var seconds: [Int64] = [], quantity: [Double] = [], amount: [Double] = [], product: [Int32] = []
         seconds.reserveCapacity(rowCount); quantity.reserveCapacity(rowCount); amount.reserveCapacity(rowCount)
@@ -85,6 +93,9 @@ extension TransactionLog {
             for (p, purchase) in history.purchases.enumerated() {
                 guard purchase.quantity.isFinite, purchase.quantity >= 0 else {
                     throw ForecastInputError(path: "\(at).purchases[\(p)].quantity", "must be a count of 0 or more, got \(purchase.quantity)")
+                }
+                guard Purchase.supportedSeconds.contains(purchase.seconds) else {
+                    throw ForecastInputError(path: "\(at).purchases[\(p)].timestamp", "must be in the years 1 to 9999, got \(purchase.seconds) s since 1970")
                 }
                 guard purchase.amount.isFinite, purchase.amount >= 0 else {
                     throw ForecastInputError(path: "\(at).purchases[\(p)].amount", "must be an amount of 0 or more, got \(purchase.amount)")

@@ -108,6 +108,13 @@ public struct ForecastModel: Sendable {
                              columns: columns, nextMonthEvents: [Double](repeating: .nan, count: rows.count))
     }
 
+    /// The model's features that data without products cannot give (`product_breadth`):
+    /// they are missing values for such data.
+    public func unavailableFeatures(withProducts: Bool) -> [String] {
+        let computable = Set(FeatureSet.names(withProducts: withProducts))
+        return featureNames.filter { !computable.contains($0) }
+    }
+
     /// `matrix` with the model's columns in the model's order; a column the matrix lacks is
     /// all missing values.
     func align(_ matrix: FeatureMatrix) -> (matrix: FeatureMatrix, unavailable: [String]) {

@@ -177,14 +177,11 @@ public final class ForecastServer: Sendable {
                 forecasts = try model.forecast(rows: body.rows ?? [], horizonDays: horizon)
             } else {
                 let histories = body.histories ?? []
-                let log = try TransactionLog(histories: histories)
-                if !log.hasProducts, model.featureNames.contains("product_breadth") {
-                    warnings.append("product_breadth is missing for every customer (give \"product\" on every purchase): "
+                forecasts = try model.forecast(histories: histories, cutoff: cutoff, horizonDays: horizon)
+                for name in model.unavailableFeatures(withProducts: CustomerHistory.allNameProducts(histories)) {
+                    warnings.append("\(name) is missing for every customer (give \"product\" on every purchase): "
                                     + "the model treats it as unknown")
                 }
-                let byID = Dictionary(uniqueKeysWithValues: try model.forecast(log, cutoff: cutoff, horizonDays: horizon)
-                    .map { ($0.customerID, $0.prediction) })
-                forecasts = histories.map { CustomerForecast(customerID: $0.customerID, prediction: byID[$0.customerID] ?? nil) }
             }
         } catch let error as ForecastInputError {
             throw APIError(.unprocessableContent, "invalid_value", error.message, path: error.path.isEmpty ? nil : error.path)

@@ -69,6 +69,9 @@ struct ForecastKitTests {
         negative.quantity = -2
         #expect(refusal { try model.forecast(histories: [CustomerHistory(customerID: "a", purchases: [good, negative])]) }?.path
                 == "histories[0].purchases[1].quantity")
+        let farFuture = Purchase(seconds: .max, quantity: 1, amount: 1)
+        #expect(refusal { try model.forecast(histories: [CustomerHistory(customerID: "a", purchases: [farFuture])]) }?.path
+                == "histories[0].purchases[0].timestamp")
         var badAmount = good
         badAmount.amount = .nan
         #expect(refusal { try model.forecast(histories: [CustomerHistory(customerID: "a", purchases: [badAmount])]) }?.path
