@@ -1,7 +1,7 @@
 import Foundation
 
 /// A JSON value, as ``JSONReader`` reads it.
-indirect enum JSONValue {
+enum JSONValue {
     case object([(key: String, value: JSONValue)])
     case array([JSONValue])
     case string(String)
