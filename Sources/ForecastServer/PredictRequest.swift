@@ -24,54 +24,115 @@ struct PredictRequest {
     /// 422 `invalid_value` for a timestamp that does not parse. Values are checked further by
     /// ``ForecastModel`` (negative quantities, unknown features, ...).
     static func decode(_ body: [UInt8]) throws -> PredictRequest {
-        let root: JSONValue
         do {
-            root = try JSONReader.parse(body)
-        } catch {
+            return try JSONScanner.scanning(body) { scanner in
+                var request = PredictRequest()
+                try scanner.expect(.object, at: "")
+                try scanner.readObject { scanner, name in
+                    switch name {
+                    case "model": request.model = try scanner.optionalString(at: name)
+                    case "version": request.version = try scanner.optionalInt(at: name)
+                    case "as_of": request.asOf = try scanner.optionalString(at: name)
+                    case "horizon_days": request.horizonDays = try scanner.optionalInt(at: name)
+                    case "rows": request.rows = try scanner.isNull() ? nil : readRows(&scanner)
+                    case "histories": request.histories = try scanner.isNull() ? nil : readHistories(&scanner)
+                    default: try scanner.skipValue()
+                    }
+                }
+                try scanner.finish()
+                return request
+            }
+        } catch let error as JSONScanner.SyntaxError {
             throw APIError(.badRequest, "malformed_json", "the body is not valid JSON: \(error)")
         }
-        typealias R = JSONRead
-        let top = try R.members(root, "")
-        var request = PredictRequest()
-        request.model = try R.optional(top, "model").map { try R.string($0, "model") }
-        request.version = try R.optional(top, "version").map { try R.int($0, "version") }
-        request.asOf = try R.optional(top, "as_of").map { try R.string($0, "as_of") }
-        request.horizonDays = try R.optional(top, "horizon_days").map { try R.int($0, "horizon_days") }
-        request.rows = try R.optional(top, "rows").map { rows in
-            try R.items(rows, "rows").enumerated().map { r, item in
-                let row = try R.members(item, "rows[\(r)]")
-                var features: [String: Double] = [:]
-                for (name, value) in try R.members(try R.required(row, "features", "rows[\(r)]"), "rows[\(r)].features") {
-                    features[name] = try R.doubleOrNull(value, "rows[\(r)].features.\(name)")
+    }
+
+    private static func readRows(_ scanner: inout JSONScanner) throws -> [FeatureRow] {
+        var rows: [FeatureRow] = []
+        try scanner.expect(.array, at: "rows")
+        try scanner.readArray { scanner, r in
+            var id: String?
+            var values: [String: Double]?
+            try scanner.expect(.object, at: "rows[\(r)]")
+            try scanner.readObject { scanner, name in
+                switch name {
+                case "customer_id":
+                    try scanner.expect(.string, at: "rows[\(r)].customer_id")
+                    id = try scanner.readString()
+                case "features":
+                    try scanner.expect(.object, at: "rows[\(r)].features")
+                    var features: [String: Double] = [:]
+                    try scanner.readObject { scanner, feature in
+                        features[feature] = try scanner.numberOrNull(at: "rows[\(r)].features.\(feature)")
+                    }
+                    values = features
+                default: try scanner.skipValue()
                 }
-                return FeatureRow(customerID: try R.string(try R.required(row, "customer_id", "rows[\(r)]"), "rows[\(r)].customer_id"),
-                                  values: features)
+            }
+            rows.append(FeatureRow(customerID: try present(id, "customer_id", in: "rows[\(r)]"),
+                                   values: try present(values, "features", in: "rows[\(r)]")))
+        }
+        return rows
+    }
+
+    private static func readHistories(_ scanner: inout JSONScanner) throws -> [CustomerHistory] {
+        var histories: [CustomerHistory] = []
+        try scanner.expect(.array, at: "histories")
+        try scanner.readArray { scanner, h in
+            var id: String?
+            var purchases: [Purchase]?
+            try scanner.expect(.object, at: "histories[\(h)]")
+            try scanner.readObject { scanner, name in
+                switch name {
+                case "customer_id":
+                    try scanner.expect(.string, at: "histories[\(h)].customer_id")
+                    id = try scanner.readString()
+                case "purchases":
+                    try scanner.expect(.array, at: "histories[\(h)].purchases")
+                    var list: [Purchase] = []
+                    try scanner.readArray { scanner, k in list.append(try readPurchase(&scanner, at: "histories[\(h)].purchases[\(k)]")) }
+                    purchases = list
+                default: try scanner.skipValue()
+                }
+            }
+            histories.append(CustomerHistory(customerID: try present(id, "customer_id", in: "histories[\(h)]"),
+                                             purchases: try present(purchases, "purchases", in: "histories[\(h)]")))
+        }
+        return histories
+    }
+
+    private static func readPurchase(_ scanner: inout JSONScanner, at path: @autoclosure () -> String) throws -> Purchase {
+        var seconds: Int64?, quantity: Double?, amount: Double?, product: String?
+        try scanner.expect(.object, at: path())
+        try scanner.readObject { scanner, name in
+            switch name {
+            case "timestamp":
+                try scanner.expect(.string, at: path() + ".timestamp")
+                seconds = try scanner.readStringBytes { text in
+                    guard let base = text.baseAddress, let s = TimestampFormat.iso8601.parse(base, text.count) else {
+                        throw APIError(.unprocessableContent, "invalid_value",
+                                       "'\(String(decoding: text, as: UTF8.self))' is not \(TimestampFormat.iso8601.example)",
+                                       path: path() + ".timestamp")
+                    }
+                    return s
+                }
+            case "quantity": quantity = try scanner.number(at: path() + ".quantity")
+            case "amount": amount = try scanner.number(at: path() + ".amount")
+            case "product": product = try scanner.optionalString(at: path() + ".product")
+            default: try scanner.skipValue()
             }
         }
-        request.histories = try R.optional(top, "histories").map { histories in
-            try R.items(histories, "histories").enumerated().map { h, item in
-                let at = { "histories[\(h)]" }
-                let history = try R.members(item, at())
-                let purchases = try R.items(try R.required(history, "purchases", at()), at() + ".purchases")
-                return CustomerHistory(
-                    customerID: try R.string(try R.required(history, "customer_id", at()), at() + ".customer_id"),
-                    purchases: try purchases.enumerated().map { k, entry in
-                        let path = { "\(at()).purchases[\(k)]" }
-                        let p = try R.members(entry, path())
-                        let timestamp = try R.string(try R.required(p, "timestamp", path()), path() + ".timestamp")
-                        guard let seconds = TimestampFormat.iso8601.parse(timestamp) else {
-                            throw APIError(.unprocessableContent, "invalid_value",
-                                           "'\(timestamp)' is not \(TimestampFormat.iso8601.example)", path: path() + ".timestamp")
-                        }
-                        return Purchase(
-                            seconds: seconds,
-                            quantity: try R.double(try R.required(p, "quantity", path()), path() + ".quantity"),
-                            amount: try R.double(try R.required(p, "amount", path()), path() + ".amount"),
-                            product: try R.optional(p, "product").map { try R.string($0, path() + ".product") })
-                    })
-            }
+        return Purchase(seconds: try present(seconds, "timestamp", in: path()), quantity: try present(quantity, "quantity", in: path()),
+                        amount: try present(amount, "amount", in: path()), product: product)
+    }
+
+    /// A member's value, or a 400 naming the missing member.
+    private static func present<T>(_ value: T?, _ name: String, in parent: @autoclosure () -> String) throws -> T {
+        guard let value else {
+            let p = parent()
+            throw APIError(.badRequest, "invalid_request", "missing member '\(name)'", path: p.isEmpty ? name : p + "." + name)
         }
-        return request
+        return value
     }
 
     /// The batch size: rows or histories.

@@ -335,38 +335,50 @@ struct ServerTests {
     }
 }
 
-@Suite("JSON reader")
-struct JSONReaderTests {
+@Suite("JSON scanner")
+struct JSONScannerTests {
     @Test func pointsAtTheFirstError() {
-        #expect(JSONReader.firstError(in: Array("{\"a\": [1, 2.5e-3, true, null, \"x\\u00e9\"]}".utf8)) == nil)
-        #expect(JSONReader.firstError(in: Array("{\"a\" 1}".utf8)) == "line 1, column 6: expected ':' after the member name, found '1'")
-        #expect(JSONReader.firstError(in: Array("{\n\"a\": tru}".utf8)) == "line 2, column 9: expected 'true', found '}'")
-        #expect(JSONReader.firstError(in: Array("[1.]".utf8)) == "line 1, column 4: expected a digit after the decimal point, found ']'")
-        #expect(JSONReader.firstError(in: Array("{} x".utf8)) == "line 1, column 4: expected the end of the body after the top-level value, found 'x'")
-        #expect(JSONReader.firstError(in: Array("\"abc".utf8)) == "line 1, column 5: expected a closing '\"', found the end of the body")
-        #expect(JSONReader.firstError(in: Array(repeating: UInt8(ascii: "["), count: 2000))?.contains("less nesting") == true)
-        #expect(JSONReader.firstError(in: Array("[1, 2,]".utf8)) == "line 1, column 7: expected a value (object, array, string, number, true, false or null), found ']'")
-        #expect(JSONReader.firstError(in: Array("{\"a\": 01}".utf8)) == "line 1, column 8: expected ',' or '}' in an object, found '1'")
-        #expect(JSONReader.firstError(in: Array("\"\\x\"".utf8))?.contains("expected an escape") == true)
+        #expect(JSONScanner.firstError(in: Array("{\"a\": [1, 2.5e-3, true, null, \"x\\u00e9\"]}".utf8)) == nil)
+        #expect(JSONScanner.firstError(in: Array("{\"a\" 1}".utf8)) == "line 1, column 6: expected ':' after the member name, found '1'")
+        #expect(JSONScanner.firstError(in: Array("{\n\"a\": tru}".utf8)) == "line 2, column 9: expected 'true', found '}'")
+        #expect(JSONScanner.firstError(in: Array("[1.]".utf8)) == "line 1, column 4: expected a digit after the decimal point, found ']'")
+        #expect(JSONScanner.firstError(in: Array("{} x".utf8)) == "line 1, column 4: expected the end of the body after the top-level value, found 'x'")
+        #expect(JSONScanner.firstError(in: Array("\"abc".utf8)) == "line 1, column 5: expected a closing '\"', found the end of the body")
+        #expect(JSONScanner.firstError(in: Array(repeating: UInt8(ascii: "["), count: 2000))?.contains("less nesting") == true)
+        #expect(JSONScanner.firstError(in: Array("[1, 2,]".utf8)) == "line 1, column 7: expected a value (object, array, string, number, true, false or null), found ']'")
+        #expect(JSONScanner.firstError(in: Array("{\"a\": 01}".utf8)) == "line 1, column 8: expected ',' or '}' in an object, found '1'")
+        #expect(JSONScanner.firstError(in: Array("\"\\x\"".utf8))?.contains("expected an escape") == true)
     }
 
     @Test func readsStringsAndNumbersExactly() throws {
-        let text = #"{"s": "a\"b\\c\u00e9\ud83d\ude00/", "n": -12.5e-3, "t": true, "z": null, "a": [1, {}], "plain": "café"}"#
-        guard case .object(let members) = try JSONReader.parse(Array(text.utf8)) else { Issue.record("not an object"); return }
-        let m = Dictionary(uniqueKeysWithValues: members.map { ($0.key, $0.value) })
-        if case .string(let s) = m["s"] { #expect(s == "a\"b\\cé😀/") } else { Issue.record("s") }
-        if case .string(let s) = m["plain"] { #expect(s == "café") } else { Issue.record("plain") }
-        if case .number(let n) = m["n"] { #expect(n == -0.0125) } else { Issue.record("n") }
-        if case .bool(let t) = m["t"] { #expect(t) } else { Issue.record("t") }
-        if case .null = m["z"] {} else { Issue.record("z") }
-        if case .array(let a) = m["a"] { #expect(a.count == 2) } else { Issue.record("a") }
+        let text = #"{"s": "a\"b\\c\u00e9\ud83d\ude00/", "n": -12.5e-3, "t": true, "z": null, "a": [1, {}], "plain": "café", "ts": "2019-05-01"}"#
+        var seen: [String: String] = [:]
+        try JSONScanner.scanning(Array(text.utf8)) { scanner in
+            try scanner.expect(.object, at: "")
+            try scanner.readObject { scanner, name in
+                switch try scanner.peek() {
+                case .string where name == "ts":
+                    seen[name] = try scanner.readStringBytes { String(decoding: $0, as: UTF8.self) + " (bytes)" }
+                case .string: seen[name] = try scanner.readString()
+                case .number: seen[name] = "\(try scanner.readNumber())"
+                case .bool: seen[name] = "\(try scanner.readBool())"
+                case .null: try scanner.readNull(); seen[name] = "null"
+                default: try scanner.skipValue(); seen[name] = "skipped"
+                }
+            }
+            try scanner.finish()
+        }
+        #expect(seen == ["s": "a\"b\\cé😀/", "n": "-0.0125", "t": "true", "z": "null", "a": "skipped", "plain": "café", "ts": "2019-05-01 (bytes)"])
+        // Escaped text given as bytes is unescaped first.
+        let escaped = try JSONScanner.scanning(Array(#""2019\u002d05-01""#.utf8)) { try $0.readStringBytes { String(decoding: $0, as: UTF8.self) } }
+        #expect(escaped == "2019-05-01")
         // Every double reads back from its shortest decimal exactly (strtod rounds correctly).
         var generator = SplitMix(seed: 3)
         var checked = 0
         for _ in 0..<5000 {
             let v = Double(bitPattern: generator.next())
             guard v.isFinite else { continue }
-            guard case .number(let read) = try JSONReader.parse(Array("\(v)".utf8)) else { Issue.record("\(v)"); continue }
+            let read = try JSONScanner.scanning(Array("\(v)".utf8)) { try $0.readNumber() }
             #expect(read == v, "\(v)")
             checked += 1
         }
