@@ -1,3 +1,4 @@
+import ForecastKit
 import Foundation
 import Hummingbird
 
@@ -21,31 +22,15 @@ struct APIError: Error, Equatable {
 
     /// The response body.
     func json(requestID: String) -> String {
-        var fields = ["\"status\":\(status.code)", "\"code\":\(JSONText.quoted(code))", "\"message\":\(JSONText.quoted(message))"]
-        if let path { fields.append("\"path\":\(JSONText.quoted(path))") }
-        fields.append("\"request_id\":\(JSONText.quoted(requestID))")
+        var fields = ["\"status\":\(status.code)", "\"code\":\(IngestOutput.jsonQuoted(code))", "\"message\":\(IngestOutput.jsonQuoted(message))"]
+        if let path { fields.append("\"path\":\(IngestOutput.jsonQuoted(path))") }
+        fields.append("\"request_id\":\(IngestOutput.jsonQuoted(requestID))")
         return "{\"error\":{" + fields.joined(separator: ",") + "}}\n"
     }
 }
 
-/// JSON text written by hand for the hot paths (answers of a thousand customers).
+/// Numbers in JSON written by hand (the answers are; strings go through `IngestOutput.jsonQuoted`).
 enum JSONText {
-    static func quoted(_ s: String) -> String {
-        var out = "\""
-        for scalar in s.unicodeScalars {
-            switch scalar {
-            case "\"": out += "\\\""
-            case "\\": out += "\\\\"
-            case "\n": out += "\\n"
-            case "\r": out += "\\r"
-            case "\t": out += "\\t"
-            case _ where scalar.value < 0x20: out += String(format: "\\u%04x", scalar.value)
-            default: out.unicodeScalars.append(scalar)
-            }
-        }
-        return out + "\""
-    }
-
     /// A double as the shortest text that reads back to it; `null` when not finite.
     static func number(_ v: Double) -> String { v.isFinite ? "\(v)" : "null" }
 }

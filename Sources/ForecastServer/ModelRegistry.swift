@@ -25,14 +25,12 @@ final class ModelRegistry: Sendable {
     struct Served: Sendable {
         var model: ForecastModel
         var stamp: FileStamp
-        var loadedAt: Date
     }
 
     struct Refusal: Sendable {
         var version: Int
         var reason: String
         var stamp: FileStamp
-        var at: Date
     }
 
     private struct State {
@@ -71,7 +69,7 @@ final class ModelRegistry: Sendable {
                     throw ForecastInputError(path: "", "the file says \(model.name)@\(model.version), but it is stored as \(name)@\(version)")
                 }
                 state.withLock { s in
-                    s.served[name] = Served(model: model, stamp: stamp, loadedAt: Date())
+                    s.served[name] = Served(model: model, stamp: stamp)
                     s.refused[name] = nil
                     if current != nil { s.reloads += 1 }
                 }
@@ -80,7 +78,7 @@ final class ModelRegistry: Sendable {
                                                        "replaces": "\(current.map { "\(name)@\($0.model.version)" } ?? "none")"])
             } catch {
                 state.withLock { s in
-                    s.refused[name] = Refusal(version: version, reason: "\(error)", stamp: stamp, at: Date())
+                    s.refused[name] = Refusal(version: version, reason: "\(error)", stamp: stamp)
                     s.refusals += 1
                 }
                 logger.error("model refused", metadata: ["model": "\(name)@\(version)", "reason": "\(error)",

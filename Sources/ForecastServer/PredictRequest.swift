@@ -166,12 +166,12 @@ struct ForecastAnswer {
     var warnings: [String]
 
     func json() -> String {
-        var out = "{\"model\":\(JSONText.quoted(model.name)),\"version\":\(model.version),\"kind\":\(JSONText.quoted(model.kind)),"
+        var out = "{\"model\":\(IngestOutput.jsonQuoted(model.name)),\"version\":\(model.version),\"kind\":\(IngestOutput.jsonQuoted(model.kind)),"
         out += "\"as_of\":\"\(CivilDate(dayNumber: cutoff - 1))\",\"horizon_days\":\(horizonDays),\"predictions\":["
         out.reserveCapacity(out.utf8.count + forecasts.count * 110)
         for (i, f) in forecasts.enumerated() {
             if i > 0 { out += "," }
-            out += "{\"customer_id\":" + JSONText.quoted(f.customerID)
+            out += "{\"customer_id\":" + IngestOutput.jsonQuoted(f.customerID)
             if let p = f.prediction {
                 out += ",\"expected\":" + JSONText.number(p.expected) + ",\"p_zero\":" + JSONText.number(p.probabilityOfZero)
                 out += ",\"lower_80\":\(p.interval80.lowerBound),\"upper_80\":\(p.interval80.upperBound)}"
@@ -181,7 +181,7 @@ struct ForecastAnswer {
             }
         }
         out += "]"
-        if !warnings.isEmpty { out += ",\"warnings\":[" + warnings.map(JSONText.quoted).joined(separator: ",") + "]" }
+        if !warnings.isEmpty { out += ",\"warnings\":[" + warnings.map(IngestOutput.jsonQuoted).joined(separator: ",") + "]" }
         return out + "}\n"
     }
 }
