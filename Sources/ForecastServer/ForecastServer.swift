@@ -198,13 +198,7 @@ public final class ForecastServer: Sendable {
         guard let c = data.customer(id) else { throw APIError(.notFound, "unknown_customer", "no customer '\(id)' in \(data.source)") }
         let model = try registry.model(name: request.uri.queryParameters.get("model") ?? configuration.defaultModel,
                                        version: try Self.intQuery(request, "version"))
-        var cutoff = data.defaultCutoff
-        if let asOf = request.uri.queryParameters.get("as_of") {
-            guard let day = CivilDate(iso: asOf) else {
-                throw APIError(.unprocessableContent, "invalid_value", "'\(asOf)' is not a date like 2019-12-31", path: "as_of")
-            }
-            cutoff = day.dayNumber + 1
-        }
+        let cutoff = try request.uri.queryParameters.get("as_of").map(PredictRequest.cutoff(asOf:)) ?? data.defaultCutoff
         let horizon = ForecastModel.horizonDays(from: cutoff)
         let features = model.features(customer: c, of: data.events, cutoff: cutoff).matrix
         let prediction = try model.predict(features, horizonDays: horizon).first

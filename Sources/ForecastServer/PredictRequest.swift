@@ -139,8 +139,10 @@ struct PredictRequest {
     var batchSize: Int { (rows?.count ?? 0) + (histories?.count ?? 0) }
 
     /// The cutoff day the request asks for (the day after `as_of`), if it gives one.
-    func cutoff() throws -> Int? {
-        guard let asOf else { return nil }
+    func cutoff() throws -> Int? { try asOf.map(Self.cutoff(asOf:)) }
+
+    /// The cutoff for an `as_of` day (body member or query parameter): the day after it.
+    static func cutoff(asOf: String) throws -> Int {
         guard let day = CivilDate(iso: asOf) else {
             throw APIError(.unprocessableContent, "invalid_value", "'\(asOf)' is not a date like 2019-12-31", path: "as_of")
         }

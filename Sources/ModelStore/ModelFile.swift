@@ -103,8 +103,7 @@ public enum ModelFile {
         return nil
     }
 
-    /// A decoding error in words: what was wrong and at which member path.
-    public static func describe(_ error: DecodingError) -> String {
+    static func describe(_ error: DecodingError) -> String {
         func path(_ context: DecodingError.Context) -> String {
             let p = context.codingPath.map { $0.intValue.map(String.init) ?? $0.stringValue }.joined(separator: ".")
             return p.isEmpty ? "" : " at \(p)"

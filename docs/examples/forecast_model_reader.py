@@ -14,6 +14,7 @@ expected count, P(0) and interval agrees (counts within 1e-9, relative to max(1,
 
 import argparse
 import csv
+import datetime
 import hashlib
 import json
 import math
@@ -166,7 +167,6 @@ def read_features(path):
 
 def horizon_from_cutoff(cutoff):
     """Days from the cutoff (YYYY-MM-DD) to the same day a month later, as the toolkit uses."""
-    import datetime
     c = datetime.date.fromisoformat(cutoff)
     nxt = datetime.date(c.year + (c.month == 12), c.month % 12 + 1, 1)
     if c.day == 1:
