@@ -174,18 +174,16 @@ struct AttributionGenerateCommand: ParsableCommand {
     }
 
     func run() throws {
-        try runReportingErrors {
-            if FileManager.default.fileExists(atPath: database.db) {
-                guard overwrite else { throw ValidationError("\(database.db) exists; pass --overwrite to replace it") }
-                for suffix in ["", "-wal", "-shm", "-journal"] { try? FileManager.default.removeItem(atPath: database.db + suffix) }
-            }
-            let db = try AttributionDatabase.open(path: database.db)
-            let generator = AttributionGenerator(users: users, seed: seed, start: CivilDate(iso: start)!, days: days)
-            let progress = progressLine(quiet: quiet)
-            let s = try generator.write(to: db) { progress?($0) }
-            print("wrote \(database.db): \(s.users) users, \(s.sessions) sessions (\(s.sessionsWithCost) with a cost, total \(money(s.cost))), "
-                  + "\(s.conversions) conversions (revenue \(money(s.revenue)); \(s.conversionsWithoutSession) without any earlier session)")
+        if FileManager.default.fileExists(atPath: database.db) {
+            guard overwrite else { throw ValidationError("\(database.db) exists; pass --overwrite to replace it") }
+            for suffix in ["", "-wal", "-shm", "-journal"] { try? FileManager.default.removeItem(atPath: database.db + suffix) }
         }
+        let db = try AttributionDatabase.open(path: database.db)
+        let generator = AttributionGenerator(users: users, seed: seed, start: CivilDate(iso: start)!, days: days)
+        let progress = progressLine(quiet: quiet)
+        let s = try generator.write(to: db) { progress?($0) }
+        print("wrote \(database.db): \(s.users) users, \(s.sessions) sessions (\(s.sessionsWithCost) with a cost, total \(money(s.cost))), "
+              + "\(s.conversions) conversions (revenue \(money(s.revenue)); \(s.conversionsWithoutSession) without any earlier session)")
     }
 }
 
@@ -208,10 +206,8 @@ struct AttributionJourneysCommand: ParsableCommand {
     var format: TextOrJSON = .text
 
     func run() throws {
-        try runReportingErrors {
-            let summary = try JourneyStep.run(try database.open(), range: try range.range(), lookbackDays: lookback.lookbackDays)
-            try printSummary(summary, format: format, text: AttributionText.journeys)
-        }
+        let summary = try JourneyStep.run(try database.open(), range: try range.range(), lookbackDays: lookback.lookbackDays)
+        try printSummary(summary, format: format, text: AttributionText.journeys)
     }
 }
 
@@ -236,12 +232,10 @@ struct AttributionAttributeCommand: AsyncParsableCommand {
     var quiet = false
 
     func run() async throws {
-        try await runReportingErrors {
-            let summary = try await AttributeStep.run(try database.open(), range: try range.range(),
-                                                      engine: try engine.make(progress: progressLine(quiet: quiet)))
-            try printSummary(summary, format: format, text: AttributionText.attribute)
-            if !summary.failures.isEmpty { throw ExitCode(2) }
-        }
+        let summary = try await AttributeStep.run(try database.open(), range: try range.range(),
+                                                  engine: try engine.make(progress: progressLine(quiet: quiet)))
+        try printSummary(summary, format: format, text: AttributionText.attribute)
+        if !summary.failures.isEmpty { throw ExitCode(2) }
     }
 }
 
@@ -258,10 +252,8 @@ struct AttributionReportCommand: ParsableCommand {
     var format: TextOrJSON = .text
 
     func run() throws {
-        try runReportingErrors {
-            let summary = try ReportStep.run(try database.open(), range: try range.range())
-            try printSummary(summary, format: format, text: AttributionText.report)
-        }
+        let summary = try ReportStep.run(try database.open(), range: try range.range())
+        try printSummary(summary, format: format, text: AttributionText.report)
     }
 }
 
@@ -278,11 +270,9 @@ struct AttributionExportCommand: ParsableCommand {
     var out: String
 
     func run() throws {
-        try runReportingErrors {
-            let rows = try ChannelExport.rows(try database.open(), dates: try range.range())
-            try ChannelExport.write(rows, to: out)
-            print(AttributionText.export(rows, path: out))
-        }
+        let rows = try ChannelExport.rows(try database.open(), dates: try range.range())
+        try ChannelExport.write(rows, to: out)
+        print(AttributionText.export(rows, path: out))
     }
 }
 
@@ -303,22 +293,20 @@ struct AttributionRunCommand: AsyncParsableCommand {
     var quiet = false
 
     func run() async throws {
-        try await runReportingErrors {
-            let db = try database.open(), range = try range.range()
-            let progress = progressLine(quiet: quiet)
-            progress?("journeys")
-            print(AttributionText.journeys(try JourneyStep.run(db, range: range, lookbackDays: lookback.lookbackDays)))
-            progress?("attribute (\(engine.engine.rawValue))")
-            let attribution = try await AttributeStep.run(db, range: range, engine: try engine.make(progress: progress))
-            print(AttributionText.attribute(attribution))
-            progress?("report")
-            print(AttributionText.report(try ReportStep.run(db, range: range)))
-            progress?("export")
-            let rows = try ChannelExport.rows(db, dates: range)
-            try ChannelExport.write(rows, to: out)
-            print(AttributionText.export(rows, path: out))
-            if !attribution.failures.isEmpty { throw ExitCode(2) }
-        }
+        let db = try database.open(), range = try range.range()
+        let progress = progressLine(quiet: quiet)
+        progress?("journeys")
+        print(AttributionText.journeys(try JourneyStep.run(db, range: range, lookbackDays: lookback.lookbackDays)))
+        progress?("attribute (\(engine.engine.rawValue))")
+        let attribution = try await AttributeStep.run(db, range: range, engine: try engine.make(progress: progress))
+        print(AttributionText.attribute(attribution))
+        progress?("report")
+        print(AttributionText.report(try ReportStep.run(db, range: range)))
+        progress?("export")
+        let rows = try ChannelExport.rows(db, dates: range)
+        try ChannelExport.write(rows, to: out)
+        print(AttributionText.export(rows, path: out))
+        if !attribution.failures.isEmpty { throw ExitCode(2) }
     }
 }
 
@@ -334,9 +322,7 @@ struct AttributionCheckCommand: ParsableCommand {
     var format: TextOrJSON = .text
 
     func run() throws {
-        try runReportingErrors {
-            try printChecks(try DataCheck.run(AttributionChecks.all, in: try database.open()), format: format)
-        }
+        try printChecks(try DataCheck.run(AttributionChecks.all, in: try database.open()), format: format)
     }
 }
 
@@ -356,15 +342,13 @@ struct AttributionCompareCommand: AsyncParsableCommand {
     var noTimings = false
 
     func run() async throws {
-        try await runReportingErrors {
-            let comparison = try await EngineComparison.run(try database.open(), range: try range.range(),
-                                                            engines: EngineCatalog.comparisonSet(engine.settings))
-            try FileManager.default.createDirectory(atPath: out, withIntermediateDirectories: true)
-            try comparison.markdown(timings: !noTimings).write(toFile: "\(out)/engines.md", atomically: true, encoding: .utf8)
-            try comparison.heatmap().svg().write(toFile: "\(out)/engines.svg", atomically: true, encoding: .utf8)
-            print("compared \(comparison.engines.count) engines on \(comparison.journeys) journeys (\(comparison.sessions) sessions)")
-            print("wrote \(out)/engines.md and \(out)/engines.svg")
-        }
+        let comparison = try await EngineComparison.run(try database.open(), range: try range.range(),
+                                                        engines: EngineCatalog.comparisonSet(engine.settings))
+        try FileManager.default.createDirectory(atPath: out, withIntermediateDirectories: true)
+        try comparison.markdown(timings: !noTimings).write(toFile: "\(out)/engines.md", atomically: true, encoding: .utf8)
+        try comparison.heatmap().svg().write(toFile: "\(out)/engines.svg", atomically: true, encoding: .utf8)
+        print("compared \(comparison.engines.count) engines on \(comparison.journeys) journeys (\(comparison.sessions) sessions)")
+        print("wrote \(out)/engines.md and \(out)/engines.svg")
     }
 }
 
@@ -384,15 +368,13 @@ struct AttributionBenchCommand: AsyncParsableCommand {
     @OptionGroup var engine: EngineOptions
 
     func run() async throws {
-        try await runReportingErrors {
-            let db = try database.open(), range = try range.range()
-            print("engine          journeys   sessions   read s  engine s   write s   sessions/s (engine)")
-            for e in EngineCatalog.comparisonSet(engine.settings) {
-                let s = try await AttributeStep.run(db, range: range, engine: e)
-                print(e.name.padding(toLength: 14, withPad: " ", startingAt: 0)
-                      + String(format: " %9d %10d %8.2f %9.3f %9.2f %12.0f", s.journeys, s.sessions, s.readSeconds, s.engineSeconds,
-                               s.writeSeconds, Double(s.sessions) / max(s.engineSeconds, 1e-9)))
-            }
+        let db = try database.open(), range = try range.range()
+        print("engine          journeys   sessions   read s  engine s   write s   sessions/s (engine)")
+        for e in EngineCatalog.comparisonSet(engine.settings) {
+            let s = try await AttributeStep.run(db, range: range, engine: e)
+            print(e.name.padding(toLength: 14, withPad: " ", startingAt: 0)
+                  + String(format: " %9d %10d %8.2f %9.3f %9.2f %12.0f", s.journeys, s.sessions, s.readSeconds, s.engineSeconds,
+                           s.writeSeconds, Double(s.sessions) / max(s.engineSeconds, 1e-9)))
         }
     }
 }

@@ -52,23 +52,21 @@ struct BacktestCommand: ParsableCommand {
     }
 
     func run() throws {
-        try runReportingErrors {
-            let result = try ingest(source, quality)
-            let events = EventLog(result.log)
-            let forecasters = try models.split(separator: ",").map { try ModelCatalog.make(String($0)) }
-            let backtest = RollingOriginBacktest(cutoffs: try parsedCutoffs())
-            let rows = try backtest.run(events: events, models: forecasters) { printError("backtest: \($0)") }
-            var all = rows + RollingOriginBacktest.means(rows)
-            if !timings { for i in all.indices { all[i].fitSeconds = 0; all[i].predictSeconds = 0 } }
-            let text: String
-            switch format {
-            case .json: text = try IngestOutput.jsonText(all)
-            case .csv: text = BacktestReport.csv(all, timings: timings)
-            case .table: text = BacktestReport.table(all, timings: timings)
-            }
-            print(text, terminator: text.hasSuffix("\n") ? "" : "\n")
-            if let out { try text.write(toFile: out, atomically: true, encoding: .utf8) }
+        let result = try ingest(source, quality)
+        let events = EventLog(result.log)
+        let forecasters = try models.split(separator: ",").map { try ModelCatalog.make(String($0)) }
+        let backtest = RollingOriginBacktest(cutoffs: try parsedCutoffs())
+        let rows = try backtest.run(events: events, models: forecasters) { printError("backtest: \($0)") }
+        var all = rows + RollingOriginBacktest.means(rows)
+        if !timings { for i in all.indices { all[i].fitSeconds = 0; all[i].predictSeconds = 0 } }
+        let text: String
+        switch format {
+        case .json: text = try IngestOutput.jsonText(all)
+        case .csv: text = BacktestReport.csv(all, timings: timings)
+        case .table: text = BacktestReport.table(all, timings: timings)
         }
+        print(text, terminator: text.hasSuffix("\n") ? "" : "\n")
+        if let out { try text.write(toFile: out, atomically: true, encoding: .utf8) }
     }
 }
 

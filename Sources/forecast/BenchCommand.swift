@@ -30,55 +30,53 @@ struct BenchCommand: ParsableCommand {
     var json: String?
 
     func run() throws {
-        try runReportingErrors {
-            let path: String
-            if let data { path = data } else {
-                path = work + "/transactions.csv"
-                if !FileManager.default.fileExists(atPath: path) {
-                    printError("bench: generating \(customers) customers into \(work) ...")
-                    var config = ShopGeneratorConfig()
-                    config.customers = customers
-                    config.clean = true
-                    _ = try ShopGenerator(config: config).write(to: work)
-                }
+        let path: String
+        if let data { path = data } else {
+            path = work + "/transactions.csv"
+            if !FileManager.default.fileExists(atPath: path) {
+                printError("bench: generating \(customers) customers into \(work) ...")
+                var config = ShopGeneratorConfig()
+                config.customers = customers
+                config.clean = true
+                _ = try ShopGenerator(config: config).write(to: work)
             }
-            let bytes = Double((try FileManager.default.attributesOfItem(atPath: path)[.size] as? NSNumber)?.intValue ?? 0)
-            let mapping = KnownLayout.transactions.mapping!
-            let schema = try mapping.schema(table: "transactions", rules: QualityRules())
-            let threads = defaultThreadCount
-            var results: [BenchResult] = []
-            func measure(_ name: String, rows: () throws -> Int) rethrows {
-                var times: [Double] = []
-                var n = 0
-                for _ in 0..<max(1, repeats) {
-                    let t0 = DispatchTime.now().uptimeNanoseconds
-                    n = try rows()
-                    times.append(Double(DispatchTime.now().uptimeNanoseconds - t0) / 1e9)
-                }
-                let median = times.sorted()[times.count / 2]
-                let r = BenchResult(step: name, seconds: median, megabytesPerSecond: bytes / 1e6 / median,
-                                    rowsPerSecond: Double(n) / median, rows: n)
-                printError(String(format: "bench: %-28@ %7.3f s  %8.0f MB/s  %6.1f M rows/s", name as NSString,
-                                  r.seconds, r.megabytesPerSecond, r.rowsPerSecond / 1e6))
-                results.append(r)
-            }
-            try measure("read to /dev/null") { try readThrough(path) }
-            func phases(_ t: ParsedTable) -> Int {
-                printError("bench:   phases " + t.phaseSeconds.map { String(format: "%@ %.3f s", $0.phase, $0.seconds) }.joined(separator: ", "))
-                return t.rowCount
-            }
-            try measure("parse, 1 thread") { phases(try TableReader(schema: schema, threads: 1).read(path: path)) }
-            try measure("parse, \(threads) threads") { phases(try TableReader(schema: schema, threads: threads).read(path: path)) }
-            try measure("ingest (parse+log+checks)") {
-                let r = try TransactionIngest.flat(path: path, mapping: mapping, threads: threads)
-                printError("bench:   phases " + r.phaseSeconds.map { String(format: "%@ %.3f s", $0.phase, $0.seconds) }.joined(separator: ", "))
-                return r.log.rowCount
-            }
-            let report = BenchReport(file: path, megabytes: bytes / 1e6, threads: threads,
-                                     peakResidentMegabytes: peakResidentMegabytes(), results: results)
-            print(try IngestOutput.jsonText(report))
-            if let json { try IngestOutput.jsonText(report).write(toFile: json, atomically: true, encoding: .utf8) }
         }
+        let bytes = Double((try FileManager.default.attributesOfItem(atPath: path)[.size] as? NSNumber)?.intValue ?? 0)
+        let mapping = KnownLayout.transactions.mapping!
+        let schema = try mapping.schema(table: "transactions", rules: QualityRules())
+        let threads = defaultThreadCount
+        var results: [BenchResult] = []
+        func measure(_ name: String, rows: () throws -> Int) rethrows {
+            var times: [Double] = []
+            var n = 0
+            for _ in 0..<max(1, repeats) {
+                let t0 = DispatchTime.now().uptimeNanoseconds
+                n = try rows()
+                times.append(Double(DispatchTime.now().uptimeNanoseconds - t0) / 1e9)
+            }
+            let median = times.sorted()[times.count / 2]
+            let r = BenchResult(step: name, seconds: median, megabytesPerSecond: bytes / 1e6 / median,
+                                rowsPerSecond: Double(n) / median, rows: n)
+            printError(String(format: "bench: %-28@ %7.3f s  %8.0f MB/s  %6.1f M rows/s", name as NSString,
+                              r.seconds, r.megabytesPerSecond, r.rowsPerSecond / 1e6))
+            results.append(r)
+        }
+        try measure("read to /dev/null") { try readThrough(path) }
+        func phases(_ t: ParsedTable) -> Int {
+            printError("bench:   phases " + t.phaseSeconds.map { String(format: "%@ %.3f s", $0.phase, $0.seconds) }.joined(separator: ", "))
+            return t.rowCount
+        }
+        try measure("parse, 1 thread") { phases(try TableReader(schema: schema, threads: 1).read(path: path)) }
+        try measure("parse, \(threads) threads") { phases(try TableReader(schema: schema, threads: threads).read(path: path)) }
+        try measure("ingest (parse+log+checks)") {
+            let r = try TransactionIngest.flat(path: path, mapping: mapping, threads: threads)
+            printError("bench:   phases " + r.phaseSeconds.map { String(format: "%@ %.3f s", $0.phase, $0.seconds) }.joined(separator: ", "))
+            return r.log.rowCount
+        }
+        let report = BenchReport(file: path, megabytes: bytes / 1e6, threads: threads,
+                                 peakResidentMegabytes: peakResidentMegabytes(), results: results)
+        print(try IngestOutput.jsonText(report))
+        if let json { try IngestOutput.jsonText(report).write(toFile: json, atomically: true, encoding: .utf8) }
     }
 
     /// Reads the file in 4 MiB blocks and discards them, as `cat FILE > /dev/null` does.

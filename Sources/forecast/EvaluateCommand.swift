@@ -56,43 +56,41 @@ struct EvaluateCommand: ParsableCommand {
     }
 
     func run() throws {
-        try runReportingErrors {
-            let saved = try loadModel(model, from: storeOptions.modelStore)
-            let (_, events) = try loadEvents(source, quality, command: "evaluate")
-            guard let trainedCutoff = CivilDate(iso: saved.training.cutoff) else {
-                throw ModelStoreError.corrupt(path: model, reason: "training.cutoff '\(saved.training.cutoff)' is not a date")
-            }
-            // A cutoff in the middle of a month scores the next whole month.
-            let start = try parsedMonth() ?? (trainedCutoff.day == 1 ? trainedCutoff : trainedCutoff.firstOfMonth(adding: 1))
-            let c = start.dayNumber
-            let end = start.firstOfMonth(adding: 1).dayNumber
-            let complete = events.lastDay >= end - 1
-            if !complete {
-                printError("evaluate: warning: the data end on \(CivilDate(dayNumber: events.lastDay)), before the month's last day "
-                           + "\(CivilDate(dayNumber: end - 1)): the actual counts are incomplete")
-            }
-            if c < trainedCutoff.dayNumber {
-                printError("evaluate: warning: \(start) is before the model's training cutoff \(trainedCutoff): the model has seen this month")
-            }
-            let features = events.features(asOf: c)
-            let predicted = try saved.model.predict(features, horizonDays: end - c)
-            let baseline = try HistoricalRateForecaster().predict(features, horizonDays: end - c)
-            let month = String(start.description.prefix(7))
-            let result = Evaluation(
-                model: "\(saved.name)@\(saved.version)", kind: saved.kind, month: month, customers: features.rowCount,
-                actualEvents: features.nextMonthEvents.reduce(0, +), predictedEvents: predicted.reduce(0, +),
-                metrics: ForecastMetrics.score(actual: features.nextMonthEvents, predicted: predicted),
-                baselineHistRate: ForecastMetrics.score(actual: features.nextMonthEvents, predicted: baseline), dataComplete: complete)
-            switch format {
-            case .json: print(try IngestOutput.jsonText(result), terminator: "")
-            case .table:
-                print("\(result.model) (\(saved.kind), trained as of \(saved.training.asOf)) on \(month): "
-                      + "\(result.customers) customers, \(Int(result.actualEvents)) events, \(String(format: "%.1f", result.predictedEvents)) predicted")
-                print("| model | deviance | rmse | mae | bias | top10_capture |\n| --- | --- | --- | --- | --- | --- |")
-                for (label, m) in [(result.model, result.metrics), ("hist_rate (baseline)", result.baselineHistRate)] {
-                    print("| \(label) | " + [m.deviance, m.rmse, m.mae].map { String(format: "%.4f", $0) }.joined(separator: " | ")
-                          + String(format: " | %+.4f | %.4f |", m.bias, m.top10Capture))
-                }
+        let saved = try loadModel(model, from: storeOptions.modelStore)
+        let (_, events) = try loadEvents(source, quality, command: "evaluate")
+        guard let trainedCutoff = CivilDate(iso: saved.training.cutoff) else {
+            throw ModelStoreError.corrupt(path: model, reason: "training.cutoff '\(saved.training.cutoff)' is not a date")
+        }
+        // A cutoff in the middle of a month scores the next whole month.
+        let start = try parsedMonth() ?? (trainedCutoff.day == 1 ? trainedCutoff : trainedCutoff.firstOfMonth(adding: 1))
+        let c = start.dayNumber
+        let end = start.firstOfMonth(adding: 1).dayNumber
+        let complete = events.lastDay >= end - 1
+        if !complete {
+            printError("evaluate: warning: the data end on \(CivilDate(dayNumber: events.lastDay)), before the month's last day "
+                       + "\(CivilDate(dayNumber: end - 1)): the actual counts are incomplete")
+        }
+        if c < trainedCutoff.dayNumber {
+            printError("evaluate: warning: \(start) is before the model's training cutoff \(trainedCutoff): the model has seen this month")
+        }
+        let features = events.features(asOf: c)
+        let predicted = try saved.model.predict(features, horizonDays: end - c)
+        let baseline = try HistoricalRateForecaster().predict(features, horizonDays: end - c)
+        let month = String(start.description.prefix(7))
+        let result = Evaluation(
+            model: "\(saved.name)@\(saved.version)", kind: saved.kind, month: month, customers: features.rowCount,
+            actualEvents: features.nextMonthEvents.reduce(0, +), predictedEvents: predicted.reduce(0, +),
+            metrics: ForecastMetrics.score(actual: features.nextMonthEvents, predicted: predicted),
+            baselineHistRate: ForecastMetrics.score(actual: features.nextMonthEvents, predicted: baseline), dataComplete: complete)
+        switch format {
+        case .json: print(try IngestOutput.jsonText(result), terminator: "")
+        case .table:
+            print("\(result.model) (\(saved.kind), trained as of \(saved.training.asOf)) on \(month): "
+                  + "\(result.customers) customers, \(Int(result.actualEvents)) events, \(String(format: "%.1f", result.predictedEvents)) predicted")
+            print("| model | deviance | rmse | mae | bias | top10_capture |\n| --- | --- | --- | --- | --- | --- |")
+            for (label, m) in [(result.model, result.metrics), ("hist_rate (baseline)", result.baselineHistRate)] {
+                print("| \(label) | " + [m.deviance, m.rmse, m.mae].map { String(format: "%.4f", $0) }.joined(separator: " | ")
+                      + String(format: " | %+.4f | %.4f |", m.bias, m.top10Capture))
             }
         }
     }

@@ -38,22 +38,20 @@ struct ExportCommand: ParsableCommand {
     }
 
     func run() throws {
-        try runReportingErrors {
-            let warehouse = try Warehouse(path: database.db, create: false)
-            if mart == "all" {
-                let existing = Set(try warehouse.tableNames())
-                let chosen = Marts.all.filter { existing.contains($0.table) && (!$0.containsPersonalData || includePII) }
-                let directory = out ?? "."
-                let written = try MartExport.writeAll(chosen, from: warehouse, format: format, to: directory, allowPersonalData: includePII)
-                for w in written { print("wrote \(directory)/\(w.file): \(w.rows) rows\(w.containsPersonalData ? " (PERSONAL DATA)" : "")") }
-                print("wrote \(directory)/manifest.json")
-            } else {
-                let m = Marts.named(mart)!
-                let path = out ?? "\(m.name).\(format.rawValue)"
-                let w = try MartExport.write(m, from: warehouse, format: format, to: path, allowPersonalData: includePII)
-                print("wrote \(path): \(w.rows) rows, \(w.columns.count) columns")
-                if let notice = w.notice { printError("forecast: \(path) \(notice)") }
-            }
+        let warehouse = try Warehouse(path: database.db, create: false)
+        if mart == "all" {
+            let existing = Set(try warehouse.tableNames())
+            let chosen = Marts.all.filter { existing.contains($0.table) && (!$0.containsPersonalData || includePII) }
+            let directory = out ?? "."
+            let written = try MartExport.writeAll(chosen, from: warehouse, format: format, to: directory, allowPersonalData: includePII)
+            for w in written { print("wrote \(directory)/\(w.file): \(w.rows) rows\(w.containsPersonalData ? " (PERSONAL DATA)" : "")") }
+            print("wrote \(directory)/manifest.json")
+        } else {
+            let m = Marts.named(mart)!
+            let path = out ?? "\(m.name).\(format.rawValue)"
+            let w = try MartExport.write(m, from: warehouse, format: format, to: path, allowPersonalData: includePII)
+            print("wrote \(path): \(w.rows) rows, \(w.columns.count) columns")
+            if let notice = w.notice { printError("forecast: \(path) \(notice)") }
         }
     }
 }

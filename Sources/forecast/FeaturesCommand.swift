@@ -31,29 +31,27 @@ struct FeaturesCommand: ParsableCommand {
     }
 
     func run() throws {
-        try runReportingErrors {
-            let result = try ingest(source, quality)
-            let events = EventLog(result.log)
-            let began = Date()
-            let m = events.features(asOf: CivilDate(iso: cutoff)!.dayNumber, threads: quality.threadCount)
-            let seconds = Date().timeIntervalSince(began)
-            let w = try ByteWriter(path: out)
-            w.text((["customer_id"] + m.names + ["next_month_events"]).joined(separator: ","))
-            w.newline()
-            for r in 0..<m.rowCount {
-                w.field(events.customerIDs[Int(m.customers[r])])
-                for f in m.names.indices {
-                    w.byte(44)
-                    let v = m.columns[f][r]
-                    if !v.isNaN { w.text(v == v.rounded() && abs(v) < 1e15 ? String(Int(v)) : String(v)) }
-                }
+        let result = try ingest(source, quality)
+        let events = EventLog(result.log)
+        let began = Date()
+        let m = events.features(asOf: CivilDate(iso: cutoff)!.dayNumber, threads: quality.threadCount)
+        let seconds = Date().timeIntervalSince(began)
+        let w = try ByteWriter(path: out)
+        w.text((["customer_id"] + m.names + ["next_month_events"]).joined(separator: ","))
+        w.newline()
+        for r in 0..<m.rowCount {
+            w.field(events.customerIDs[Int(m.customers[r])])
+            for f in m.names.indices {
                 w.byte(44)
-                w.int(Int(m.nextMonthEvents[r]))
-                w.newline()
+                let v = m.columns[f][r]
+                if !v.isNaN { w.text(v == v.rounded() && abs(v) < 1e15 ? String(Int(v)) : String(v)) }
             }
-            try w.close()
-            print("wrote \(m.rowCount) customers x \(m.names.count) features as of \(cutoff) to \(out) "
-                  + "(features computed in \(String(format: "%.3f", seconds)) s)")
+            w.byte(44)
+            w.int(Int(m.nextMonthEvents[r]))
+            w.newline()
         }
+        try w.close()
+        print("wrote \(m.rowCount) customers x \(m.names.count) features as of \(cutoff) to \(out) "
+              + "(features computed in \(String(format: "%.3f", seconds)) s)")
     }
 }

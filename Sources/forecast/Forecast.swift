@@ -18,4 +18,31 @@ struct Forecast: AsyncParsableCommand {
                       NotebookCommand.self, WarehouseCommand.self, ExportCommand.self, PipelineCommand.self, AttributionCommand.self,
                       ServeCommand.self, BenchCommand.self]
     )
+
+    /// Parses the command line, runs the command, and renders every error in this one place.
+    ///
+    /// Argument-parser's own outcomes keep its rendering and exit codes: usage errors (64), `--help`,
+    /// `--version`, and a `ValidationError`, `ExitCode` or `CleanExit` thrown by a command. Any other error
+    /// of a command prints `forecast: <error>` on standard error, then the hint of ``commandLineHint(for:)``
+    /// if it has one on the next line, and exits with code 1.
+    static func main() async {
+        var parsed = false
+        do {
+            var command = try parseAsRoot()
+            parsed = true
+            if var asyncCommand = command as? AsyncParsableCommand {
+                try await asyncCommand.run()
+            } else {
+                try command.run()
+            }
+        } catch {
+            // What parsing throws is argument-parser's (usage errors, help and version requests).
+            guard parsed, !(error is ExitCode || error is ValidationError || error is CleanExit) else {
+                exit(withError: error)
+            }
+            printError("forecast: \(error)")
+            if let hint = commandLineHint(for: error) { printError(hint) }
+            exit(withError: ExitCode.failure)
+        }
+    }
 }

@@ -42,24 +42,22 @@ struct GenerateCommand: ParsableCommand {
     }
 
     func run() throws {
-        try runReportingErrors {
-            var config = ShopGeneratorConfig()
-            config.customers = customers
-            config.products = products
-            config.seed = seed
-            config.start = CivilDate(iso: start)!
-            config.end = CivilDate(iso: end)!
-            config.defectRate = defectRate
-            config.clean = clean
-            let began = Date()
-            let summary = try ShopGenerator(config: config).write(to: out) { message in
-                if !quiet { printError("generate: \(message)") }
-            }
-            print("generated \(summary.customers) customers, \(summary.products) products, \(summary.orders) orders, "
-                  + "\(summary.items) order lines, \(summary.transactionRows) transaction rows in \(String(format: "%.1f", Date().timeIntervalSince(began))) s")
-            if !summary.defects.isEmpty {
-                print("injected defects: " + summary.defects.map { "\($0.count) \($0.label)" }.joined(separator: "; "))
-            }
+        var config = ShopGeneratorConfig()
+        config.customers = customers
+        config.products = products
+        config.seed = seed
+        config.start = CivilDate(iso: start)!
+        config.end = CivilDate(iso: end)!
+        config.defectRate = defectRate
+        config.clean = clean
+        let began = Date()
+        let summary = try ShopGenerator(config: config).write(to: out) { message in
+            if !quiet { printError("generate: \(message)") }
+        }
+        print("generated \(summary.customers) customers, \(summary.products) products, \(summary.orders) orders, "
+              + "\(summary.items) order lines, \(summary.transactionRows) transaction rows in \(String(format: "%.1f", Date().timeIntervalSince(began))) s")
+        if !summary.defects.isEmpty {
+            print("injected defects: " + summary.defects.map { "\($0.count) \($0.label)" }.joined(separator: "; "))
         }
     }
 }

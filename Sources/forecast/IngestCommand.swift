@@ -29,18 +29,16 @@ struct IngestCommand: ParsableCommand {
     enum OutputFormat: String, ExpressibleByArgument { case text, json }
 
     func run() throws {
-        try runReportingErrors {
-            let result = try ingest(source, quality)
-            if let out { try IngestOutput.write(result, to: out) }
-            let summary = IngestSummary(result.report)
-            switch format {
-            case .json: print(try IngestOutput.jsonText(summary, pretty: false))
-            case .text: printSummary(summary, result.report, out: out)
-            }
-            if summary.rowsAccepted == 0 {
-                printError("forecast: no row was accepted; see the rejects\(out.map { " in \($0)/rejects.csv" } ?? "")")
-                throw ExitCode(1)
-            }
+        let result = try ingest(source, quality)
+        if let out { try IngestOutput.write(result, to: out) }
+        let summary = IngestSummary(result.report)
+        switch format {
+        case .json: print(try IngestOutput.jsonText(summary, pretty: false))
+        case .text: printSummary(summary, result.report, out: out)
+        }
+        if summary.rowsAccepted == 0 {
+            printError("forecast: no row was accepted; see the rejects\(out.map { " in \($0)/rejects.csv" } ?? "")")
+            throw ExitCode(1)
         }
     }
 

@@ -16,23 +16,21 @@ struct ModelsCommand: ParsableCommand {
         @OptionGroup var storeOptions: StoreOptions
 
         func run() throws {
-            try runReportingErrors {
-                let store = storeOptions.modelStore
-                let names = store.names()
-                if names.isEmpty {
-                    print("no models in \(store.root) (train one with `forecast train`)")
-                    return
-                }
-                print("| name | latest | versions | kind | as of | created | training rows | check |\n| --- | --- | --- | --- | --- | --- | --- | --- |")
-                for name in names {
-                    let versions = store.versions(of: name).map(String.init).joined(separator: ",")
-                    let latest = store.latestVersion(of: name).map(String.init) ?? "-"
-                    do {
-                        let m = try store.load(ModelReference(name: name))
-                        print("| \(name) | \(latest) | \(versions) | \(m.kind) | \(m.training.asOf) | \(m.createdAt) | \(m.training.rows) | ok |")
-                    } catch {
-                        print("| \(name) | \(latest) | \(versions) | ? | ? | ? | ? | unreadable: \(error) |")
-                    }
+            let store = storeOptions.modelStore
+            let names = store.names()
+            if names.isEmpty {
+                print("no models in \(store.root) (train one with `forecast train`)")
+                return
+            }
+            print("| name | latest | versions | kind | as of | created | training rows | check |\n| --- | --- | --- | --- | --- | --- | --- | --- |")
+            for name in names {
+                let versions = store.versions(of: name).map(String.init).joined(separator: ",")
+                let latest = store.latestVersion(of: name).map(String.init) ?? "-"
+                do {
+                    let m = try store.load(ModelReference(name: name))
+                    print("| \(name) | \(latest) | \(versions) | \(m.kind) | \(m.training.asOf) | \(m.createdAt) | \(m.training.rows) | ok |")
+                } catch {
+                    print("| \(name) | \(latest) | \(versions) | ? | ? | ? | ? | unreadable: \(error) |")
                 }
             }
         }
@@ -51,35 +49,33 @@ struct ModelsCommand: ParsableCommand {
         var json = false
 
         func run() throws {
-            try runReportingErrors {
-                let store = storeOptions.modelStore
-                let reference = try ModelReference(parsing: model)
-                let path = try store.locate(reference).path
-                let m = try store.load(reference)
-                if json {
-                    print(try IngestOutput.jsonText(m), terminator: "")
-                    return
-                }
-                print("""
-                    \(m.name)@\(m.version): \(m.kind) model (checksum ok)
-                    file: \(path)
-                    created: \(m.createdAt) by toolkit \(m.toolkitVersion)
-                    features: version \(m.featureSchema.version): \(m.featureSchema.names.joined(separator: ", "))
-                    trained as of \(m.training.asOf) (cutoff \(m.training.cutoff)) on \(m.training.rows) rows\
-                    \(m.training.origins.isEmpty ? "" : ", origins \(m.training.origins.first!)..\(m.training.origins.last!) (\(m.training.origins.count))")
-                    data: \(m.data.rows) rows, \(m.data.customers) customers, \(m.data.events) events, \(m.data.firstDay)..\(m.data.lastDay), sha256 \(m.data.sha256)
-                    """)
-                if !m.metrics.isEmpty {
-                    print("metrics:")
-                    for key in m.metrics.keys.sorted() { print("  \(key): \(String(format: "%.6g", m.metrics[key]!))") }
-                }
-                let parameters = m.summary.parameters
-                if !parameters.isEmpty {
-                    print("parameters:")
-                    for key in parameters.keys.sorted() { print("  \(key): \(String(format: "%.6g", parameters[key]!))") }
-                }
-                for note in m.summary.notes { print("note: \(note)") }
+            let store = storeOptions.modelStore
+            let reference = try ModelReference(parsing: model)
+            let path = try store.locate(reference).path
+            let m = try store.load(reference)
+            if json {
+                print(try IngestOutput.jsonText(m), terminator: "")
+                return
             }
+            print("""
+                \(m.name)@\(m.version): \(m.kind) model (checksum ok)
+                file: \(path)
+                created: \(m.createdAt) by toolkit \(m.toolkitVersion)
+                features: version \(m.featureSchema.version): \(m.featureSchema.names.joined(separator: ", "))
+                trained as of \(m.training.asOf) (cutoff \(m.training.cutoff)) on \(m.training.rows) rows\
+                \(m.training.origins.isEmpty ? "" : ", origins \(m.training.origins.first!)..\(m.training.origins.last!) (\(m.training.origins.count))")
+                data: \(m.data.rows) rows, \(m.data.customers) customers, \(m.data.events) events, \(m.data.firstDay)..\(m.data.lastDay), sha256 \(m.data.sha256)
+                """)
+            if !m.metrics.isEmpty {
+                print("metrics:")
+                for key in m.metrics.keys.sorted() { print("  \(key): \(String(format: "%.6g", m.metrics[key]!))") }
+            }
+            let parameters = m.summary.parameters
+            if !parameters.isEmpty {
+                print("parameters:")
+                for key in parameters.keys.sorted() { print("  \(key): \(String(format: "%.6g", parameters[key]!))") }
+            }
+            for note in m.summary.notes { print("note: \(note)") }
         }
     }
 }

@@ -33,27 +33,25 @@ struct NotebookCommand: ParsableCommand {
     var charts: String?
 
     func run() throws {
-        try runReportingErrors {
-            var options = CustomerDynamicsReport.Options(dataName: (source.data as NSString).lastPathComponent)
-            options.models = noModel ? [] : try choice.names()
-            options.backtestMonths = choice.backtestMonths
-            let report = try buildReport(source, quality, options, command: "notebook")
-            let arguments = Array(CommandLine.arguments.dropFirst(2))
-            let figures = report.figures()
-            let doc = CustomerDynamicsNotebook.build(report, figures: figures, title: title, reproduce: [
-                "forecast notebook " + arguments.map(shellQuoted).joined(separator: " "),
-                "forecast report " + dropping(["--out", "--title", "--charts"], from: arguments).map(shellQuoted).joined(separator: " ")
-                    + " --out " + shellQuoted(charts ?? "reports"),
-            ])
-            try ReportWriter.writeFigures(figures, to: (out as NSString).appendingPathComponent("figures"))
-            if let charts { try writeReport(figures, to: charts, source: source).forEach { print($0) } }
-            let md = (out as NSString).appendingPathComponent("customer-dynamics.md")
-            let html = (out as NSString).appendingPathComponent("customer-dynamics.html")
-            try Data(doc.markdown(figuresFolder: "figures").utf8).write(to: URL(fileURLWithPath: md), options: .atomic)
-            try Data(doc.html().utf8).write(to: URL(fileURLWithPath: html), options: .atomic)
-            print(md)
-            print(html)
-        }
+        var options = CustomerDynamicsReport.Options(dataName: (source.data as NSString).lastPathComponent)
+        options.models = noModel ? [] : try choice.names()
+        options.backtestMonths = choice.backtestMonths
+        let report = try buildReport(source, quality, options, command: "notebook")
+        let arguments = Array(CommandLine.arguments.dropFirst(2))
+        let figures = report.figures()
+        let doc = CustomerDynamicsNotebook.build(report, figures: figures, title: title, reproduce: [
+            "forecast notebook " + arguments.map(shellQuoted).joined(separator: " "),
+            "forecast report " + dropping(["--out", "--title", "--charts"], from: arguments).map(shellQuoted).joined(separator: " ")
+                + " --out " + shellQuoted(charts ?? "reports"),
+        ])
+        try ReportWriter.writeFigures(figures, to: (out as NSString).appendingPathComponent("figures"))
+        if let charts { try writeReport(figures, to: charts, source: source).forEach { print($0) } }
+        let md = (out as NSString).appendingPathComponent("customer-dynamics.md")
+        let html = (out as NSString).appendingPathComponent("customer-dynamics.html")
+        try Data(doc.markdown(figuresFolder: "figures").utf8).write(to: URL(fileURLWithPath: md), options: .atomic)
+        try Data(doc.html().utf8).write(to: URL(fileURLWithPath: html), options: .atomic)
+        print(md)
+        print(html)
     }
 }
 

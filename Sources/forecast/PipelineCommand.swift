@@ -55,27 +55,25 @@ struct PipelineRunCommand: ParsableCommand {
     }
 
     func run() throws {
-        try runReportingErrors {
-            let day = date ?? CivilDate(dayNumber: Int(Date().timeIntervalSince1970 / 86_400)).description
-            var options = DailyPipeline.Options(source: source, database: database.db, exportDirectory: out + "/" + day)
-            options.mapping = try mapping.map(ShopMapping.load(path:)) ?? ShopMapping()
-            options.rules.asOfDay = CivilDate(iso: day)!.dayNumber
-            options.format = format
-            options.marts.audience.includePII = includePII
-            options.marts.audience.clusters = clusters
-            options.marts.audience.asOf = day
-            var pipeline = DailyPipeline(options: options)
-            pipeline.progress = progressLine(quiet: quiet)
-            pipeline.onStep = { step in
-                print("\(step.step.padding(toLength: 12, withPad: " ", startingAt: 0)) \(String(format: "%7.2f s", step.seconds))  in \(step.rowsIn)  out \(step.rowsOut)  \(step.detail)")
-            }
-            let outcome = try pipeline.run()
-            if let failed = outcome.failedStep {
-                print(WarehouseText.checks(outcome.checks.filter { !$0.passed }))
-                printError("forecast: the pipeline stopped at '\(failed)'; see the failed checks above")
-                throw ExitCode(2)
-            }
-            print("pipeline done: \(options.exportDirectory) (\(outcome.exports.count) exports, manifest.json, quality/, pipeline-log.jsonl)")
+        let day = date ?? CivilDate(dayNumber: Int(Date().timeIntervalSince1970 / 86_400)).description
+        var options = DailyPipeline.Options(source: source, database: database.db, exportDirectory: out + "/" + day)
+        options.mapping = try mapping.map(ShopMapping.load(path:)) ?? ShopMapping()
+        options.rules.asOfDay = CivilDate(iso: day)!.dayNumber
+        options.format = format
+        options.marts.audience.includePII = includePII
+        options.marts.audience.clusters = clusters
+        options.marts.audience.asOf = day
+        var pipeline = DailyPipeline(options: options)
+        pipeline.progress = progressLine(quiet: quiet)
+        pipeline.onStep = { step in
+            print("\(step.step.padding(toLength: 12, withPad: " ", startingAt: 0)) \(String(format: "%7.2f s", step.seconds))  in \(step.rowsIn)  out \(step.rowsOut)  \(step.detail)")
         }
+        let outcome = try pipeline.run()
+        if let failed = outcome.failedStep {
+            print(WarehouseText.checks(outcome.checks.filter { !$0.passed }))
+            printError("forecast: the pipeline stopped at '\(failed)'; see the failed checks above")
+            throw ExitCode(2)
+        }
+        print("pipeline done: \(options.exportDirectory) (\(outcome.exports.count) exports, manifest.json, quality/, pipeline-log.jsonl)")
     }
 }

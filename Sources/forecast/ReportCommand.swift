@@ -74,16 +74,14 @@ struct ReportCommand: ParsableCommand {
         var linear = false
 
         func run() throws {
-            try runReportingErrors {
-                var options = CustomerDynamicsReport.Options(dataName: (source.data as NSString).lastPathComponent)
-                options.models = noModel ? [] : try choice.names()
-                options.backtestMonths = choice.backtestMonths
-                options.product = product
-                options.year = year
-                options.logScale = !linear
-                let report = try buildReport(source, quality, options)
-                try writeReport(report.figures(), to: output.out, source: source).forEach { print($0) }
-            }
+            var options = CustomerDynamicsReport.Options(dataName: (source.data as NSString).lastPathComponent)
+            options.models = noModel ? [] : try choice.names()
+            options.backtestMonths = choice.backtestMonths
+            options.product = product
+            options.year = year
+            options.logScale = !linear
+            let report = try buildReport(source, quality, options)
+            try writeReport(report.figures(), to: output.out, source: source).forEach { print($0) }
         }
     }
 
@@ -98,10 +96,8 @@ struct ReportCommand: ParsableCommand {
         var top = 10
 
         func run() throws {
-            try runReportingErrors {
-                let baskets = Baskets(try readLog(source, quality))
-                try output.write([ReportCharts.ranking(ActivityRanking(baskets, topCustomers: top), dataName: (source.data as NSString).lastPathComponent, logScale: !linear)])
-            }
+            let baskets = Baskets(try readLog(source, quality))
+            try output.write([ReportCharts.ranking(ActivityRanking(baskets, topCustomers: top), dataName: (source.data as NSString).lastPathComponent, logScale: !linear)])
         }
     }
 
@@ -116,10 +112,8 @@ struct ReportCommand: ParsableCommand {
         var year: Int
 
         func run() throws {
-            try runReportingErrors {
-                let baskets = Baskets(try readLog(source, quality))
-                try output.write([ReportCharts.product(try ProductMonthly(baskets, product: product, year: year))])
-            }
+            let baskets = Baskets(try readLog(source, quality))
+            try output.write([ReportCharts.product(try ProductMonthly(baskets, product: product, year: year))])
         }
     }
 
@@ -132,10 +126,8 @@ struct ReportCommand: ParsableCommand {
         @OptionGroup var top: TopOptions
 
         func run() throws {
-            try runReportingErrors {
-                let ranking = try rankTopProducts(source, quality, top)
-                try output.write([ReportCharts.topProducts(ranking)])
-            }
+            let ranking = try rankTopProducts(source, quality, top)
+            try output.write([ReportCharts.topProducts(ranking)])
         }
     }
 
@@ -148,15 +140,13 @@ struct ReportCommand: ParsableCommand {
         @OptionGroup var choice: ModelChoice
 
         func run() throws {
-            try runReportingErrors {
-                let log = try readLog(source, quality)
-                let events = EventLog(log)
-                guard !ModelDiagnostics.cutoffs(events: events, count: choice.backtestMonths).isEmpty else {
-                    throw ValidationError("the data need at least two months of history before a complete month to backtest")
-                }
-                let d = try ModelDiagnostics(events: events, modelNames: try choice.names(), months: choice.backtestMonths, progress: printError)
-                try output.write(ReportCharts.modelFigures(d))
+            let log = try readLog(source, quality)
+            let events = EventLog(log)
+            guard !ModelDiagnostics.cutoffs(events: events, count: choice.backtestMonths).isEmpty else {
+                throw ValidationError("the data need at least two months of history before a complete month to backtest")
             }
+            let d = try ModelDiagnostics(events: events, modelNames: try choice.names(), months: choice.backtestMonths, progress: printError)
+            try output.write(ReportCharts.modelFigures(d))
         }
     }
 
@@ -168,15 +158,13 @@ struct ReportCommand: ParsableCommand {
         var model: String
 
         func run() throws {
-            try runReportingErrors {
-                let reference = try ModelReference(parsing: model)
-                let store = storeOptions.modelStore
-                let saved = try store.load(reference)
-                let entries = try store.trainingLog(reference)
-                var figure = ReportCharts.training((saved.kind, entries), source: "\(saved.name)@\(saved.version)")
-                figure.name = "training-\(saved.name)-\(saved.version)"
-                try output.write([figure])
-            }
+            let reference = try ModelReference(parsing: model)
+            let store = storeOptions.modelStore
+            let saved = try store.load(reference)
+            let entries = try store.trainingLog(reference)
+            var figure = ReportCharts.training((saved.kind, entries), source: "\(saved.name)@\(saved.version)")
+            figure.name = "training-\(saved.name)-\(saved.version)"
+            try output.write([figure])
         }
     }
 
@@ -188,9 +176,7 @@ struct ReportCommand: ParsableCommand {
         @OptionGroup var output: Output
 
         func run() throws {
-            try runReportingErrors {
-                try output.write(ReportCharts.seasonality(Seasonality(Baskets(try readLog(source, quality)))))
-            }
+            try output.write(ReportCharts.seasonality(Seasonality(Baskets(try readLog(source, quality)))))
         }
     }
 
@@ -202,9 +188,7 @@ struct ReportCommand: ParsableCommand {
         @OptionGroup var output: Output
 
         func run() throws {
-            try runReportingErrors {
-                try output.write(ReportCharts.customerFlow(CustomerFlow(Baskets(try readLog(source, quality)))))
-            }
+            try output.write(ReportCharts.customerFlow(CustomerFlow(Baskets(try readLog(source, quality)))))
         }
     }
 }

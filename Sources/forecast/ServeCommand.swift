@@ -78,21 +78,19 @@ struct ServeCommand: AsyncParsableCommand {
             logger.logLevel = level
             return logger
         }()
-        try await runReportingErrors {
-            var settings = ForecastServerConfiguration(store: storeOptions.store)
-            settings.host = host
-            settings.port = port
-            settings.defaultModel = defaultModel
-            settings.maxBodyBytes = maxBodyBytes
-            settings.maxBatch = maxBatch
-            settings.reloadInterval = .milliseconds(Int(reloadInterval * 1000))
-            let customers = try loadCustomerData()
-            let server = try ForecastServer(configuration: settings, data: customers, logger: logger)
-            let (host, store) = (settings.host, settings.store)
-            try await server.run { port in
-                logger.info("listening", metadata: ["url": "http://\(host):\(port)", "store": "\(store)",
-                                                    "models": "\(server.servedModels().joined(separator: ","))"])
-            }
+        var settings = ForecastServerConfiguration(store: storeOptions.store)
+        settings.host = host
+        settings.port = port
+        settings.defaultModel = defaultModel
+        settings.maxBodyBytes = maxBodyBytes
+        settings.maxBatch = maxBatch
+        settings.reloadInterval = .milliseconds(Int(reloadInterval * 1000))
+        let customers = try loadCustomerData()
+        let server = try ForecastServer(configuration: settings, data: customers, logger: logger)
+        let (host, store) = (settings.host, settings.store)
+        try await server.run { port in
+            logger.info("listening", metadata: ["url": "http://\(host):\(port)", "store": "\(store)",
+                                                "models": "\(server.servedModels().joined(separator: ","))"])
         }
     }
 

@@ -29,13 +29,11 @@ struct TopProductsCommand: ParsableCommand {
     enum Format: String, ExpressibleByArgument { case text, json, csv }
 
     func run() throws {
-        try runReportingErrors {
-            let ranking = try rankTopProducts(source, quality, top)
-            print(try ranking.render(format.rawValue), terminator: "")
-            if let chart {
-                try Data(ReportCharts.topProducts(ranking).svg.utf8).write(to: URL(fileURLWithPath: chart), options: .atomic)
-                printError("chart: \(chart)")
-            }
+        let ranking = try rankTopProducts(source, quality, top)
+        print(try ranking.render(format.rawValue), terminator: "")
+        if let chart {
+            try Data(ReportCharts.topProducts(ranking).svg.utf8).write(to: URL(fileURLWithPath: chart), options: .atomic)
+            printError("chart: \(chart)")
         }
     }
 }

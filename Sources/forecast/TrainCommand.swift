@@ -81,34 +81,32 @@ struct TrainCommand: ParsableCommand {
     }
 
     func run() throws {
-        try runReportingErrors {
-            let (result, events) = try loadEvents(source, quality, command: "train")
-            let cutoff = try cutoffDay(asOf: quality.asOf, events: events)
-            let asOf = CivilDate(dayNumber: cutoff - 1)
-            printError("train: \(model) as of \(asOf)\(quality.asOf == nil ? " (the data's last day; --as-of chooses another)" : "")")
-            let observer = ProgressPrinter(model: model)
-            let trained = try TrainingProgress.observing(observer.report) {
-                try ModelTraining.train(try makeModel(), events: events, cutoff: cutoff,
-                                        firstOrigin: firstOrigin.flatMap { CivilDate(iso: $0) }, lastOrigins: origins) { printError("train: \($0)") }
-            }
-            observer.finish()
-            printError(String(format: "train: fitted in %.2f s", trained.fitSeconds))
-            let store = storeOptions.modelStore
-            let saved = SavedModel(
-                name: name, version: version ?? store.nextVersion(of: name), kind: model, createdAt: creationTime(),
-                featureSchema: FeatureSchema(names: FeatureSet.names(withProducts: events.hasProducts)),
-                training: TrainingWindow(asOf: asOf.description, cutoff: CivilDate(dayNumber: cutoff).description,
-                                         origins: trained.origins.map { CivilDate(dayNumber: $0).description }, rows: trained.rows),
-                data: DataFingerprint(rows: result.log.rowCount, events: events),
-                metrics: trained.metrics, summary: trained.model.describe(), model: trained.model)
-            let path = try store.save(saved, trainingLog: trained.model.trainingLog, overwrite: overwrite)
-            if let d = trained.metrics["last_month_deviance"], let t = trained.metrics["last_month_top10_capture"] {
-                printError(String(format: "train: in-sample on the last training month: deviance %.4f, top10_capture %.4f", d, t))
-            }
-            print("saved \(model) model \(name)@\(saved.version) to \(path)")
-            print("training log: \((path as NSString).deletingLastPathComponent)/\(ModelStore.trainingLogFileName)")
-            printError(String(format: "train: peak resident memory %.0f MB", peakResidentMegabytes()))
+        let (result, events) = try loadEvents(source, quality, command: "train")
+        let cutoff = try cutoffDay(asOf: quality.asOf, events: events)
+        let asOf = CivilDate(dayNumber: cutoff - 1)
+        printError("train: \(model) as of \(asOf)\(quality.asOf == nil ? " (the data's last day; --as-of chooses another)" : "")")
+        let observer = ProgressPrinter(model: model)
+        let trained = try TrainingProgress.observing(observer.report) {
+            try ModelTraining.train(try makeModel(), events: events, cutoff: cutoff,
+                                    firstOrigin: firstOrigin.flatMap { CivilDate(iso: $0) }, lastOrigins: origins) { printError("train: \($0)") }
         }
+        observer.finish()
+        printError(String(format: "train: fitted in %.2f s", trained.fitSeconds))
+        let store = storeOptions.modelStore
+        let saved = SavedModel(
+            name: name, version: version ?? store.nextVersion(of: name), kind: model, createdAt: creationTime(),
+            featureSchema: FeatureSchema(names: FeatureSet.names(withProducts: events.hasProducts)),
+            training: TrainingWindow(asOf: asOf.description, cutoff: CivilDate(dayNumber: cutoff).description,
+                                     origins: trained.origins.map { CivilDate(dayNumber: $0).description }, rows: trained.rows),
+            data: DataFingerprint(rows: result.log.rowCount, events: events),
+            metrics: trained.metrics, summary: trained.model.describe(), model: trained.model)
+        let path = try store.save(saved, trainingLog: trained.model.trainingLog, overwrite: overwrite)
+        if let d = trained.metrics["last_month_deviance"], let t = trained.metrics["last_month_top10_capture"] {
+            printError(String(format: "train: in-sample on the last training month: deviance %.4f, top10_capture %.4f", d, t))
+        }
+        print("saved \(model) model \(name)@\(saved.version) to \(path)")
+        print("training log: \((path as NSString).deletingLastPathComponent)/\(ModelStore.trainingLogFileName)")
+        printError(String(format: "train: peak resident memory %.0f MB", peakResidentMegabytes()))
     }
 
     /// ISO 8601 UTC: SOURCE_DATE_EPOCH when set (reproducible builds), otherwise now.

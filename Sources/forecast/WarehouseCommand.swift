@@ -77,24 +77,22 @@ struct WarehouseLoadCommand: ParsableCommand {
     var quiet = false
 
     func run() throws {
-        try runReportingErrors {
-            let progress = progressLine(quiet: quiet)
-            progress?("reading \(source.source)")
-            let tables = try source.read()
-            if let qualityOut { try IngestOutput.writeQuality(tables.ingestResult(rules: try source.quality.rules()), to: qualityOut) }
-            let warehouse = try Warehouse(path: database.db)
-            let summary = try WarehouseLoader(warehouse: warehouse, progress: progress).load(tables)
-            try warehouse.logStep("load", seconds: summary.seconds, source: source.source,
-                                  rowsIn: summary.tables.reduce(0) { $0 + $1.staged },
-                                  rowsOut: summary.tables.reduce(0) { $0 + $1.inserted + $1.updated }, detail: nil)
-            switch format {
-            case .json: print(try IngestOutput.jsonText(LoadOutput(quality: tables.tableQuality, load: summary), pretty: true), terminator: "")
-            case .text:
-                for t in tables.tableQuality {
-                    print("\(t.table): read \(t.rowsRead), accepted \(t.rowsAccepted), rejected \(t.rowsRejected)")
-                }
-                print(WarehouseText.load(summary, database: database.db))
+        let progress = progressLine(quiet: quiet)
+        progress?("reading \(source.source)")
+        let tables = try source.read()
+        if let qualityOut { try IngestOutput.writeQuality(tables.ingestResult(rules: try source.quality.rules()), to: qualityOut) }
+        let warehouse = try Warehouse(path: database.db)
+        let summary = try WarehouseLoader(warehouse: warehouse, progress: progress).load(tables)
+        try warehouse.logStep("load", seconds: summary.seconds, source: source.source,
+                              rowsIn: summary.tables.reduce(0) { $0 + $1.staged },
+                              rowsOut: summary.tables.reduce(0) { $0 + $1.inserted + $1.updated }, detail: nil)
+        switch format {
+        case .json: print(try IngestOutput.jsonText(LoadOutput(quality: tables.tableQuality, load: summary), pretty: true), terminator: "")
+        case .text:
+            for t in tables.tableQuality {
+                print("\(t.table): read \(t.rowsRead), accepted \(t.rowsAccepted), rejected \(t.rowsRejected)")
             }
+            print(WarehouseText.load(summary, database: database.db))
         }
     }
 
@@ -128,10 +126,8 @@ struct WarehouseCheckCommand: ParsableCommand {
     var format: TextOrJSON = .text
 
     func run() throws {
-        try runReportingErrors {
-            let warehouse = try Warehouse(path: database.db, create: false)
-            try printChecks(try MartChecks.runAll(in: warehouse), format: format)
-        }
+        let warehouse = try Warehouse(path: database.db, create: false)
+        try printChecks(try MartChecks.runAll(in: warehouse), format: format)
     }
 }
 
@@ -177,15 +173,13 @@ struct WarehouseMartsCommand: ParsableCommand {
     }
 
     func run() throws {
-        try runReportingErrors {
-            let warehouse = try Warehouse(path: database.db, create: false)
-            let summary = try Marts.build(warehouse, options: options(), progress: progressLine(quiet: quiet))
-            try warehouse.logStep("marts", seconds: summary.seconds.values.reduce(0, +), source: nil, rowsIn: nil,
-                                  rowsOut: summary.customerDailyRows + summary.productRollupRows + summary.categoryRollupRows, detail: nil)
-            switch format {
-            case .json: print(try IngestOutput.jsonText(summary, pretty: true), terminator: "")
-            case .text: print(WarehouseText.marts(summary))
-            }
+        let warehouse = try Warehouse(path: database.db, create: false)
+        let summary = try Marts.build(warehouse, options: options(), progress: progressLine(quiet: quiet))
+        try warehouse.logStep("marts", seconds: summary.seconds.values.reduce(0, +), source: nil, rowsIn: nil,
+                              rowsOut: summary.customerDailyRows + summary.productRollupRows + summary.categoryRollupRows, detail: nil)
+        switch format {
+        case .json: print(try IngestOutput.jsonText(summary, pretty: true), terminator: "")
+        case .text: print(WarehouseText.marts(summary))
         }
     }
 }
@@ -203,14 +197,12 @@ struct WarehouseChartsCommand: ParsableCommand {
     var out = "reports/warehouse"
 
     func run() throws {
-        try runReportingErrors {
-            let warehouse = try Warehouse(path: database.db, create: false)
-            try FileManager.default.createDirectory(atPath: out, withIntermediateDirectories: true)
-            for chart in try WarehouseCharts.build(warehouse) {
-                let path = "\(out)/\(chart.name).svg"
-                try chart.svg.write(toFile: path, atomically: true, encoding: .utf8)
-                print("wrote \(path): \(chart.title)")
-            }
+        let warehouse = try Warehouse(path: database.db, create: false)
+        try FileManager.default.createDirectory(atPath: out, withIntermediateDirectories: true)
+        for chart in try WarehouseCharts.build(warehouse) {
+            let path = "\(out)/\(chart.name).svg"
+            try chart.svg.write(toFile: path, atomically: true, encoding: .utf8)
+            print("wrote \(path): \(chart.title)")
         }
     }
 }
@@ -229,14 +221,12 @@ struct WarehouseBenchCommand: ParsableCommand {
     var rollupOnly = false
 
     func run() throws {
-        try runReportingErrors {
-            let warehouse = try Warehouse(path: database.db, create: false)
-            let timings = try RollupQueryBench.run(warehouse, repeats: repeats, includeFacts: !rollupOnly)
-            for t in timings {
-                print(String(format: "%@: %d rows, median %.4f s over %d runs", t.query, t.rows, t.medianSeconds, t.runs.count))
-            }
-            let size = (try? FileManager.default.attributesOfItem(atPath: database.db)[.size] as? Int) ?? 0
-            print(String(format: "database %@: %.1f MB", database.db, Double(size) / 1e6))
+        let warehouse = try Warehouse(path: database.db, create: false)
+        let timings = try RollupQueryBench.run(warehouse, repeats: repeats, includeFacts: !rollupOnly)
+        for t in timings {
+            print(String(format: "%@: %d rows, median %.4f s over %d runs", t.query, t.rows, t.medianSeconds, t.runs.count))
         }
+        let size = (try? FileManager.default.attributesOfItem(atPath: database.db)[.size] as? Int) ?? 0
+        print(String(format: "database %@: %.1f MB", database.db, Double(size) / 1e6))
     }
 }
