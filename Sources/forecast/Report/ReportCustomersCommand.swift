@@ -1,0 +1,17 @@
+import ArgumentParser
+import ForecastKit
+import Foundation
+
+extension ReportCommand {
+    struct Customers: ParsableCommand {
+        static let configuration = CommandConfiguration(commandName: "customers",
+                                                        abstract: "Cohort retention, days between purchases, new versus returning customers.")
+        @OptionGroup var source: MappingOptions
+        @OptionGroup var quality: QualityOptions
+        @OptionGroup var output: Output
+
+        func run() throws {
+            try output.write(ReportCharts.customerFlow(CustomerFlow(Baskets(try readLog(source, quality)))))
+        }
+    }
+}

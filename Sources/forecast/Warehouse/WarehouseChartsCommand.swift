@@ -1,0 +1,26 @@
+import ArgumentParser
+import ForecastKit
+import Foundation
+
+struct WarehouseChartsCommand: ParsableCommand {
+    static let configuration = CommandConfiguration(
+        commandName: "charts",
+        abstract: "Draw the warehouse charts: revenue over time, revenue by category, customers by state, cluster profiles.",
+        discussion: "Needs the marts (`forecast warehouse marts`). Writes OUT/<name>.svg; no chart uses personal data."
+    )
+
+    @OptionGroup var database: DatabaseOption
+
+    @Option(help: "Folder for the SVG files.")
+    var out = "reports/warehouse"
+
+    func run() throws {
+        let warehouse = try Warehouse(path: database.db, create: false)
+        try FileManager.default.createDirectory(atPath: out, withIntermediateDirectories: true)
+        for chart in try WarehouseCharts.build(warehouse) {
+            let path = "\(out)/\(chart.name).svg"
+            try chart.svg.write(toFile: path, atomically: true, encoding: .utf8)
+            print("wrote \(path): \(chart.title)")
+        }
+    }
+}

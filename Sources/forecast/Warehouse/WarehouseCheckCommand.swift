@@ -1,0 +1,21 @@
+import ArgumentParser
+import ForecastKit
+import Foundation
+
+struct WarehouseCheckCommand: ParsableCommand {
+    static let configuration = CommandConfiguration(
+        commandName: "check",
+        abstract: "Run the warehouse's data tests (keys, foreign keys, reconciliation, and the marts if built).",
+        discussion: "Exit code 2 when a check fails, 1 when the database cannot be read."
+    )
+
+    @OptionGroup var database: DatabaseOption
+
+    @Option(help: "Output: text or json.")
+    var format: TextOrJSON = .text
+
+    func run() throws {
+        let warehouse = try Warehouse(path: database.db, create: false)
+        try printChecks(try MartChecks.runAll(in: warehouse), format: format)
+    }
+}

@@ -1,0 +1,53 @@
+import ArgumentParser
+import ForecastKit
+import Foundation
+
+struct WarehouseLoadCommand: ParsableCommand {
+    static let configuration = CommandConfiguration(
+        commandName: "load",
+        abstract: "Load a shop's files into the warehouse (one transaction; idempotent; upserts on business keys).",
+        discussion: """
+            The files get the data-quality checks of `forecast ingest` (rows read = accepted + rejected;
+            duplicate keys and orphans rejected with reasons). Accepted rows replace the staging tables,
+            then dim_customer, dim_product, dim_date, fct_orders and fct_order_lines are upserted.
+            Loading the same files again changes nothing; a later day's files add what is new.
+            """
+    )
+
+    @OptionGroup var source: ShopSourceOptions
+    @OptionGroup var database: DatabaseOption
+
+    @Option(help: "Write rejects.csv, quality.json and quality.md to this folder.")
+    var qualityOut: String?
+
+    @Option(help: "Output: text or json.")
+    var format: TextOrJSON = .text
+
+    @Flag(help: "No progress lines on stderr.")
+    var quiet = false
+
+    func run() throws {
+        let progress = progressLine(quiet: quiet)
+        progress?("reading \(source.source)")
+        let tables = try source.read()
+        if let qualityOut { try IngestOutput.writeQuality(tables.ingestResult(rules: try source.quality.rules()), to: qualityOut) }
+        let warehouse = try Warehouse(path: database.db)
+        let summary = try WarehouseLoader(warehouse: warehouse, progress: progress).load(tables)
+        try warehouse.logStep("load", seconds: summary.seconds, source: source.source,
+                              rowsIn: summary.tables.reduce(0) { $0 + $1.staged },
+                              rowsOut: summary.tables.reduce(0) { $0 + $1.inserted + $1.updated }, detail: nil)
+        switch format {
+        case .json: print(try IngestOutput.jsonText(LoadOutput(quality: tables.tableQuality, load: summary), pretty: true), terminator: "")
+        case .text:
+            for t in tables.tableQuality {
+                print("\(t.table): read \(t.rowsRead), accepted \(t.rowsAccepted), rejected \(t.rowsRejected)")
+            }
+            print(WarehouseText.load(summary, database: database.db))
+        }
+    }
+
+    struct LoadOutput: Encodable {
+        var quality: [TableQuality]
+        var load: LoadSummary
+    }
+}
