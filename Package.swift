@@ -60,6 +60,8 @@ let package = Package(
             dependencies: [
                 "ForecastKit",
                 "ForecastServer",
+                // The modules the CLI uses besides the forecasting SDK, imported by name.
+                "Warehouse", "Analytics", "Attribution", "Reports", "Plots", "Backtest",
                 .product(name: "ArgumentParser", package: "swift-argument-parser"),
             ]
         ),

@@ -1,6 +1,8 @@
+import Analytics
 import ArgumentParser
 import ForecastKit
 import Foundation
+import Warehouse
 
 /// `--format` of the warehouse and attribution commands.
 enum TextOrJSON: String, ExpressibleByArgument { case text, json }

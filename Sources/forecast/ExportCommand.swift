@@ -1,6 +1,8 @@
+import Analytics
 import ArgumentParser
 import ForecastKit
 import Foundation
+import Warehouse
 
 struct ExportCommand: ParsableCommand {
     static let configuration = CommandConfiguration(

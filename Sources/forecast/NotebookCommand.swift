@@ -1,6 +1,7 @@
 import ArgumentParser
 import ForecastKit
 import Foundation
+import Reports
 
 /// `forecast notebook`: the exported analysis, as Markdown and as one self-contained HTML page.
 struct NotebookCommand: ParsableCommand {

@@ -1,6 +1,7 @@
 import ArgumentParser
 import ForecastKit
 import Foundation
+import Reports
 
 /// `forecast top-products`: the best-selling products at a date, as text, JSON or CSV.
 struct TopProductsCommand: ParsableCommand {

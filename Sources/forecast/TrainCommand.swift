@@ -1,4 +1,5 @@
 import ArgumentParser
+import Backtest
 import ForecastKit
 import Foundation
 

@@ -1,5 +1,5 @@
 import ArgumentParser
-import ForecastKit
+import Attribution
 import Foundation
 
 struct AttributionBenchCommand: AsyncParsableCommand {

@@ -1,6 +1,6 @@
 import ArgumentParser
-import ForecastKit
-import Foundation
+import Attribution
+import Warehouse
 
 struct AttributionCheckCommand: ParsableCommand {
     static let configuration = CommandConfiguration(

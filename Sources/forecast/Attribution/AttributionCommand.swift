@@ -1,6 +1,4 @@
 import ArgumentParser
-import ForecastKit
-import Foundation
 
 struct AttributionCommand: AsyncParsableCommand {
     static let configuration = CommandConfiguration(

@@ -1,6 +1,7 @@
 import ArgumentParser
-import ForecastKit
+import Attribution
 import Foundation
+import Plots
 
 struct AttributionCompareCommand: AsyncParsableCommand {
     static let configuration = CommandConfiguration(

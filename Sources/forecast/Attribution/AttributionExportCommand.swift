@@ -1,6 +1,5 @@
 import ArgumentParser
-import ForecastKit
-import Foundation
+import Attribution
 
 struct AttributionExportCommand: ParsableCommand {
     static let configuration = CommandConfiguration(

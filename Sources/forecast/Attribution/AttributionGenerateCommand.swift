@@ -1,4 +1,5 @@
 import ArgumentParser
+import Attribution
 import ForecastKit
 import Foundation
 

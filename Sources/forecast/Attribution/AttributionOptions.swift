@@ -1,6 +1,8 @@
 import ArgumentParser
+import Attribution
 import ForecastKit
 import Foundation
+import Warehouse
 
 /// `--db PATH`: the attribution database.
 struct AttributionDatabaseOption: ParsableArguments {

@@ -1,4 +1,4 @@
-import ArgumentParser
+import Attribution
 import ForecastKit
 import Foundation
 

@@ -1,6 +1,5 @@
 import ArgumentParser
-import ForecastKit
-import Foundation
+import Attribution
 
 struct AttributionRunCommand: AsyncParsableCommand {
     static let configuration = CommandConfiguration(

@@ -1,6 +1,4 @@
 import ArgumentParser
-import ForecastKit
-import Foundation
 
 struct ModelsCommand: ParsableCommand {
     static let configuration = CommandConfiguration(

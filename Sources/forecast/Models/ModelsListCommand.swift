@@ -1,6 +1,5 @@
 import ArgumentParser
 import ForecastKit
-import Foundation
 
 extension ModelsCommand {
     struct List: ParsableCommand {

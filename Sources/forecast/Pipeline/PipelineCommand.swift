@@ -1,6 +1,4 @@
 import ArgumentParser
-import ForecastKit
-import Foundation
 
 struct PipelineCommand: ParsableCommand {
     static let configuration = CommandConfiguration(

@@ -1,6 +1,8 @@
+import Analytics
 import ArgumentParser
 import ForecastKit
 import Foundation
+import Warehouse
 
 struct PipelineRunCommand: ParsableCommand {
     static let configuration = CommandConfiguration(

@@ -1,6 +1,6 @@
 import ArgumentParser
-import ForecastKit
 import Foundation
+import Reports
 
 extension ReportCommand {
     struct All: ParsableCommand {

@@ -1,6 +1,7 @@
 import ArgumentParser
 import ForecastKit
 import Foundation
+import Reports
 
 /// Reads a command's data, reporting the row counts on standard error.
 func readLog(_ source: MappingOptions, _ quality: QualityOptions, command: String = "report") throws -> TransactionLog {

@@ -1,6 +1,4 @@
 import ArgumentParser
-import ForecastKit
-import Foundation
 
 /// `forecast report`: the customer-dynamics charts, all at once or one at a time.
 struct ReportCommand: ParsableCommand {

@@ -1,6 +1,7 @@
 import ArgumentParser
 import ForecastKit
 import Foundation
+import Reports
 
 extension ReportCommand {
     /// The output folder.

@@ -1,6 +1,5 @@
 import ArgumentParser
-import ForecastKit
-import Foundation
+import Reports
 
 extension ReportCommand {
     struct Product: ParsableCommand {

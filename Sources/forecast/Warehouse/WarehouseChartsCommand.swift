@@ -1,6 +1,7 @@
+import Analytics
 import ArgumentParser
-import ForecastKit
 import Foundation
+import Warehouse
 
 struct WarehouseChartsCommand: ParsableCommand {
     static let configuration = CommandConfiguration(

@@ -1,6 +1,6 @@
+import Analytics
 import ArgumentParser
-import ForecastKit
-import Foundation
+import Warehouse
 
 struct WarehouseCheckCommand: ParsableCommand {
     static let configuration = CommandConfiguration(

@@ -1,6 +1,7 @@
+import Analytics
 import ArgumentParser
 import ForecastKit
-import Foundation
+import Warehouse
 
 struct WarehouseMartsCommand: ParsableCommand {
     static let configuration = CommandConfiguration(

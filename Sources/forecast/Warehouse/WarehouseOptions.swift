@@ -1,6 +1,5 @@
 import ArgumentParser
 import ForecastKit
-import Foundation
 
 /// Where the shop's tables come from.
 struct ShopSourceOptions: ParsableArguments {
