@@ -21,28 +21,30 @@ struct Forecast: AsyncParsableCommand {
 
     /// Parses the command line, runs the command, and renders every error in this one place.
     ///
-    /// Argument-parser's own outcomes keep its rendering and exit codes: usage errors (64), `--help`,
-    /// `--version`, and a `ValidationError`, `ExitCode` or `CleanExit` thrown by a command. Any other error
-    /// of a command prints `forecast: <error>` on standard error, then the hint of ``commandLineHint(for:)``
-    /// if it has one on the next line, and exits with code 1.
+    /// Argument-parser's own errors keep its rendering and exit codes: usage errors (64), `--help`, `--version`,
+    /// `forecast help <command>`, and a `ValidationError`, `ExitCode` or `CleanExit` thrown by a command. Any
+    /// other error of a command prints `forecast: <error>` on standard error, then the hint of
+    /// ``commandLineHint(for:)`` if it has one on the next line, and exits with code 1.
     static func main() async {
-        var parsed = false
         do {
             var command = try parseAsRoot()
-            parsed = true
             if var asyncCommand = command as? AsyncParsableCommand {
                 try await asyncCommand.run()
             } else {
                 try command.run()
             }
         } catch {
-            // What parsing throws is argument-parser's (usage errors, help and version requests).
-            guard parsed, !(error is ExitCode || error is ValidationError || error is CleanExit) else {
-                exit(withError: error)
-            }
+            guard !isArgumentParserError(error) else { exit(withError: error) }
             printError("forecast: \(error)")
             if let hint = commandLineHint(for: error) { printError(hint) }
             exit(withError: ExitCode.failure)
         }
+    }
+
+    /// Whether argument-parser renders `error`: the errors a command throws to it (`ExitCode`, `ValidationError`,
+    /// `CleanExit`) and its internal ones, which parsing throws and so does the run() of its `help` command.
+    private static func isArgumentParserError(_ error: any Error) -> Bool {
+        error is ExitCode || error is ValidationError || error is CleanExit
+            || String(reflecting: type(of: error)).hasPrefix("ArgumentParser.")
     }
 }
