@@ -1,4 +1,4 @@
-import Backtest
+import Core
 import Features
 import Foundation
 import Ingestion
@@ -46,7 +46,7 @@ public struct ForecastModel: Sendable {
 
     /// The horizon of a forecast from `cutoff`: to the same day a month later (a whole month
     /// from a month start), as `forecast predict` uses.
-    public static func horizonDays(from cutoff: Int) -> Int { ModelTraining.horizonDays(from: cutoff) }
+    public static func horizonDays(from cutoff: Int) -> Int { MonthHorizon.days(from: cutoff) }
 
     // MARK: Features
 
