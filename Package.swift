@@ -20,6 +20,9 @@ let package = Package(
         .package(url: "https://github.com/swift-server/swift-service-lifecycle.git", from: "2.0.0"),
     ],
     targets: [
+        // The dependency-free core every module may use: civil dates, the month horizon, parallel map and thread
+        // count, the phase clock, the seeded random source, the byte writer, CSV/JSON quoting.
+        .target(name: "Core"),
         // Debian's OpenBLAS (BLAS + LAPACK in one library); Fortran entry points declared by hand.
         .systemLibrary(
             name: "CLapack",
@@ -30,25 +33,28 @@ let package = Package(
         .target(name: "LinearAlgebra", dependencies: ["CLapack"]),
         // C helpers with no Swift equivalent (a prefetch hint for the id interner).
         .target(name: "CShims"),
-        .target(name: "Ingestion", dependencies: ["CShims"]),
-        .target(name: "Features", dependencies: ["Ingestion"]),
-        .target(name: "Models", dependencies: ["Features", "LinearAlgebra"]),
-        .target(name: "Backtest", dependencies: ["Models", "Features", "Ingestion"]),
+        .target(name: "Ingestion", dependencies: ["Core", "CShims"]),
+        // The built-in synthetic shop (the toolkit's default data).
+        .target(name: "SyntheticShop", dependencies: ["Core"]),
+        .target(name: "Features", dependencies: ["Core", "Ingestion"]),
+        .target(name: "Models", dependencies: ["Core", "Features", "LinearAlgebra"]),
+        .target(name: "Backtest", dependencies: ["Core", "Models", "Features"]),
         // Saved models: models/<name>/<version>/model.json with a SHA-256 checksum.
-        .target(name: "ModelStore", dependencies: ["Models", "Features", "Ingestion", .product(name: "Crypto", package: "swift-crypto")]),
+        .target(name: "ModelStore", dependencies: ["Core", "Models", "Features", .product(name: "Crypto", package: "swift-crypto")]),
         // SVG charts (scales, ticks, axes, legends, marks); knows nothing of models or files.
-        .target(name: "Plots"),
+        .target(name: "Plots", dependencies: ["Core"]),
         // The customer-dynamics analyses, their charts, the report index and the notebook.
-        .target(name: "Reports", dependencies: ["Plots", "Ingestion", "Features", "Models", "Backtest"]),
+        .target(name: "Reports", dependencies: ["Core", "Plots", "Ingestion", "Features", "Models", "Backtest"]),
         // The shop warehouse: staging tables and a star schema in SQLite, idempotent loads, checks.
-        .target(name: "Warehouse", dependencies: ["Ingestion", .product(name: "GRDB", package: "GRDB.swift"), .product(name: "Crypto", package: "swift-crypto")]),
+        .target(name: "Warehouse", dependencies: ["Core", "Ingestion", .product(name: "GRDB", package: "GRDB.swift"), .product(name: "Crypto", package: "swift-crypto")]),
         // Marts built in the warehouse: daily customer summary, sales roll-ups, the marketing audience.
-        .target(name: "Analytics", dependencies: ["Warehouse", "Ingestion", "Plots", .product(name: "GRDB", package: "GRDB.swift")]),
+        .target(name: "Analytics", dependencies: ["Core", "Warehouse", "Ingestion", "Plots", .product(name: "GRDB", package: "GRDB.swift")]),
         // Marketing attribution: journeys, in-process engines and the attribution-API client, channel reporting.
         // The database schema is Schema/attribution_db_create.sql, compiled in.
-        .target(name: "Attribution", dependencies: ["Warehouse", "Ingestion", "Plots", .product(name: "GRDB", package: "GRDB.swift")],
+        .target(name: "Attribution", dependencies: ["Core", "Warehouse", "Plots", .product(name: "GRDB", package: "GRDB.swift")],
                 resources: [.embedInCode("Schema/attribution_db_create.sql")]),
-        .target(name: "ForecastKit", dependencies: ["Ingestion", "Features", "Models", "Backtest", "ModelStore", "LinearAlgebra", "Plots", "Reports", "Warehouse", "Analytics", "Attribution"]),
+        // The forecasting SDK other services import: forecasting modules only (no SQLite, no charts).
+        .target(name: "ForecastKit", dependencies: ["Core", "Ingestion", "Features", "Models", "ModelStore"]),
         // `forecast serve`: the HTTP API over a model store (Hummingbird), hot reload, metrics, JSON logs.
         .target(name: "ForecastServer", dependencies: ["ForecastKit", .product(name: "Hummingbird", package: "hummingbird"),
                                                        .product(name: "Logging", package: "swift-log"),
@@ -61,7 +67,7 @@ let package = Package(
                 "ForecastKit",
                 "ForecastServer",
                 // The modules the CLI uses besides the forecasting SDK, imported by name.
-                "Warehouse", "Analytics", "Attribution", "Reports", "Plots", "Backtest",
+                "SyntheticShop", "Warehouse", "Analytics", "Attribution", "Reports", "Plots", "Backtest",
                 .product(name: "ArgumentParser", package: "swift-argument-parser"),
             ]
         ),
@@ -71,17 +77,19 @@ let package = Package(
         .target(name: "IHCTestServer", dependencies: ["Attribution", .product(name: "Hummingbird", package: "hummingbird"),
                                                       .product(name: "Logging", package: "swift-log")],
                 path: "Tests/IHCTestServer"),
-        .testTarget(name: "PlotsTests", dependencies: ["Plots", "TestSupport"]),
-        .testTarget(name: "ReportsTests", dependencies: ["Reports", "Plots", "Ingestion", "Features", "Models", "Backtest", "TestSupport"]),
+        .testTarget(name: "CoreTests", dependencies: ["Core"]),
+        .testTarget(name: "SyntheticShopTests", dependencies: ["SyntheticShop", "Ingestion", "Core", "TestSupport"]),
+        .testTarget(name: "PlotsTests", dependencies: ["Plots", "Core", "TestSupport"]),
+        .testTarget(name: "ReportsTests", dependencies: ["Reports", "Plots", "Core", "SyntheticShop", "Ingestion", "Features", "Models", "Backtest", "TestSupport"]),
         .testTarget(name: "LinearAlgebraTests", dependencies: ["LinearAlgebra"]),
-        .testTarget(name: "IngestionTests", dependencies: ["Ingestion", "TestSupport"]),
-        .testTarget(name: "FeaturesTests", dependencies: ["Features", "Ingestion", "TestSupport"]),
-        .testTarget(name: "BacktestTests", dependencies: ["Backtest", "Models", "Features", "Ingestion", "LinearAlgebra", "TestSupport"]),
-        .testTarget(name: "ModelStoreTests", dependencies: ["ModelStore", "Models", "Features", "Ingestion", "TestSupport"]),
-        .testTarget(name: "WarehouseTests", dependencies: ["Warehouse", "Ingestion", "TestSupport", .product(name: "GRDB", package: "GRDB.swift")]),
-        .testTarget(name: "AnalyticsTests", dependencies: ["Analytics", "Warehouse", "Ingestion", "Plots", "TestSupport", .product(name: "GRDB", package: "GRDB.swift")]),
-        .testTarget(name: "AttributionTests", dependencies: ["Attribution", "Warehouse", "Ingestion", "TestSupport", "IHCTestServer", .product(name: "GRDB", package: "GRDB.swift")]),
-        .testTarget(name: "ServingTests", dependencies: ["ForecastKit", "ForecastServer", "TestSupport", .product(name: "Logging", package: "swift-log")]),
+        .testTarget(name: "IngestionTests", dependencies: ["Ingestion", "Core", "TestSupport"]),
+        .testTarget(name: "FeaturesTests", dependencies: ["Features", "Core", "Ingestion", "TestSupport"]),
+        .testTarget(name: "BacktestTests", dependencies: ["Backtest", "Models", "Features", "Core", "Ingestion", "LinearAlgebra", "TestSupport"]),
+        .testTarget(name: "ModelStoreTests", dependencies: ["ModelStore", "Models", "Features", "Core", "SyntheticShop", "Ingestion", "TestSupport"]),
+        .testTarget(name: "WarehouseTests", dependencies: ["Warehouse", "Core", "SyntheticShop", "Ingestion", "TestSupport", .product(name: "GRDB", package: "GRDB.swift")]),
+        .testTarget(name: "AnalyticsTests", dependencies: ["Analytics", "Warehouse", "Core", "SyntheticShop", "Ingestion", "Plots", "TestSupport", .product(name: "GRDB", package: "GRDB.swift")]),
+        .testTarget(name: "AttributionTests", dependencies: ["Attribution", "Warehouse", "Core", "TestSupport", "IHCTestServer", .product(name: "GRDB", package: "GRDB.swift")]),
+        .testTarget(name: "ServingTests", dependencies: ["ForecastKit", "ForecastServer", "SyntheticShop", "TestSupport", .product(name: "Logging", package: "swift-log")]),
         .testTarget(name: "ForecastCLITests", dependencies: ["Ingestion", "forecast", "TestSupport", "IHCTestServer"]),
     ]
 )

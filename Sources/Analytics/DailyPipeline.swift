@@ -1,3 +1,4 @@
+import Core
 import Foundation
 import Ingestion
 import Warehouse
@@ -68,7 +69,7 @@ public struct DailyPipeline {
             outcome.steps.append(step)
             onStep?(step)
             try warehouse.logStep(step.step, seconds: step.seconds, source: o.source, rowsIn: step.rowsIn, rowsOut: step.rowsOut, detail: step.detail)
-            let line = try IngestOutput.jsonText(step, pretty: false) + "\n"
+            let line = try TextQuoting.jsonText(step, pretty: false) + "\n"
             let path = o.exportDirectory + "/pipeline-log.jsonl"
             if let handle = FileHandle(forWritingAtPath: path) {
                 handle.seekToEndOfFile()

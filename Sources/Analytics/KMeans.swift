@@ -1,4 +1,4 @@
-import Ingestion
+import Core
 
 /// k-means clustering (Lloyd's algorithm with k-means++ seeding) and the silhouette score that
 /// chooses k. Points are rows of a row-major `[Double]` with `dimension` columns; distances

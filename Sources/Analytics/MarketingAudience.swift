@@ -1,6 +1,6 @@
+import Core
 import Foundation
 import GRDB
-import Ingestion
 import Warehouse
 
 /// The marketing audience and the customer segments behind it.

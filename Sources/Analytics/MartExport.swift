@@ -1,6 +1,6 @@
+import Core
 import Foundation
 import GRDB
-import Ingestion
 import Warehouse
 
 /// Writes a mart table as CSV (RFC 4180, a header row, NULL as an empty field) or JSON Lines
@@ -42,7 +42,7 @@ public enum MartExport {
         var rows = 0
         try warehouse.queue.read { db in
             columns = try db.columns(in: mart.table).map(\.name)
-            let keys = columns.map(IngestOutput.jsonQuoted)
+            let keys = columns.map(TextQuoting.json)
             if format == .csv {
                 for (i, c) in columns.enumerated() { if i > 0 { writer.byte(44) }; writer.field(c) }
                 writer.newline()
@@ -70,8 +70,8 @@ public enum MartExport {
                         case .null: writer.text("null")
                         case .int64(let v): writer.int(Int(v))
                         case .double(let v): if v.isFinite { writer.decimal(v) } else { writer.text("null") }
-                        case .string(let s): writer.text(IngestOutput.jsonQuoted(s))
-                        case .blob(let b): writer.text(IngestOutput.jsonQuoted(b.base64EncodedString()))
+                        case .string(let s): writer.text(TextQuoting.json(s))
+                        case .blob(let b): writer.text(TextQuoting.json(b.base64EncodedString()))
                         }
                     }
                 }
@@ -97,7 +97,7 @@ public enum MartExport {
         }
         let manifest = Manifest(database: warehouse.path, files: written,
                                 containsPersonalData: written.contains { $0.containsPersonalData })
-        try IngestOutput.jsonText(manifest, pretty: true).write(toFile: directory + "/manifest.json", atomically: true, encoding: .utf8)
+        try TextQuoting.jsonText(manifest, pretty: true).write(toFile: directory + "/manifest.json", atomically: true, encoding: .utf8)
         return written
     }
 

@@ -1,5 +1,5 @@
+import Core
 import GRDB
-import Ingestion
 import Plots
 import Warehouse
 

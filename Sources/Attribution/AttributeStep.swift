@@ -1,6 +1,6 @@
+import Core
 import Foundation
 import GRDB
-import Ingestion
 import Warehouse
 
 /// Step 2, `attribute`: runs an engine on the range's journeys, checks that every conversion's

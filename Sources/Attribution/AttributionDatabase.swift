@@ -1,6 +1,6 @@
+import Core
 import Foundation
 import GRDB
-import Ingestion
 import Warehouse
 
 /// The attribution database: the source tables (sessions, conversions, costs) and what the

@@ -1,6 +1,6 @@
+import Core
 import Foundation
 import GRDB
-import Ingestion
 import Warehouse
 
 /// A realistic attribution database, deterministic for a seed.

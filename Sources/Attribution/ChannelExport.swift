@@ -1,6 +1,6 @@
+import Core
 import Foundation
 import GRDB
-import Ingestion
 import Warehouse
 
 /// Step 4, `export`: `channel_reporting` as CSV with two derived columns.
@@ -43,7 +43,7 @@ public enum ChannelExport {
     public static func csv(_ rows: [Row]) -> String {
         var out = header.joined(separator: ",") + "\n"
         for r in rows {
-            let fields = [IngestOutput.csvQuoted(r.channel), r.date, String(format: "%.2f", r.cost), String(format: "%.6f", r.ihc),
+            let fields = [TextQuoting.csv(r.channel), r.date, String(format: "%.2f", r.cost), String(format: "%.6f", r.ihc),
                           String(format: "%.2f", r.ihcRevenue), r.cpo.map { String(format: "%.6f", $0) } ?? "",
                           r.roas.map { String(format: "%.6f", $0) } ?? ""]
             out += fields.joined(separator: ",") + "\n"

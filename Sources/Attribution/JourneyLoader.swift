@@ -1,5 +1,4 @@
 import GRDB
-import Ingestion
 import Warehouse
 
 /// Reads the journeys that step 1 wrote, for the engines.

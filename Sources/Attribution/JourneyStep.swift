@@ -1,5 +1,4 @@
 import GRDB
-import Ingestion
 import Warehouse
 
 /// Step 1, `journeys`: for each conversion of a range, the same user's sessions that happened

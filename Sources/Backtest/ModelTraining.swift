@@ -1,6 +1,6 @@
+import Core
 import Features
 import Foundation
-import Ingestion
 import Models
 
 /// Trains one model as of a day, the way the backtest trains it for a cutoff, and scores it
@@ -41,7 +41,7 @@ public enum ModelTraining {
         var metrics: [String: Double] = [:]
         if let last = origins.last {
             let features = events.features(asOf: last)
-            let horizon = CivilDate(dayNumber: last).firstOfMonth(adding: 1).dayNumber - last
+            let horizon = MonthHorizon.daysToNextMonthStart(from: last)
             let m = ForecastMetrics.score(actual: features.nextMonthEvents, predicted: try model.predict(features, horizonDays: horizon))
             metrics = ["last_month_deviance": m.deviance, "last_month_rmse": m.rmse, "last_month_mae": m.mae,
                        "last_month_bias": m.bias, "last_month_top10_capture": m.top10Capture,
@@ -52,15 +52,5 @@ public enum ModelTraining {
         }
         return Result(model: model, cutoff: cutoff, origins: panel == nil ? [] : origins,
                       rows: panel?.rowCount ?? customers, metrics: metrics, fitSeconds: seconds)
-    }
-
-    /// The number of days from `cutoff` to the same day of the next month (a calendar month
-    /// when the cutoff is a month start): the forecast horizon of `predict` and `evaluate`.
-    public static func horizonDays(from cutoff: Int) -> Int {
-        let c = CivilDate(dayNumber: cutoff)
-        if c.day == 1 { return c.firstOfMonth(adding: 1).dayNumber - cutoff }
-        let next = c.firstOfMonth(adding: 1)
-        let daysInNext = next.firstOfMonth(adding: 1).dayNumber - next.dayNumber
-        return next.dayNumber + min(c.day, daysInNext) - 1 - cutoff
     }
 }

@@ -1,6 +1,6 @@
+import Core
 import Features
 import Foundation
-import Ingestion
 import Models
 
 /// One model scored at one cutoff (or, in the summary, the mean over the cutoffs).
@@ -56,7 +56,7 @@ public struct RollingOriginBacktest: Sendable {
         var rows: [BacktestRow] = []
         for cutoff in cutoffs {
             let c = cutoff.dayNumber
-            let horizon = cutoff.firstOfMonth(adding: 1).dayNumber - c
+            let horizon = MonthHorizon.daysToNextMonthStart(from: c)
             let features = events.features(asOf: c)
             let panel = models.contains(where: \.needsTrainingPanel)
                 ? TrainingPanel(events: events, origins: TrainingPanel.origins(from: origin, cutoff: cutoff)) : nil

@@ -1,4 +1,4 @@
-import Ingestion
+import Core
 
 /// The customer features as of a cutoff day, one definition for training and prediction.
 ///

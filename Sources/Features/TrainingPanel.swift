@@ -1,4 +1,4 @@
-import Ingestion
+import Core
 
 /// Training rows from several origins, as the backtest protocol of EVALUATION.md builds
 /// them: for each origin o (a month start), one row per customer with an event before o,

@@ -1,4 +1,4 @@
-import Backtest
+import Core
 import Features
 import Foundation
 import Ingestion
@@ -46,7 +46,7 @@ public struct ForecastModel: Sendable {
 
     /// The horizon of a forecast from `cutoff`: to the same day a month later (a whole month
     /// from a month start), as `forecast predict` uses.
-    public static func horizonDays(from cutoff: Int) -> Int { ModelTraining.horizonDays(from: cutoff) }
+    public static func horizonDays(from cutoff: Int) -> Int { MonthHorizon.days(from: cutoff) }
 
     // MARK: Features
 
@@ -54,7 +54,13 @@ public struct ForecastModel: Sendable {
     /// model's), in the model's order. Features the log cannot give (`product_breadth`
     /// without products) are missing values; their names are returned.
     public func features(from log: TransactionLog, cutoff: Int? = nil) -> (matrix: FeatureMatrix, customerIDs: [String], unavailable: [String]) {
-        let events = EventLog(log)
+        features(from: EventLog(log), cutoff: cutoff)
+    }
+
+    /// The features of every customer of `events` with an event before `cutoff` (default: the
+    /// model's), in the model's order, with the customers' ids and the features the data
+    /// cannot give (missing values).
+    public func features(from events: EventLog, cutoff: Int? = nil) -> (matrix: FeatureMatrix, customerIDs: [String], unavailable: [String]) {
         let matrix = events.features(asOf: cutoff ?? self.cutoff, observedSince: observedSince(events))
         let aligned = align(matrix)
         return (aligned.matrix, matrix.customers.map { events.customerIDs[Int($0)] }, aligned.unavailable)
@@ -140,6 +146,15 @@ public struct ForecastModel: Sendable {
         return try saved.model.predictive(align(features).matrix, horizonDays: horizon)
     }
 
+    /// Only the expected counts per row of `features` over `horizonDays` (default: a month from
+    /// the matrix's cutoff): cheaper than ``predict(_:horizonDays:)`` when the distribution is
+    /// not needed, as when scoring a month.
+    public func expectedEvents(_ features: FeatureMatrix, horizonDays: Int? = nil) throws -> [Double] {
+        let horizon = horizonDays ?? Self.horizonDays(from: features.cutoff)
+        guard horizon >= 1 else { throw ForecastInputError(path: "horizon_days", "must be at least 1, got \(horizon)") }
+        return try saved.model.predict(align(features).matrix, horizonDays: horizon)
+    }
+
     /// Forecasts for every customer of `log`: one per customer, in the log's order; customers
     /// without a purchase before the cutoff get none (their ``CustomerForecast/prediction`` is nil).
     public func forecast(_ log: TransactionLog, cutoff: Int? = nil, horizonDays: Int? = nil) throws -> [CustomerForecast] {
@@ -148,6 +163,15 @@ public struct ForecastModel: Sendable {
         var byCustomer = [PredictiveSummary?](repeating: nil, count: log.customerCount)
         for (r, c) in built.matrix.customers.enumerated() { byCustomer[Int(c)] = summaries[r] }
         return log.customerIDs.indices.map { CustomerForecast(customerID: log.customerIDs[$0], prediction: byCustomer[$0]) }
+    }
+
+    /// Forecasts for the customers of `events` with an event before `cutoff` (default: the
+    /// model's), in the log's order; customers without one are left out. What `forecast
+    /// predict` writes.
+    public func forecastKnownCustomers(_ events: EventLog, cutoff: Int? = nil, horizonDays: Int? = nil) throws -> [CustomerForecast] {
+        let built = features(from: events, cutoff: cutoff)
+        let summaries = try predict(built.matrix, horizonDays: horizonDays)
+        return zip(built.customerIDs, summaries).map { CustomerForecast(customerID: $0, prediction: $1) }
     }
 
     /// Forecasts for customer histories, one per history in the same order (nil prediction

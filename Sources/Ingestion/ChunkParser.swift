@@ -1,3 +1,4 @@
+import Core
 import CShims
 
 /// A rejected record inside one chunk, located by byte offsets; turned into a

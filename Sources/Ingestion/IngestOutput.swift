@@ -1,3 +1,4 @@
+import Core
 import Foundation
 
 /// Writes an ingestion's results to a folder: `transactions.csv` (the normalized log),
@@ -13,7 +14,7 @@ public enum IngestOutput {
     public static func writeQuality(_ result: IngestResult, to directory: String) throws {
         try FileManager.default.createDirectory(atPath: directory, withIntermediateDirectories: true)
         try writeRejects(result.rejects, path: directory + "/rejects.csv")
-        try Data(jsonText(result.report).utf8).write(to: URL(fileURLWithPath: directory + "/quality.json"), options: .atomic)
+        try Data(TextQuoting.jsonText(result.report).utf8).write(to: URL(fileURLWithPath: directory + "/quality.json"), options: .atomic)
         try Data(QualityMarkdown.render(result.report).utf8).write(to: URL(fileURLWithPath: directory + "/quality.md"), options: .atomic)
     }
 
@@ -59,37 +60,6 @@ public enum IngestOutput {
             w.newline()
         }
         try w.close()
-    }
-
-    /// `s` as a CSV field: quoted (quotes doubled) when it holds a comma, a quote or a line break.
-    public static func csvQuoted(_ s: String) -> String {
-        guard s.contains(where: { $0 == "," || $0 == "\"" || $0 == "\n" || $0 == "\r" }) else { return s }
-        return "\"" + s.replacingOccurrences(of: "\"", with: "\"\"") + "\""
-    }
-
-    /// `s` as a JSON string literal (for writers that stream JSON by hand).
-    public static func jsonQuoted(_ s: String) -> String {
-        var out = "\""
-        for u in s.unicodeScalars {
-            switch u {
-            case "\"": out += "\\\""
-            case "\\": out += "\\\\"
-            case "\n": out += "\\n"
-            case "\r": out += "\\r"
-            case "\t": out += "\\t"
-            default:
-                if u.value < 0x20 { out += String(format: "\\u%04x", u.value) } else { out.unicodeScalars.append(u) }
-            }
-        }
-        return out + "\""
-    }
-
-    /// Pretty, key-sorted JSON with snake_case keys (stable across runs).
-    public static func jsonText<T: Encodable>(_ value: T, pretty: Bool = true) throws -> String {
-        let e = JSONEncoder()
-        e.keyEncodingStrategy = .convertToSnakeCase
-        e.outputFormatting = pretty ? [.prettyPrinted, .sortedKeys, .withoutEscapingSlashes] : [.sortedKeys, .withoutEscapingSlashes]
-        return String(decoding: try e.encode(value), as: UTF8.self) + (pretty ? "\n" : "")
     }
 }
 

@@ -1,8 +1,4 @@
-/// A label and how often it occurred.
-public struct LabelCount: Codable, Sendable, Equatable {
-    public var label: String
-    public var count: Int
-}
+import Core
 
 /// Quality findings for one source table.
 public struct TableQuality: Codable, Sendable, Equatable {

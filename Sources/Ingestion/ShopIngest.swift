@@ -1,3 +1,4 @@
+import Core
 /// Reads a shop's tables in one of the two layouts of ``ShopMapping``. The generator's
 /// four-table layout, with its default file and column names:
 ///

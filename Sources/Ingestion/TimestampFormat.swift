@@ -1,3 +1,4 @@
+import Core
 /// The timestamp layouts the reader understands. All parse straight from bytes to seconds
 /// since 1970-01-01T00:00:00Z; zone-less values are taken as UTC.
 public enum TimestampFormat: String, CaseIterable, Sendable, Codable {

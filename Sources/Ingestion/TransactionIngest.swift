@@ -1,3 +1,4 @@
+import Core
 /// The outcome of ingesting a source: the log, what was rejected, and the quality report.
 public struct IngestResult: Sendable {
     public var log: TransactionLog

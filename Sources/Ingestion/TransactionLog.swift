@@ -1,3 +1,4 @@
+import Core
 /// The toolkit's canonical transaction data: parallel arrays grouped by customer and sorted
 /// by time within each customer.
 ///

@@ -1,7 +1,7 @@
+import Core
 import Crypto
 import Features
 import Foundation
-import Ingestion
 
 /// Identifies the data a model was trained on: sizes, dates and a SHA-256 of the event log.
 ///

@@ -1,6 +1,6 @@
+import Core
 import Features
 import Foundation
-import Ingestion
 
 /// A non-negative combination of other models: prediction = Σ wₘ · predictionₘ, wₘ ≥ 0.
 ///

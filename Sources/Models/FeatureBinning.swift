@@ -1,5 +1,5 @@
+import Core
 import Foundation
-import Ingestion
 
 /// Maps each feature's values to at most 255 ordered bins (plus one bin for missing values),
 /// the input of histogram-based tree growing.

@@ -1,6 +1,6 @@
+import Core
 import Features
 import Foundation
-import Ingestion
 
 /// Gradient-boosted regression trees with a Poisson objective (log link), written natively.
 ///

@@ -1,5 +1,5 @@
+import Core
 import Foundation
-import Ingestion
 
 /// Grows one regression tree leaf-wise on binned rows from gradients and hessians, the
 /// LightGBM way:

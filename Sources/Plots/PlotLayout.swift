@@ -1,3 +1,4 @@
+import Core
 import Foundation
 
 /// Where the plot area of an XY chart goes, and its two resolved scales.
@@ -106,7 +107,7 @@ struct PlotLayout {
         let axis = onX ? xAxis : yAxis
         let scale = onX ? x : y
         switch axis.kind {
-        case .time: return PlotDate(dayNumber: Int(v.rounded(.down))).iso
+        case .time: return CivilDate(dayNumber: Int(v.rounded(.down))).description
         case .band(let c):
             let i = Int(v.rounded())
             return c.indices.contains(i) ? c[i] : NumberFormatting.format(v)

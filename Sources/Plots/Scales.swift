@@ -1,3 +1,4 @@
+import Core
 import Foundation
 
 /// The kind of scale an axis uses.
@@ -162,23 +163,23 @@ enum TimeTicks {
         switch unit {
         case .days(let n):
             var d = lo
-            if n == 7 || n == 14 { while PlotDate.weekday(dayNumber: d) != 0 { d += 1 } }
+            if n == 7 || n == 14 { while CivilDate.weekdayIndex(dayNumber: d) != 0 { d += 1 } }
             while d <= hi { days.append(d); d += n }
         case .months(let n):
-            let first = PlotDate(dayNumber: lo)
+            let first = CivilDate(dayNumber: lo)
             var m = first.day == 1 ? first.monthIndex : first.monthIndex + 1
             m = Int((Double(m) / Double(n)).rounded(.up)) * n
-            while case let d = PlotDate.firstOfMonth(monthIndex: m).dayNumber, d <= hi { days.append(d); m += n }
+            while case let d = CivilDate.firstOfMonth(monthIndex: m).dayNumber, d <= hi { days.append(d); m += n }
         case .years(let n):
-            let first = PlotDate(dayNumber: lo)
+            let first = CivilDate(dayNumber: lo)
             var y = (first.month == 1 && first.day == 1) ? first.year : first.year + 1
             y = Int((Double(y) / Double(n)).rounded(.up)) * n
-            while case let d = PlotDate(year: y, month: 1, day: 1).dayNumber, d <= hi { days.append(d); y += n }
+            while case let d = CivilDate(year: y, month: 1, day: 1).dayNumber, d <= hi { days.append(d); y += n }
         }
         var ticks: [Tick] = []
         var previousYear: Int?
         for d in days {
-            let date = PlotDate(dayNumber: d)
+            let date = CivilDate(dayNumber: d)
             let label: String
             switch unit {
             case .days: label = "\(monthAbbreviations[date.month - 1]) \(date.day)" + (previousYear != date.year ? ", \(date.year)" : "")

@@ -1,3 +1,4 @@
+import Core
 import Foundation
 
 /// How tick labels, tooltips and value labels print numbers.
@@ -86,58 +87,11 @@ public let monthAbbreviations = ["Jan", "Feb", "Mar", "Apr", "May", "Jun", "Jul"
 /// Short English weekday names, Monday first (ISO order).
 public let weekdayAbbreviations = ["Mon", "Tue", "Wed", "Thu", "Fri", "Sat", "Sun"]
 
-/// A proleptic Gregorian date from a day number (days since 1970-01-01), without Foundation.
-public struct PlotDate: Sendable, Equatable, Comparable {
-    public var year: Int
-    public var month: Int
-    public var day: Int
-
-    public init(year: Int, month: Int, day: Int) {
-        self.year = year; self.month = month; self.day = day
-    }
-
-    /// From a day number (Howard Hinnant's civil-from-days).
-    public init(dayNumber: Int) {
-        let z = dayNumber + 719_468
-        let era = (z >= 0 ? z : z - 146_096) / 146_097
-        let doe = z - era * 146_097
-        let yoe = (doe - doe / 1460 + doe / 36524 - doe / 146_096) / 365
-        let doy = doe - (365 * yoe + yoe / 4 - yoe / 100)
-        let mp = (5 * doy + 2) / 153
-        day = doy - (153 * mp + 2) / 5 + 1
-        month = mp < 10 ? mp + 3 : mp - 9
-        year = yoe + era * 400 + (month <= 2 ? 1 : 0)
-    }
-
-    /// Days since 1970-01-01.
-    public var dayNumber: Int {
-        let y = month <= 2 ? year - 1 : year
-        let era = (y >= 0 ? y : y - 399) / 400
-        let yoe = y - era * 400
-        let mp = (month + 9) % 12
-        let doy = (153 * mp + 2) / 5 + day - 1
-        let doe = yoe * 365 + yoe / 4 - yoe / 100 + doy
-        return era * 146_097 + doe - 719_468
-    }
-
-    /// Months since January of year 0, for month arithmetic.
-    public var monthIndex: Int { year * 12 + month - 1 }
-
-    /// The first day of the month `monthIndex` counts.
-    public static func firstOfMonth(monthIndex m: Int) -> PlotDate {
-        PlotDate(year: m >= 0 ? m / 12 : (m - 11) / 12, month: ((m % 12) + 12) % 12 + 1, day: 1)
-    }
-
-    /// ISO day of week, 0 = Monday ... 6 = Sunday.
-    public static func weekday(dayNumber: Int) -> Int { ((dayNumber % 7) + 7 + 3) % 7 }
-
-    public var iso: String {
-        let m = month < 10 ? "0\(month)" : "\(month)", d = day < 10 ? "0\(day)" : "\(day)"
-        return "\(year)-\(m)-\(d)"
-    }
+extension CivilDate {
+    /// ISO day of week counted from 0: 0 = Monday ... 6 = Sunday (an index into
+    /// ``weekdayAbbreviations``).
+    public static func weekdayIndex(dayNumber: Int) -> Int { weekday(dayNumber: dayNumber) - 1 }
 
     /// "Mar 2019".
     public var monthYear: String { "\(monthAbbreviations[month - 1]) \(year)" }
-
-    public static func < (a: PlotDate, b: PlotDate) -> Bool { (a.year, a.month, a.day) < (b.year, b.month, b.day) }
 }

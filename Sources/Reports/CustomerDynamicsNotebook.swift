@@ -1,5 +1,5 @@
+import Core
 import Foundation
-import Ingestion
 import Plots
 
 /// The exported analysis: the five questions walked through with the data's own numbers.

@@ -1,4 +1,3 @@
-import Ingestion
 
 /// Question 5, continued: how customers come back. Cohort retention by acquisition month,
 /// the days between a customer's purchases, and new versus returning customers per month.

@@ -1,7 +1,7 @@
 import Backtest
+import Core
 import Features
 import Foundation
-import Ingestion
 import Models
 
 /// Question 4: how well the models forecast, from a rolling-origin backtest over the last
@@ -97,7 +97,7 @@ public struct ModelDiagnostics: Sendable {
             let p = lastPredictions[bestModel], y = features.nextMonthEvents
             calibration = Self.calibration(predicted: p, actual: y)
             let c = cutoff.dayNumber
-            let horizon = cutoff.firstOfMonth(adding: 1).dayNumber - c
+            let horizon = MonthHorizon.daysToNextMonthStart(from: c)
             var perDay = [Double](repeating: 0, count: horizon)
             // The customers the forecasts cover: those with an event before the cutoff.
             for customer in 0..<events.customerCount {

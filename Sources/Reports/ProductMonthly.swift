@@ -1,4 +1,4 @@
-import Ingestion
+import Core
 
 /// Question 2: how many transactions included one product, month by month, in one year.
 public struct ProductMonthly: Sendable, Codable, Equatable {

@@ -1,5 +1,5 @@
+import Core
 import Foundation
-import Ingestion
 import Models
 import Plots
 

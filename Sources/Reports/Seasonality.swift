@@ -1,4 +1,4 @@
-import Ingestion
+import Core
 import Plots
 
 /// Question 5: when people buy. Transactions by month of year (per year), by day of week and
@@ -29,7 +29,7 @@ public struct Seasonality: Sendable, Codable, Equatable {
             let d = dayNumber(ofSeconds: s)
             let date = CivilDate(dayNumber: d)
             months[date.year - firstYear][date.month - 1] += 1
-            weekday[PlotDate.weekday(dayNumber: d)] += 1
+            weekday[CivilDate.weekdayIndex(dayNumber: d)] += 1
             hour[Int(((s % 86_400) + 86_400) % 86_400 / 3600)] += 1
             daily[d - range.lowerBound] += 1
         }
@@ -81,14 +81,14 @@ public struct Decomposition: Sendable, Codable, Equatable {
         var sums = [Double](repeating: 0, count: 7), counts = [Double](repeating: 0, count: 7)
         for i in 0..<n {
             guard let t = trend[i] else { continue }
-            let w = PlotDate.weekday(dayNumber: firstDay + i)
+            let w = CivilDate.weekdayIndex(dayNumber: firstDay + i)
             sums[w] += observed[i] - t
             counts[w] += 1
         }
         var effect = (0..<7).map { counts[$0] > 0 ? sums[$0] / counts[$0] : 0 }
         let mean = effect.reduce(0, +) / 7
         effect = effect.map { $0 - mean }
-        seasonal = (0..<n).map { effect[PlotDate.weekday(dayNumber: firstDay + $0)] }
+        seasonal = (0..<n).map { effect[CivilDate.weekdayIndex(dayNumber: firstDay + $0)] }
         let seasonal = self.seasonal
         remainder = (0..<n).map { i in trend[i].map { observed[i] - $0 - seasonal[i] } }
         self.trend = trend

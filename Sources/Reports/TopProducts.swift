@@ -1,5 +1,5 @@
+import Core
 import Foundation
-import Ingestion
 
 /// Question 3: the products that drove the most sales over the months before a date, and how
 /// their ranks moved month by month.
@@ -123,11 +123,11 @@ public struct TopProducts: Sendable, Codable, Equatable {
     public func render(_ format: String) throws -> String {
         switch format {
         case "json":
-            return try IngestOutput.jsonText(self)
+            return try TextQuoting.jsonText(self)
         case "csv":
             var out = "rank,product,transactions,revenue,share\n"
             for e in ranking.entries {
-                out += "\(e.rank),\(IngestOutput.csvQuoted(e.product)),\(e.transactions),\(e.revenue.map { String(format: "%.2f", $0) } ?? ""),\(String(format: "%.6f", e.share))\n"
+                out += "\(e.rank),\(TextQuoting.csv(e.product)),\(e.transactions),\(e.revenue.map { String(format: "%.2f", $0) } ?? ""),\(String(format: "%.6f", e.share))\n"
             }
             return out
         default:

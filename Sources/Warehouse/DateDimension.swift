@@ -1,5 +1,5 @@
+import Core
 import GRDB
-import Ingestion
 
 /// The date spine: one `dim_date` row per day, so that days without activity exist and every
 /// grain (ISO week, month, quarter, year) is a column rather than a computation in a query.

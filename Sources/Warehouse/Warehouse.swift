@@ -1,6 +1,6 @@
+import Core
 import Foundation
 import GRDB
-import Ingestion
 
 /// A warehouse database file (SQLite). Opening creates the schema's missing tables.
 ///

@@ -1,6 +1,7 @@
 import Foundation
 import Testing
 @testable import Analytics
+import Core
 @testable import Ingestion
 
 @Suite("k-means, silhouette and time zones")

@@ -1,6 +1,8 @@
 import Foundation
 @testable import Analytics
+import Core
 @testable import Ingestion
+import SyntheticShop
 @testable import Warehouse
 
 /// A fresh temporary folder for one test.

@@ -1,4 +1,5 @@
 import Attribution
+import Core
 import Foundation
 import GRDB
 import Ingestion

@@ -2,6 +2,7 @@ import Foundation
 import TestSupport
 import Testing
 @testable import Backtest
+import Core
 @testable import Features
 @testable import Ingestion
 @testable import Models

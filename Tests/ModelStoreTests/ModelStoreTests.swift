@@ -1,4 +1,6 @@
+import Core
 import Foundation
+import SyntheticShop
 import Testing
 @testable import Features
 @testable import Ingestion

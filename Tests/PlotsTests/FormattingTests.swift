@@ -1,3 +1,4 @@
+import Core
 import Testing
 @testable import Plots
 
@@ -45,12 +46,12 @@ struct FormattingTests {
 
     @Test func datesRoundTripAndWeekdays() {
         for d in [-1000, 0, 59, 10_956, 17_897, 18_261, 30_000] {
-            #expect(PlotDate(dayNumber: d).dayNumber == d)
+            #expect(CivilDate(dayNumber: d).dayNumber == d)
         }
-        #expect(PlotDate(dayNumber: 0).iso == "1970-01-01")
-        #expect(PlotDate.weekday(dayNumber: 0) == 3)  // a Thursday
-        #expect(PlotDate(year: 2020, month: 2, day: 29).dayNumber + 1 == PlotDate(year: 2020, month: 3, day: 1).dayNumber)
-        #expect(PlotDate.firstOfMonth(monthIndex: PlotDate(year: 2019, month: 12, day: 5).monthIndex + 1) == PlotDate(year: 2020, month: 1, day: 1))
+        #expect(CivilDate(dayNumber: 0).description == "1970-01-01")
+        #expect(CivilDate.weekdayIndex(dayNumber: 0) == 3)  // a Thursday
+        #expect(CivilDate(year: 2020, month: 2, day: 29).dayNumber + 1 == CivilDate(year: 2020, month: 3, day: 1).dayNumber)
+        #expect(CivilDate.firstOfMonth(monthIndex: CivilDate(year: 2019, month: 12, day: 5).monthIndex + 1) == CivilDate(year: 2020, month: 1, day: 1))
     }
 }
 
@@ -79,11 +80,11 @@ struct ScaleTests {
     }
 
     @Test func timeTicksPickMonthsOrYearsWithReadableLabels() {
-        let lo = Double(PlotDate(year: 2017, month: 1, day: 1).dayNumber), hi = Double(PlotDate(year: 2019, month: 12, day: 31).dayNumber)
+        let lo = Double(CivilDate(year: 2017, month: 1, day: 1).dayNumber), hi = Double(CivilDate(year: 2019, month: 12, day: 31).dayNumber)
         let years = ResolvedScale.resolve(Axis(kind: .time, tickCount: 4), values: [lo, hi], range: (0, 600))
         #expect(years.ticks.map(\.label) == ["2017", "2018", "2019"])
         let months = ResolvedScale.resolve(Axis(kind: .time, tickCount: 8),
-                                           values: [lo, Double(PlotDate(year: 2017, month: 12, day: 31).dayNumber)], range: (0, 600))
+                                           values: [lo, Double(CivilDate(year: 2017, month: 12, day: 31).dayNumber)], range: (0, 600))
         #expect(months.ticks.first?.label == "Jan 2017")
         #expect(months.ticks.dropFirst().allSatisfy { $0.label.count == 3 })
         let days = ResolvedScale.resolve(Axis(kind: .time, tickCount: 6), values: [lo, lo + 9], range: (0, 600))

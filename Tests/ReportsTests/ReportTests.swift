@@ -1,4 +1,6 @@
+import Core
 import Foundation
+import SyntheticShop
 import Testing
 import TestSupport
 @testable import Features

@@ -1,3 +1,4 @@
+import Core
 import ForecastKit
 @testable import ForecastServer
 import Foundation

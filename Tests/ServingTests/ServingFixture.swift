@@ -1,5 +1,7 @@
+import Core
 import ForecastKit
 import Foundation
+import SyntheticShop
 
 /// A small generated shop (600 customers) and a store holding a GLM (`glm@1`) and a
 /// gradient-boosted model (`gbm@1`) trained on it up to 2019-09-30; built once.

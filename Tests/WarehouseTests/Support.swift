@@ -1,6 +1,8 @@
+import Core
 import Foundation
 import GRDB
 @testable import Ingestion
+import SyntheticShop
 @testable import Warehouse
 
 /// A fresh temporary folder for one test.

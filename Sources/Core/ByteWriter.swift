@@ -26,7 +26,7 @@ public final class ByteWriter {
         self.temporaryPath = path + ".tmp"
         fd = open(temporaryPath, O_WRONLY | O_CREAT | O_TRUNC, 0o644)
         guard fd >= 0 else {
-            throw IngestionError.cannotOpen(path: path, reason: "cannot create the file: \(String(cString: strerror(errno)))")
+            throw FileWriteError(path: path, reason: "cannot create the file: \(String(cString: strerror(errno)))")
         }
         base = .allocate(capacity: capacity)
     }
@@ -172,10 +172,23 @@ public final class ByteWriter {
         fd = -1
         if failed != 0 || closed != 0 {
             let code = failed != 0 ? failed : errno
-            throw IngestionError.cannotOpen(path: path, reason: "write failed: \(String(cString: strerror(code)))")
+            throw FileWriteError(path: path, reason: "write failed: \(String(cString: strerror(code)))")
         }
         if rename(temporaryPath, path) != 0 {
-            throw IngestionError.cannotOpen(path: path, reason: "cannot move the file into place: \(String(cString: strerror(errno)))")
+            throw FileWriteError(path: path, reason: "cannot move the file into place: \(String(cString: strerror(errno)))")
         }
     }
+}
+
+/// A file that could not be written: its path and what went wrong (from `errno`).
+public struct FileWriteError: Error, Equatable, CustomStringConvertible {
+    public var path: String
+    public var reason: String
+
+    public init(path: String, reason: String) {
+        self.path = path
+        self.reason = reason
+    }
+
+    public var description: String { "\(path): cannot write: \(reason)" }
 }

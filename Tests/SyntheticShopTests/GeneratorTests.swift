@@ -1,6 +1,8 @@
+import Core
 import Foundation
 import Testing
-@testable import Ingestion
+import Ingestion
+import SyntheticShop
 
 @Suite("Shop generator and shop layout")
 struct GeneratorTests {
@@ -86,4 +88,12 @@ struct GeneratorTests {
         let r = try ShopIngest.read(directory: dir, threads: 1)
         #expect(r.log.customerCount == 1)
     }
+}
+
+/// A fresh temporary folder for one test.
+func temporaryDirectory(_ name: String = #function) -> String {
+    let safe = name.filter { $0.isLetter || $0.isNumber }
+    let path = NSTemporaryDirectory() + "generator-tests-\(safe)-\(UUID().uuidString.prefix(8))"
+    try! FileManager.default.createDirectory(atPath: path, withIntermediateDirectories: true)
+    return path
 }

@@ -1,3 +1,4 @@
+import Core
 import Foundation
 
 /// Settings of the synthetic shop.
@@ -82,10 +83,10 @@ public struct ShopGenerator {
 
     /// Generates the shop and writes the five CSV files into `directory`.
     public func write(to directory: String, progress: (String) -> Void = { _ in }) throws -> ShopGeneratorSummary {
-        guard config.customers >= 1 else { throw IngestionError.invalidSetting("--customers must be at least 1") }
-        guard config.products >= 1 else { throw IngestionError.invalidSetting("--products must be at least 1") }
+        guard config.customers >= 1 else { throw ShopGeneratorError.noCustomers }
+        guard config.products >= 1 else { throw ShopGeneratorError.noProducts }
         let firstDay = config.start.dayNumber, lastDay = config.end.dayNumber
-        guard lastDay - firstDay >= 60 else { throw IngestionError.invalidSetting("--end must be at least 60 days after --start") }
+        guard lastDay - firstDay >= 60 else { throw ShopGeneratorError.historyTooShort(days: lastDay - firstDay) }
         try FileManager.default.createDirectory(atPath: directory, withIntermediateDirectories: true)
 
         var rng = RandomSource(seed: config.seed)

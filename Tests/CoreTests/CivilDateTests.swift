@@ -1,5 +1,5 @@
+import Core
 import Testing
-@testable import Ingestion
 
 @Suite("Civil dates")
 struct CivilDateTests {

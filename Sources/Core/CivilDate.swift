@@ -73,6 +73,15 @@ public struct CivilDate: Hashable, Comparable, Sendable, CustomStringConvertible
         return CivilDate(year: y, month: index - y * 12 + 1, day: 1)
     }
 
+    /// Months since January of year 0, for month arithmetic.
+    public var monthIndex: Int { year * 12 + month - 1 }
+
+    /// The first day of the month that `monthIndex` counts (see ``monthIndex``).
+    public static func firstOfMonth(monthIndex m: Int) -> CivilDate {
+        let y = m >= 0 ? m / 12 : (m - 11) / 12
+        return CivilDate(year: y, month: m - y * 12 + 1, day: 1)
+    }
+
     /// `YYYY-MM-DD`.
     public var description: String {
         let y = String(year), m = month < 10 ? "0\(month)" : "\(month)", d = day < 10 ? "0\(day)" : "\(day)"
