@@ -22,14 +22,14 @@ struct APIError: Error, Equatable {
 
     /// The response body.
     func json(requestID: String) -> String {
-        var fields = ["\"status\":\(status.code)", "\"code\":\(IngestOutput.jsonQuoted(code))", "\"message\":\(IngestOutput.jsonQuoted(message))"]
-        if let path { fields.append("\"path\":\(IngestOutput.jsonQuoted(path))") }
-        fields.append("\"request_id\":\(IngestOutput.jsonQuoted(requestID))")
+        var fields = ["\"status\":\(status.code)", "\"code\":\(TextQuoting.json(code))", "\"message\":\(TextQuoting.json(message))"]
+        if let path { fields.append("\"path\":\(TextQuoting.json(path))") }
+        fields.append("\"request_id\":\(TextQuoting.json(requestID))")
         return "{\"error\":{" + fields.joined(separator: ",") + "}}\n"
     }
 }
 
-/// Numbers in JSON written by hand (the answers are; strings go through `IngestOutput.jsonQuoted`).
+/// Numbers in JSON written by hand (the answers are; strings go through `TextQuoting.json`).
 enum JSONText {
     /// A double as the shortest text that reads back to it; `null` when not finite.
     static func number(_ v: Double) -> String { v.isFinite ? "\(v)" : "null" }

@@ -110,7 +110,7 @@ public final class ForecastServer: Sendable {
 
     func health() -> Response {
         let s = registry.snapshot()
-        var fields = ["\"status\":\(IngestOutput.jsonQuoted(s.served.isEmpty ? "no_models" : "ok"))", "\"models\":\(s.served.count)",
+        var fields = ["\"status\":\(TextQuoting.json(s.served.isEmpty ? "no_models" : "ok"))", "\"models\":\(s.served.count)",
                       "\"uptime_seconds\":\(String(format: "%.3f", Date().timeIntervalSince(metrics.started)))",
                       "\"requests\":\(metrics.requestCount)"]
         if let data { fields.append("\"data_customers\":\(data.events.customerCount)") }
@@ -121,16 +121,16 @@ public final class ForecastServer: Sendable {
         let s = registry.snapshot()
         let items = s.served.map { served -> String in
             let m = served.model
-            var fields = ["\"name\":\(IngestOutput.jsonQuoted(m.name))", "\"version\":\(m.version)", "\"kind\":\(IngestOutput.jsonQuoted(m.kind))",
-                          "\"created_at\":\(IngestOutput.jsonQuoted(m.saved.createdAt))", "\"as_of\":\(IngestOutput.jsonQuoted(m.saved.training.asOf))",
+            var fields = ["\"name\":\(TextQuoting.json(m.name))", "\"version\":\(m.version)", "\"kind\":\(TextQuoting.json(m.kind))",
+                          "\"created_at\":\(TextQuoting.json(m.saved.createdAt))", "\"as_of\":\(TextQuoting.json(m.saved.training.asOf))",
                           "\"features\":\(m.featureNames.count)",
                           "\"versions\":[\(registry.store.versions(of: m.name).map(String.init).joined(separator: ","))]"]
             if let refusal = s.refused[m.name] { fields.append("\"refused\":\(Self.refusalJSON(refusal))") }
             return "{" + fields.joined(separator: ",") + "}"
         }
         let refusedOnly = s.refused.keys.sorted().filter { name in !s.served.contains { $0.model.name == name } }
-            .map { "{\"name\":\(IngestOutput.jsonQuoted($0)),\"refused\":\(Self.refusalJSON(s.refused[$0]!))}" }
-        return Self.json("{\"default\":\(IngestOutput.jsonQuoted(configuration.defaultModel)),\"models\":[\(items.joined(separator: ","))]"
+            .map { "{\"name\":\(TextQuoting.json($0)),\"refused\":\(Self.refusalJSON(s.refused[$0]!))}" }
+        return Self.json("{\"default\":\(TextQuoting.json(configuration.defaultModel)),\"models\":[\(items.joined(separator: ","))]"
                          + (refusedOnly.isEmpty ? "" : ",\"refused\":[\(refusedOnly.joined(separator: ","))]") + "}\n")
     }
 
@@ -222,7 +222,7 @@ public final class ForecastServer: Sendable {
     }
 
     static func refusalJSON(_ r: ModelRegistry.Refusal) -> String {
-        "{\"version\":\(r.version),\"reason\":\(IngestOutput.jsonQuoted(r.reason))}"
+        "{\"version\":\(r.version),\"reason\":\(TextQuoting.json(r.reason))}"
     }
 }
 

@@ -25,12 +25,12 @@ public struct JSONLogHandler: LogHandler {
         var merged = metadata
         if let provided = metadataProvider?.get() { merged.merge(provided) { $1 } }
         if let extra = event.metadata { merged.merge(extra) { $1 } }
-        var line = "{\"time\":\"\(Self.timestamp())\",\"level\":\"\(event.level)\",\"label\":\(IngestOutput.jsonQuoted(label)),"
-        line += "\"message\":\(IngestOutput.jsonQuoted(event.message.description))"
+        var line = "{\"time\":\"\(Self.timestamp())\",\"level\":\"\(event.level)\",\"label\":\(TextQuoting.json(label)),"
+        line += "\"message\":\(TextQuoting.json(event.message.description))"
         for key in merged.keys.sorted() {
             // Hummingbird names it hb.request.id; a plain name reads better in queries.
             let name = key == "hb.request.id" ? "request_id" : key
-            line += ",\(IngestOutput.jsonQuoted(name)):\(IngestOutput.jsonQuoted(merged[key]!.description))"
+            line += ",\(TextQuoting.json(name)):\(TextQuoting.json(merged[key]!.description))"
         }
         line += "}\n"
         Self.output.withLock { _ in FileHandle.standardError.write(Data(line.utf8)) }

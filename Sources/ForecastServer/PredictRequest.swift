@@ -168,12 +168,12 @@ struct ForecastAnswer {
     var warnings: [String]
 
     func json() -> String {
-        var out = "{\"model\":\(IngestOutput.jsonQuoted(model.name)),\"version\":\(model.version),\"kind\":\(IngestOutput.jsonQuoted(model.kind)),"
+        var out = "{\"model\":\(TextQuoting.json(model.name)),\"version\":\(model.version),\"kind\":\(TextQuoting.json(model.kind)),"
         out += "\"as_of\":\"\(CivilDate(dayNumber: cutoff - 1))\",\"horizon_days\":\(horizonDays),\"predictions\":["
         out.reserveCapacity(out.utf8.count + forecasts.count * 110)
         for (i, f) in forecasts.enumerated() {
             if i > 0 { out += "," }
-            out += "{\"customer_id\":" + IngestOutput.jsonQuoted(f.customerID)
+            out += "{\"customer_id\":" + TextQuoting.json(f.customerID)
             if let p = f.prediction {
                 out += ",\"expected\":" + JSONText.number(p.expected) + ",\"p_zero\":" + JSONText.number(p.probabilityOfZero)
                 out += ",\"lower_80\":\(p.interval80.lowerBound),\"upper_80\":\(p.interval80.upperBound)}"
@@ -183,7 +183,7 @@ struct ForecastAnswer {
             }
         }
         out += "]"
-        if !warnings.isEmpty { out += ",\"warnings\":[" + warnings.map(IngestOutput.jsonQuoted).joined(separator: ",") + "]" }
+        if !warnings.isEmpty { out += ",\"warnings\":[" + warnings.map(TextQuoting.json).joined(separator: ",") + "]" }
         return out + "}\n"
     }
 }

@@ -62,7 +62,7 @@ struct BacktestCommand: ParsableCommand {
         if !timings { for i in all.indices { all[i].fitSeconds = 0; all[i].predictSeconds = 0 } }
         let text: String
         switch format {
-        case .json: text = try IngestOutput.jsonText(all)
+        case .json: text = try TextQuoting.jsonText(all)
         case .csv: text = BacktestReport.csv(all, timings: timings)
         case .table: text = BacktestReport.table(all, timings: timings)
         }

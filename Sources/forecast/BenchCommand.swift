@@ -1,6 +1,7 @@
 import ArgumentParser
 import ForecastKit
 import Foundation
+import SyntheticShop
 #if canImport(Glibc)
 import Glibc
 #endif
@@ -75,8 +76,8 @@ struct BenchCommand: ParsableCommand {
         }
         let report = BenchReport(file: path, megabytes: bytes / 1e6, threads: threads,
                                  peakResidentMegabytes: peakResidentMegabytes(), results: results)
-        print(try IngestOutput.jsonText(report))
-        if let json { try IngestOutput.jsonText(report).write(toFile: json, atomically: true, encoding: .utf8) }
+        print(try TextQuoting.jsonText(report))
+        if let json { try TextQuoting.jsonText(report).write(toFile: json, atomically: true, encoding: .utf8) }
     }
 
     /// Reads the file in 4 MiB blocks and discards them, as `cat FILE > /dev/null` does.

@@ -17,7 +17,7 @@ func progressLine(quiet: Bool) -> (@Sendable (String) -> Void)? {
 /// Prints data-check results; exit code 2 when one failed.
 func printChecks(_ results: [CheckResult], format: TextOrJSON) throws {
     switch format {
-    case .json: print(try IngestOutput.jsonText(results, pretty: true), terminator: "")
+    case .json: print(try TextQuoting.jsonText(results, pretty: true), terminator: "")
     case .text: print(WarehouseText.checks(results))
     }
     if !results.allSatisfy(\.passed) { throw ExitCode(2) }

@@ -32,19 +32,6 @@ struct EvaluateCommand: ParsableCommand {
 
     enum Format: String, ExpressibleByArgument { case table, json }
 
-    /// One evaluation, as printed by `--format json`.
-    struct Evaluation: Codable {
-        var model: String
-        var kind: String
-        var month: String
-        var customers: Int
-        var actualEvents: Double
-        var predictedEvents: Double
-        var metrics: ForecastMetrics
-        var baselineHistRate: ForecastMetrics
-        var dataComplete: Bool
-    }
-
     func parsedMonth() throws -> CivilDate? {
         guard let month else { return nil }
         guard let d = CivilDate(iso: month + "-01") else { throw ValidationError("--month must look like 2019-12, got '\(month)'") }
@@ -57,36 +44,21 @@ struct EvaluateCommand: ParsableCommand {
     }
 
     func run() throws {
-        let saved = try loadModel(model, from: storeOptions.modelStore)
+        let model = try loadModel(self.model, from: storeOptions.modelStore)
         let (_, events) = try loadEvents(source, quality, command: "evaluate")
-        guard let trainedCutoff = CivilDate(iso: saved.training.cutoff) else {
-            throw ModelStoreError.corrupt(path: model, reason: "training.cutoff '\(saved.training.cutoff)' is not a date")
+        let trainedCutoff = CivilDate(dayNumber: model.cutoff)
+        let month = try parsedMonth() ?? MonthEvaluation.defaultMonth(trainedCutoff: trainedCutoff)
+        for warning in MonthEvaluation.warnings(month: month, trainedCutoff: trainedCutoff, lastDay: events.lastDay) {
+            printError("evaluate: warning: \(warning)")
         }
-        // A cutoff in the middle of a month scores the next whole month.
-        let start = try parsedMonth() ?? (trainedCutoff.day == 1 ? trainedCutoff : trainedCutoff.firstOfMonth(adding: 1))
-        let c = start.dayNumber
-        let end = start.firstOfMonth(adding: 1).dayNumber
-        let complete = events.lastDay >= end - 1
-        if !complete {
-            printError("evaluate: warning: the data end on \(CivilDate(dayNumber: events.lastDay)), before the month's last day "
-                       + "\(CivilDate(dayNumber: end - 1)): the actual counts are incomplete")
-        }
-        if c < trainedCutoff.dayNumber {
-            printError("evaluate: warning: \(start) is before the model's training cutoff \(trainedCutoff): the model has seen this month")
-        }
-        let features = events.features(asOf: c)
-        let predicted = try saved.model.predict(features, horizonDays: end - c)
-        let baseline = try HistoricalRateForecaster().predict(features, horizonDays: end - c)
-        let month = String(start.description.prefix(7))
-        let result = Evaluation(
-            model: "\(saved.name)@\(saved.version)", kind: saved.kind, month: month, customers: features.rowCount,
-            actualEvents: features.nextMonthEvents.reduce(0, +), predictedEvents: predicted.reduce(0, +),
-            metrics: ForecastMetrics.score(actual: features.nextMonthEvents, predicted: predicted),
-            baselineHistRate: ForecastMetrics.score(actual: features.nextMonthEvents, predicted: baseline), dataComplete: complete)
+        let features = model.features(from: events, cutoff: month.dayNumber).matrix
+        let predicted = try model.expectedEvents(features, horizonDays: MonthHorizon.daysToNextMonthStart(from: month.dayNumber))
+        let result = try MonthEvaluation.score(model: "\(model.name)@\(model.version)", kind: model.kind, month: month,
+                                               features: features, predicted: predicted, lastDay: events.lastDay)
         switch format {
-        case .json: print(try IngestOutput.jsonText(result), terminator: "")
+        case .json: print(try TextQuoting.jsonText(result), terminator: "")
         case .table:
-            print("\(result.model) (\(saved.kind), trained as of \(saved.training.asOf)) on \(month): "
+            print("\(result.model) (\(model.kind), trained as of \(model.saved.training.asOf)) on \(result.month): "
                   + "\(result.customers) customers, \(Int(result.actualEvents)) events, \(String(format: "%.1f", result.predictedEvents)) predicted")
             print("| model | deviance | rmse | mae | bias | top10_capture |\n| --- | --- | --- | --- | --- | --- |")
             for (label, m) in [(result.model, result.metrics), ("hist_rate (baseline)", result.baselineHistRate)] {

@@ -1,6 +1,7 @@
 import ArgumentParser
 import ForecastKit
 import Foundation
+import SyntheticShop
 
 struct GenerateCommand: ParsableCommand {
     static let configuration = CommandConfiguration(

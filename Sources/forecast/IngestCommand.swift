@@ -33,7 +33,7 @@ struct IngestCommand: ParsableCommand {
         if let out { try IngestOutput.write(result, to: out) }
         let summary = IngestSummary(result.report)
         switch format {
-        case .json: print(try IngestOutput.jsonText(summary, pretty: false))
+        case .json: print(try TextQuoting.jsonText(summary, pretty: false))
         case .text: printSummary(summary, result.report, out: out)
         }
         if summary.rowsAccepted == 0 {

@@ -34,34 +34,16 @@ struct PredictCommand: ParsableCommand {
     }
 
     func run() throws {
-        let saved = try loadModel(model, from: storeOptions.modelStore)
+        let model = try loadModel(self.model, from: storeOptions.modelStore)
         let (_, events) = try loadEvents(source, quality, command: "predict")
         let cutoff = try cutoffDay(asOf: quality.asOf, events: events)
-        let horizon = ModelTraining.horizonDays(from: cutoff)
+        let horizon = ForecastModel.horizonDays(from: cutoff)
         let began = DispatchTime.now().uptimeNanoseconds
-        let features = events.features(asOf: cutoff)
-        let summaries = try saved.model.predictive(features, horizonDays: horizon)
+        let forecasts = try model.forecastKnownCustomers(events, cutoff: cutoff, horizonDays: horizon)
         let seconds = Double(DispatchTime.now().uptimeNanoseconds - began) / 1e9
-        let w = try ByteWriter(path: out)
-        let json = out.hasSuffix(".json")
-        w.text(json ? "[\n" : "customer_id,expected_events,p_zero,lower_80,upper_80\n")
-        for (r, s) in summaries.enumerated() {
-            let id = events.customerIDs[Int(features.customers[r])]
-            // The shortest decimal that reads back to the same double: files and services agree exactly.
-            let numbers = [String(s.expected), String(s.probabilityOfZero),
-                           String(s.interval80.lowerBound), String(s.interval80.upperBound)]
-            if json {
-                w.text("{\"customer_id\":\(IngestOutput.jsonQuoted(id)),\"expected_events\":\(numbers[0]),\"p_zero\":\(numbers[1]),"
-                       + "\"lower_80\":\(numbers[2]),\"upper_80\":\(numbers[3])}" + (r + 1 < summaries.count ? ",\n" : "\n"))
-            } else {
-                w.field(id)
-                w.text("," + numbers.joined(separator: ",") + "\n")
-            }
-        }
-        if json { w.text("]\n") }
-        try w.close()
-        let total = summaries.reduce(0) { $0 + $1.expected }
-        print("\(saved.name)@\(saved.version) (\(saved.kind)): \(summaries.count) customers, "
+        try ForecastFile.write(forecasts, to: out, format: out.hasSuffix(".json") ? .json : .csv)
+        let total = forecasts.reduce(0) { $0 + ($1.prediction?.expected ?? 0) }
+        print("\(model.name)@\(model.version) (\(model.kind)): \(forecasts.count) customers, "
               + "\(String(format: "%.1f", total)) events expected from \(CivilDate(dayNumber: cutoff)) over \(horizon) days; "
               + "wrote \(out) (features and predictions in \(String(format: "%.2f", seconds)) s)")
     }

@@ -10,14 +10,10 @@ struct StoreOptions: ParsableArguments {
     var modelStore: ModelStore { ModelStore(root: store) }
 }
 
-/// Loads a saved model and checks that this toolkit computes the features it was trained on.
-func loadModel(_ reference: String, from store: ModelStore) throws -> SavedModel {
-    let saved = try store.load(try ModelReference(parsing: reference))
-    guard saved.featureSchema.version == FeatureSet.version else {
-        throw ValidationError("\(saved.name)@\(saved.version) was trained on feature definitions version \(saved.featureSchema.version); "
-                              + "this toolkit computes version \(FeatureSet.version): retrain it")
-    }
-    return saved
+/// Loads a saved model as the SDK does (``ForecastModel`` checks that this toolkit computes the
+/// features it was trained on).
+func loadModel(_ reference: String, from store: ModelStore) throws -> ForecastModel {
+    try ForecastModel(store.load(try ModelReference(parsing: reference)))
 }
 
 /// Reads the data of a command and collapses it to events, reporting the row counts.

@@ -94,13 +94,9 @@ struct TrainCommand: ParsableCommand {
         observer.finish()
         printError(String(format: "train: fitted in %.2f s", trained.fitSeconds))
         let store = storeOptions.modelStore
-        let saved = SavedModel(
-            name: name, version: version ?? store.nextVersion(of: name), kind: model, createdAt: creationTime(),
-            featureSchema: FeatureSchema(names: FeatureSet.names(withProducts: events.hasProducts)),
-            training: TrainingWindow(asOf: asOf.description, cutoff: CivilDate(dayNumber: cutoff).description,
-                                     origins: trained.origins.map { CivilDate(dayNumber: $0).description }, rows: trained.rows),
-            data: DataFingerprint(rows: result.log.rowCount, events: events),
-            metrics: trained.metrics, summary: trained.model.describe(), model: trained.model)
+        let saved = SavedModel(name: name, version: version ?? store.nextVersion(of: name), createdAt: SavedModel.creationTime(),
+                               fitted: trained.model, events: events, logRows: result.log.rowCount, cutoff: cutoff,
+                               origins: trained.origins, trainingRows: trained.rows, metrics: trained.metrics)
         let path = try store.save(saved, trainingLog: trained.model.trainingLog, overwrite: overwrite)
         if let d = trained.metrics["last_month_deviance"], let t = trained.metrics["last_month_top10_capture"] {
             printError(String(format: "train: in-sample on the last training month: deviance %.4f, top10_capture %.4f", d, t))
@@ -108,14 +104,6 @@ struct TrainCommand: ParsableCommand {
         print("saved \(model) model \(name)@\(saved.version) to \(path)")
         print("training log: \((path as NSString).deletingLastPathComponent)/\(ModelStore.trainingLogFileName)")
         printError(String(format: "train: peak resident memory %.0f MB", peakResidentMegabytes()))
-    }
-
-    /// ISO 8601 UTC: SOURCE_DATE_EPOCH when set (reproducible builds), otherwise now.
-    func creationTime() -> String {
-        let seconds = ProcessInfo.processInfo.environment["SOURCE_DATE_EPOCH"].flatMap(Double.init) ?? Date().timeIntervalSince1970
-        let day = Int((seconds / 86_400).rounded(.down))
-        let rest = Int(seconds) - day * 86_400
-        return "\(CivilDate(dayNumber: day))T" + String(format: "%02d:%02d:%02dZ", rest / 3600, rest / 60 % 60, rest % 60)
     }
 }
 

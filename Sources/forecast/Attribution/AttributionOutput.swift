@@ -5,7 +5,7 @@ import Foundation
 /// Prints a step's summary as text or as JSON.
 func printSummary<T: Encodable>(_ summary: T, format: TextOrJSON, text: (T) -> String) throws {
     switch format {
-    case .json: print(try IngestOutput.jsonText(summary, pretty: true), terminator: "")
+    case .json: print(try TextQuoting.jsonText(summary, pretty: true), terminator: "")
     case .text: print(text(summary))
     }
 }

@@ -21,7 +21,7 @@ extension ModelsCommand {
             let path = try store.locate(reference).path
             let m = try store.load(reference)
             if json {
-                print(try IngestOutput.jsonText(m), terminator: "")
+                print(try TextQuoting.jsonText(m), terminator: "")
                 return
             }
             print("""

@@ -38,7 +38,7 @@ struct WarehouseLoadCommand: ParsableCommand {
                               rowsIn: summary.tables.reduce(0) { $0 + $1.staged },
                               rowsOut: summary.tables.reduce(0) { $0 + $1.inserted + $1.updated }, detail: nil)
         switch format {
-        case .json: print(try IngestOutput.jsonText(LoadOutput(quality: tables.tableQuality, load: summary), pretty: true), terminator: "")
+        case .json: print(try TextQuoting.jsonText(LoadOutput(quality: tables.tableQuality, load: summary), pretty: true), terminator: "")
         case .text:
             for t in tables.tableQuality {
                 print("\(t.table): read \(t.rowsRead), accepted \(t.rowsAccepted), rejected \(t.rowsRejected)")

@@ -50,7 +50,7 @@ struct WarehouseMartsCommand: ParsableCommand {
         try warehouse.logStep("marts", seconds: summary.seconds.values.reduce(0, +), source: nil, rowsIn: nil,
                               rowsOut: summary.customerDailyRows + summary.productRollupRows + summary.categoryRollupRows, detail: nil)
         switch format {
-        case .json: print(try IngestOutput.jsonText(summary, pretty: true), terminator: "")
+        case .json: print(try TextQuoting.jsonText(summary, pretty: true), terminator: "")
         case .text: print(WarehouseText.marts(summary))
         }
     }
