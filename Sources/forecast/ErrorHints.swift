@@ -1,0 +1,34 @@
+import ForecastKit
+
+/// What to type instead, for the library errors a flag or a command can fix: the libraries say
+/// what is wrong in their own terms (a table, a date, a name) and never name a flag; this table
+/// says it in the command line's. Printed after `forecast: <error>`; nil when there is nothing
+/// to add.
+func commandLineHint(for error: any Error) -> String? {
+    switch error {
+    case WarehouseError.noDatabase(let path, let kind):
+        switch kind {
+        case .shopWarehouse: return "create it with `forecast warehouse load --db \(path)`"
+        case .attribution: return "create it with `forecast attribution generate --db \(path)`"
+        default: return nil
+        }
+    case WarehouseError.tableNotEmpty:
+        return "generate into a new file (or pass --overwrite)"
+
+    case AttributionError.journeysMissing:
+        return "run `forecast attribution journeys` for that range first"
+    case AttributionError.reversedRange:
+        return "--to must not be before --from"
+    case AttributionError.nonPositiveLookback:
+        return "--lookback-days must be positive"
+
+    default:
+        return nil
+    }
+}
+
+/// The error and its hint on one line, for the messages argument-parser prints itself
+/// (a `ValidationError` made from a library error).
+func describedWithHint(_ error: any Error) -> String {
+    commandLineHint(for: error).map { "\(error): \($0)" } ?? "\(error)"
+}
