@@ -15,6 +15,13 @@ func commandLineHint(for error: any Error) -> String? {
     case WarehouseError.tableNotEmpty:
         return "generate into a new file (or pass --overwrite)"
 
+    case MartError.personalData:
+        return "pass --include-pii to export it"
+    case MartError.notBuilt(let database, let mart):
+        return "run `forecast warehouse marts\(mart.containsPersonalData ? " --include-pii" : "") --db \(database)` first"
+    case MartError.invalidAsOf:
+        return "--as-of takes a date like 2019-12-31"
+
     case AttributionError.journeysMissing:
         return "run `forecast attribution journeys` for that range first"
     case AttributionError.reversedRange:
