@@ -40,16 +40,16 @@ public struct QualityRules: Sendable {
         [
             RuleDescription(check: "malformed quoting, ragged row, empty or unparseable value, invalid UTF-8", action: "reject",
                             note: "the row cannot be used"),
-            RuleDescription(check: "negative quantity", action: negativeQuantity.rawValue, note: "--negative-quantity"),
-            RuleDescription(check: "zero quantity", action: zeroQuantity.rawValue, note: "--zero-quantity"),
-            RuleDescription(check: "negative amount or price", action: negativeAmount.rawValue, note: "--negative-amount"),
-            RuleDescription(check: "zero amount or price", action: zeroAmount.rawValue, note: "--zero-amount"),
-            RuleDescription(check: "exact duplicate row", action: duplicateRows.rawValue, note: "--duplicates"),
+            RuleDescription(check: "negative quantity", action: negativeQuantity.rawValue, note: "negativeQuantity"),
+            RuleDescription(check: "zero quantity", action: zeroQuantity.rawValue, note: "zeroQuantity"),
+            RuleDescription(check: "negative amount or price", action: negativeAmount.rawValue, note: "negativeAmount"),
+            RuleDescription(check: "zero amount or price", action: zeroAmount.rawValue, note: "zeroAmount"),
+            RuleDescription(check: "exact duplicate row", action: duplicateRows.rawValue, note: "duplicateRows"),
             RuleDescription(check: "duplicate key, orphan reference (shop tables)", action: "reject", note: "first row with a key wins"),
-            RuleDescription(check: "timestamp after the as-of day", action: futureTimestamps.rawValue, note: "--as-of, --future"),
+            RuleDescription(check: "timestamp after the as-of day", action: futureTimestamps.rawValue, note: "asOfDay, futureTimestamps"),
             RuleDescription(check: "timestamp far outside the data's range", action: "warn", note: "> \(farOutsideDays) days beyond the 0.1%..99.9% range"),
             RuleDescription(check: "implausible customer activity", action: "warn", note: "events > \(outlierFactor)x the 99th percentile"),
-            RuleDescription(check: "excluded order status", action: "exclude from log", note: "--exclude-status; counted, not rejected"),
+            RuleDescription(check: "excluded order status", action: "exclude from log", note: "excludedStatuses of the mapping; counted, not rejected"),
         ]
     }
 }

@@ -29,6 +29,20 @@ func commandLineHint(for error: any Error) -> String? {
     case AttributionError.nonPositiveLookback:
         return "--lookback-days must be positive"
 
+    case IngestionError.unmappedColumn(let field):
+        return "pass --\(field)-col (a header name or a 1-based position) or --layout"
+    case IngestionError.amountAndPriceMapped:
+        return "map either --amount-col (line total) or --price-col (unit price), not both"
+    case IngestionError.unrecognisedTimestamps:
+        return "pass --time-format with one of: \(TimestampFormat.allCases.map(\.rawValue).joined(separator: ", "))"
+
+    case ShopGeneratorError.tooFewCustomers:
+        return "--customers must be at least 1"
+    case ShopGeneratorError.tooFewProducts:
+        return "--products must be at least 1"
+    case ShopGeneratorError.periodTooShort:
+        return "--end must be at least \(ShopGeneratorError.minimumDays) days after --start"
+
     default:
         return nil
     }

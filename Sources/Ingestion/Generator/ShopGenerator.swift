@@ -15,6 +15,28 @@ public struct ShopGeneratorConfig: Sendable {
     public init() {}
 }
 
+/// Why ``ShopGenerator`` refused its ``ShopGeneratorConfig``.
+public enum ShopGeneratorError: Error, Equatable, CustomStringConvertible {
+    /// ``ShopGeneratorConfig/customers`` is below 1.
+    case tooFewCustomers(Int)
+    /// ``ShopGeneratorConfig/products`` is below 1.
+    case tooFewProducts(Int)
+    /// ``ShopGeneratorConfig/end`` is fewer than ``minimumDays`` days after ``ShopGeneratorConfig/start``.
+    case periodTooShort(start: CivilDate, end: CivilDate)
+
+    /// The shortest period the generator fills: the end at least this many days after the start.
+    public static let minimumDays = 60
+
+    public var description: String {
+        switch self {
+        case .tooFewCustomers(let n): return "the shop needs at least 1 customer (got \(n))"
+        case .tooFewProducts(let n): return "the shop needs at least 1 product (got \(n))"
+        case .periodTooShort(let start, let end):
+            return "the period \(start) to \(end) is too short: the last day must be at least \(Self.minimumDays) days after the first"
+        }
+    }
+}
+
 /// What was generated, for the command's summary.
 public struct ShopGeneratorSummary: Sendable, Codable {
     public var customers: Int
@@ -82,10 +104,12 @@ public struct ShopGenerator {
 
     /// Generates the shop and writes the five CSV files into `directory`.
     public func write(to directory: String, progress: (String) -> Void = { _ in }) throws -> ShopGeneratorSummary {
-        guard config.customers >= 1 else { throw IngestionError.invalidSetting("--customers must be at least 1") }
-        guard config.products >= 1 else { throw IngestionError.invalidSetting("--products must be at least 1") }
+        guard config.customers >= 1 else { throw ShopGeneratorError.tooFewCustomers(config.customers) }
+        guard config.products >= 1 else { throw ShopGeneratorError.tooFewProducts(config.products) }
         let firstDay = config.start.dayNumber, lastDay = config.end.dayNumber
-        guard lastDay - firstDay >= 60 else { throw IngestionError.invalidSetting("--end must be at least 60 days after --start") }
+        guard lastDay - firstDay >= ShopGeneratorError.minimumDays else {
+            throw ShopGeneratorError.periodTooShort(start: config.start, end: config.end)
+        }
         try FileManager.default.createDirectory(atPath: directory, withIntermediateDirectories: true)
 
         var rng = RandomSource(seed: config.seed)
