@@ -43,6 +43,15 @@ func commandLineHint(for error: any Error) -> String? {
     case ShopGeneratorError.periodTooShort:
         return "--end must be at least \(ShopGeneratorError.minimumDays) days after --start"
 
+    case TopProducts.Problem.noProducts, ProductMonthly.Problem.noProducts:
+        return "map one with --product-col"
+    case TopProducts.Problem.noAmounts:
+        return "--by revenue needs amounts or prices: map --amount-col or --price-col"
+    case TopProducts.Problem.windowTooShort:
+        return "--months must be at least 1"
+    case TopProducts.Problem.emptyTop:
+        return "--top must be at least 1"
+
     default:
         return nil
     }
