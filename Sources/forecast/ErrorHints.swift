@@ -1,4 +1,5 @@
 import ForecastKit
+import ForecastServer
 
 /// What to type instead, for the library errors a flag or a command can fix: the libraries say
 /// what is wrong in their own terms (a table, a date, a name) and never name a flag; this table
@@ -51,6 +52,12 @@ func commandLineHint(for error: any Error) -> String? {
         return "--months must be at least 1"
     case TopProducts.Problem.emptyTop:
         return "--top must be at least 1"
+
+    case ModelStoreError.alreadyExists:
+        return "pass --overwrite to replace it"
+
+    case is ServerStartError:
+        return "choose another port with --port"
 
     default:
         return nil
