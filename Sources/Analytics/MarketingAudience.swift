@@ -62,6 +62,7 @@ public enum MarketingAudience {
         public var asOf: String
         public var categories: [String]
         public var k: Int
+        /// How k was chosen: `silhouette` (the best of the k tried) or `requested` (``Options/clusters``).
         public var chosenBy: String
         /// Silhouette per k tried (k as a string key, for JSON).
         public var silhouettes: [String: Double]
@@ -109,7 +110,7 @@ public enum MarketingAudience {
             buyers[b].categorySpend[c] = r[3]
         }
         let asOf = try options.asOf ?? String.fetchOne(db, sql: "SELECT substr(max(ordered_at), 1, 10) FROM fct_orders WHERE is_revenue = 1") ?? "1970-01-01"
-        guard let asOfDay = CivilDate(iso: asOf)?.dayNumber else { throw WarehouseError.invalidSetting("--as-of \(asOf): expected YYYY-MM-DD") }
+        guard let asOfDay = CivilDate(iso: asOf)?.dayNumber else { throw MartError.invalidAsOf(asOf) }
         let recency = buyers.map { b in Double(asOfDay - (CivilDate(iso: String(b.lastPurchase.prefix(10)))?.dayNumber ?? asOfDay)) }
 
         // Features: category spend shares, then standardised recency, log orders, log spend.
@@ -190,7 +191,7 @@ public enum MarketingAudience {
                        droppedWithoutContact: buyers.count - reachable.count, audienceRows: audienceRows,
                        withoutTimeZone: reachable.filter { zones[$0].zone == nil }.count,
                        inTwoZoneStates: reachable.filter { zones[$0].spansTwoZones }.count, asOf: asOf,
-                       categories: categories, k: k, chosenBy: options.clusters == nil ? "silhouette" : "--clusters",
+                       categories: categories, k: k, chosenBy: options.clusters == nil ? "silhouette" : "requested",
                        silhouettes: silhouettes, clusters: profiles)
     }
 

@@ -31,11 +31,10 @@ public enum MartExport {
     public static func write(_ mart: Marts.Mart, from warehouse: Warehouse, format: Format, to path: String,
                              allowPersonalData: Bool = false) throws -> Written {
         if mart.containsPersonalData, !allowPersonalData {
-            throw WarehouseError.invalidSetting("\(mart.name) contains personal data (names, emails, phones): pass --include-pii to export it")
+            throw MartError.personalData(mart: mart.name)
         }
         guard try warehouse.tableNames().contains(mart.table) else {
-            let how = mart.containsPersonalData ? "`forecast warehouse marts --include-pii`" : "`forecast warehouse marts`"
-            throw WarehouseError.invalidSetting("\(warehouse.path): the mart \(mart.name) (table \(mart.table)) has not been built; run \(how)")
+            throw MartError.notBuilt(database: warehouse.path, mart: mart)
         }
         let writer = try ByteWriter(path: path)
         var columns: [String] = []

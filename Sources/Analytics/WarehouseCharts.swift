@@ -13,11 +13,12 @@ public enum WarehouseCharts {
         public var svg: String
     }
 
-    /// Needs the sales roll-ups and the segments (`forecast warehouse marts`).
+    /// Needs the sales roll-ups and the segments (``Marts/build(_:options:progress:)``).
     public static func build(_ warehouse: Warehouse) throws -> [Chart] {
         let tables = Set(try warehouse.tableNames())
-        for needed in [SalesRollups.categoryTable, MarketingAudience.clustersTable] where !tables.contains(needed) {
-            throw WarehouseError.invalidSetting("\(warehouse.path): \(needed) has not been built; run `forecast warehouse marts --db \(warehouse.path)` first")
+        let needed = Marts.all.filter { [SalesRollups.categoryTable, MarketingAudience.clustersTable].contains($0.table) }
+        for mart in needed where !tables.contains(mart.table) {
+            throw MartError.notBuilt(database: warehouse.path, mart: mart)
         }
         return try warehouse.queue.read { db in
             [try revenueOverTime(db), try revenueByCategory(db), try customersByState(db), try clusterProfiles(db)]

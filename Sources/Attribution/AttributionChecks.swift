@@ -54,6 +54,6 @@ public enum AttributionChecks {
             SELECT count(*) FROM (SELECT DISTINCT s.event_date, s.channel_name FROM attribution_customer_journey a
             JOIN session_sources s ON s.session_id = a.session_id
             WHERE NOT EXISTS (SELECT 1 FROM channel_reporting r WHERE r.date = s.event_date AND r.channel_name = s.channel_name))
-            """, failure: "channel-days have attributions but no channel_reporting row (run `report` for their range)"),
+            """, failure: "channel-days have attributions but no channel_reporting row (the report step has not run for their range)"),
     ]
 }

@@ -21,8 +21,13 @@ public enum AttributionDatabase {
 
     /// Opens (and with `create`, creates) the database at `path`, adding any missing table.
     public static func open(path: String, create: Bool = true) throws -> Warehouse {
-        try Warehouse(path: path, create: create, schema: [schemaSQL], creator: "forecast attribution generate")
+        try Warehouse(path: path, create: create, schema: [schemaSQL], kind: .attribution)
     }
+}
+
+extension DatabaseKind {
+    /// The attribution database: sessions, conversions, costs and what the pipeline writes.
+    public static let attribution = DatabaseKind("attribution database")
 }
 
 /// Conversions whose date lies in `from...to` (either end open when nil): the unit every step
@@ -33,7 +38,7 @@ public struct ConversionRange: Sendable, Equatable, CustomStringConvertible {
 
     public init(from: CivilDate? = nil, to: CivilDate? = nil) throws {
         if let from, let to, to < from {
-            throw WarehouseError.invalidSetting("--to \(to) is before --from \(from)")
+            throw AttributionError.reversedRange(from: from, to: to)
         }
         self.from = from
         self.to = to

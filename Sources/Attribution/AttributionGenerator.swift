@@ -61,7 +61,7 @@ public struct AttributionGenerator: Sendable {
         try database.queue.write { db in
             for table in AttributionDatabase.sourceTables {
                 if try Int.fetchOne(db, sql: "SELECT count(*) FROM \(table)")! > 0 {
-                    throw WarehouseError.invalidSetting("\(database.path): \(table) already has rows; generate into a new file (or --overwrite)")
+                    throw WarehouseError.tableNotEmpty(path: database.path, table: table)
                 }
             }
             let session = try db.makeStatement(sql: "INSERT INTO session_sources VALUES (?, ?, ?, ?, ?, ?, ?, ?)")

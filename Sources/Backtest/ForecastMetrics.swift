@@ -1,6 +1,6 @@
 import Foundation
 
-/// The scores of EVALUATION.md for one set of forecasts.
+/// The scores of docs/evaluation.md for one set of forecasts.
 public struct ForecastMetrics: Codable, Sendable, Equatable {
     /// Mean Poisson deviance, predictions clipped at 1e-9, 0·log 0 = 0: the primary metric.
     public var deviance: Double

@@ -18,7 +18,7 @@ public struct BacktestRow: Codable, Sendable, Equatable {
     public var predictSeconds: Double
 }
 
-/// The rolling-origin protocol of EVALUATION.md: for each cutoff c (a month start), every
+/// The rolling-origin protocol of docs/evaluation.md: for each cutoff c (a month start), every
 /// customer with an event before c is scored on the number of events in [c, next month);
 /// supervised models train on the origins from `firstOrigin` to c − 1 month (so no target
 /// month reaches past c); nothing about the scored month reaches any model.

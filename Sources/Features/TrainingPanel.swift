@@ -1,6 +1,6 @@
 import Core
 
-/// Training rows from several origins, as the backtest protocol of EVALUATION.md builds
+/// Training rows from several origins, as the backtest protocol of docs/evaluation.md builds
 /// them: for each origin o (a month start), one row per customer with an event before o,
 /// features as of o, target = events in [o, o + 1 month).
 ///

@@ -76,8 +76,7 @@ public final class ForecastServer: Sendable {
             try await app.runService(gracefulShutdownSignals: signals)
         } catch where "\(error)".contains("bind(") {
             // NIO's message names the system call; say which address could not be taken.
-            throw ServerStartError(message: "cannot listen on \(configuration.host):\(configuration.port): \(error) "
-                                   + "(another process on that port? choose another with --port)")
+            throw ServerStartError(host: configuration.host, port: configuration.port, reason: "\(error)")
         }
         logger.info("stopped", metadata: ["requests": "\(metrics.requestCount)"])
     }
@@ -192,7 +191,7 @@ public final class ForecastServer: Sendable {
 
     func customerForecast(_ request: Request, _ context: BasicRequestContext) throws -> Response {
         guard let data else {
-            throw APIError(.notFound, "no_data", "this server has no data set: start it with --data to answer per-customer forecasts")
+            throw APIError(.notFound, "no_data", "this server has no data set, so it cannot answer per-customer forecasts")
         }
         let id = context.parameters.get("id") ?? ""
         guard let c = data.customer(id) else { throw APIError(.notFound, "unknown_customer", "no customer '\(id)' in \(data.source)") }
@@ -226,10 +225,16 @@ public final class ForecastServer: Sendable {
     }
 }
 
-/// The server could not start (the port is taken, the address is not this machine's).
-public struct ServerStartError: Error, CustomStringConvertible {
-    public var message: String
-    public var description: String { message }
+/// The server could not listen on `host`:`port` (the port is taken, the address is not this
+/// machine's); `reason` is the system's message.
+public struct ServerStartError: Error, Equatable, CustomStringConvertible {
+    public var host: String
+    public var port: Int
+    public var reason: String
+
+    public var description: String {
+        "cannot listen on \(host):\(port): \(reason) (is another process using that port?)"
+    }
 }
 
 /// `GET /models/{name}`: everything in the model file but the fitted parameters' bulk.

@@ -50,15 +50,9 @@ public struct ColumnMapping: Sendable, Equatable {
 
     /// The table schema for these columns, with the value rules of `rules`.
     public func schema(table: String, rules: QualityRules) throws -> TableSchema {
-        guard let customer else {
-            throw IngestionError.invalidSetting("no customer column: pass --customer-col (a header name or a 1-based position) or --layout")
-        }
-        guard let time else {
-            throw IngestionError.invalidSetting("no time column: pass --time-col (a header name or a 1-based position) or --layout")
-        }
-        if amount != nil, price != nil {
-            throw IngestionError.invalidSetting("map either --amount-col (line total) or --price-col (unit price), not both")
-        }
+        guard let customer else { throw IngestionError.unmappedColumn(field: "customer") }
+        guard let time else { throw IngestionError.unmappedColumn(field: "time") }
+        if amount != nil, price != nil { throw IngestionError.amountAndPriceMapped }
         var fields = [FieldSpec("customer_id", .key, source: customer),
                       FieldSpec("timestamp", .timestamp, source: time, futureFrom: rules.futureFrom, future: rules.futureTimestamps)]
         if let product { fields.append(FieldSpec("product_id", .key, source: product)) }

@@ -6,9 +6,15 @@ public enum IngestionError: Error, Equatable, CustomStringConvertible {
     case unknownColumn(path: String, column: String, available: [String])
     /// The file has no data rows where some are required.
     case noData(path: String, reason: String)
-    /// `--on-bad-row fail`: the first bad row.
+    /// ``BadRowPolicy/fail``: the first bad row.
     case badRow(path: String, line: Int, column: Int, field: String?, reason: String)
-    /// A setting (flag or mapping file) is invalid.
+    /// No column is mapped to `field` (`customer`, `time`), which every layout needs.
+    case unmappedColumn(field: String)
+    /// Both an amount column (line total) and a price column (unit price) are mapped.
+    case amountAndPriceMapped
+    /// The timestamps of `column` in `path` match no ``TimestampFormat`` (`examples`: the first values).
+    case unrecognisedTimestamps(path: String, column: ColumnReference, examples: [String])
+    /// A setting (of a mapping or a mapping file) is invalid.
     case invalidSetting(String)
 
     public var description: String {
@@ -22,6 +28,13 @@ public enum IngestionError: Error, Equatable, CustomStringConvertible {
         case .badRow(let path, let line, let column, let field, let reason):
             let f = field.map { " (field \"\($0)\")" } ?? ""
             return "\(path):\(line):\(column)\(f): \(reason)"
+        case .unmappedColumn(let field):
+            return "no \(field) column: map one by header name or 1-based position, or use a layout that has one"
+        case .amountAndPriceMapped:
+            return "both an amount column (line total) and a price column (unit price) are mapped; map only one"
+        case .unrecognisedTimestamps(let path, let column, let examples):
+            return "\(path): cannot recognise the timestamps in column \"\(column)\" (values like \(examples.map { "'\($0)'" }.joined(separator: ", "))); "
+                + "the known formats are \(TimestampFormat.allCases.map(\.rawValue).joined(separator: ", "))"
         case .invalidSetting(let what): return what
         }
     }

@@ -120,10 +120,8 @@ struct Layout: Sendable {
         }
         let best = scored.max { $0.1 < $1.1 }!
         guard best.1 > 0, best.1 * 2 >= samples.count else {
-            let shown = samples.prefix(3).map { "'\(String(decoding: $0, as: UTF8.self))'" }.joined(separator: ", ")
-            throw IngestionError.invalidSetting(
-                "\(file.path): cannot recognise the timestamps in column \"\(field.source!)\" (values like \(shown)); "
-                + "pass --time-format with one of: \(TimestampFormat.allCases.map(\.rawValue).joined(separator: ", "))")
+            throw IngestionError.unrecognisedTimestamps(path: file.path, column: field.source!,
+                                                        examples: samples.prefix(3).map { String(decoding: $0, as: UTF8.self) })
         }
         return best.0
     }

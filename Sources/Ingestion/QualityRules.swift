@@ -1,4 +1,3 @@
-import Core
 import Foundation
 /// What counts as a reject and what as a warning. Every rule is a setting.
 ///

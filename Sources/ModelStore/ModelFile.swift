@@ -127,6 +127,7 @@ public enum ModelStoreError: Error, Equatable, CustomStringConvertible {
     case futureFormat(path: String, found: Int, supported: Int)
     case invalidName(String)
     case invalidReference(String)
+    /// A save would replace the model file at `path`, and replacing it was not asked for.
     case alreadyExists(path: String)
 
     public var description: String {
@@ -143,7 +144,7 @@ public enum ModelStoreError: Error, Equatable, CustomStringConvertible {
         case .invalidName(let name):
             return "invalid model name '\(name)': use letters, digits, '-', '_' and '.', starting with a letter or digit"
         case .invalidReference(let text): return "invalid model reference '\(text)': use NAME or NAME@VERSION (VERSION a positive integer)"
-        case .alreadyExists(let path): return "\(path) already exists (pass --overwrite to replace it)"
+        case .alreadyExists(let path): return "\(path) already exists: that version of the model was saved before"
         }
     }
 }

@@ -134,7 +134,7 @@ public struct BGNBD: Forecaster {
     }
 
     /// The histories of the customers with an event before `cutoff`, in days, as
-    /// EVALUATION.md defines them: x = events − 1, t_x = last − first, T = (cutoff − 1) − first.
+    /// docs/evaluation.md defines them: x = events − 1, t_x = last − first, T = (cutoff − 1) − first.
     public static func histories(_ events: EventLog, cutoff: Int) -> [RepeatHistory] {
         var result: [RepeatHistory] = []
         for c in 0..<events.customerCount {

@@ -4,9 +4,26 @@ import Plots
 
 /// The exported analysis: the five questions walked through with the data's own numbers.
 public enum CustomerDynamicsNotebook {
+    /// How the reader can go further than the notebook, in the caller's terms (a command, a
+    /// function); the notebook quotes each one given and says nothing for a nil.
+    public struct FollowUps: Sendable, Equatable {
+        /// Any product's transactions month by month in any year.
+        public var productByMonth: String?
+        /// The top products at any date, over any window, by transactions or revenue.
+        public var topProducts: String?
+
+        /// Follow-ups with the given texts (none by default).
+        public init(productByMonth: String? = nil, topProducts: String? = nil) {
+            self.productByMonth = productByMonth
+            self.topProducts = topProducts
+        }
+    }
+
     /// Builds the notebook for `report` around its `figures` (`report.figures()`, made once by
-    /// the caller, who also writes them); `reproduce` lists the commands that remake it.
-    public static func build(_ report: CustomerDynamicsReport, figures: [Figure], title: String, reproduce: [String]) -> NotebookDocument {
+    /// the caller, who also writes them); `reproduce` lists the commands that remake it and
+    /// `followUps` the ways to look further.
+    public static func build(_ report: CustomerDynamicsReport, figures: [Figure], title: String, reproduce: [String],
+                             followUps: FollowUps = FollowUps()) -> NotebookDocument {
         var doc = NotebookDocument(title: title)
         let byName = Dictionary(figures.map { ($0.name, $0) }, uniquingKeysWith: { a, _ in a })
         func figure(_ name: String) { if let f = byName[name] { doc.add(.figure(f)) } }
@@ -48,8 +65,8 @@ public enum CustomerDynamicsNotebook {
             let quiet = p.counts.indices.min { p.counts[$0] < p.counts[$1] }!
             doc.add(.paragraph("Product `\(p.product)` (the best seller by transactions at the end of the data) was in "
                                + "\(num(Double(p.counts.reduce(0, +)))) transactions in \(p.year); its busiest month was \(monthAbbreviations[peak]) "
-                               + "(\(p.counts[peak])) and its quietest \(monthAbbreviations[quiet]) (\(p.counts[quiet])). Any product and year: "
-                               + "`forecast report product --product ID --year YYYY`."))
+                               + "(\(p.counts[peak])) and its quietest \(monthAbbreviations[quiet]) (\(p.counts[quiet]))."
+                               + (followUps.productByMonth.map { " Any product and year: `\($0)`." } ?? "")))
             if let f = figures.first(where: { $0.name.hasPrefix("product-") }) { doc.add(.figure(f)) }
         }
 
@@ -77,7 +94,7 @@ public enum CustomerDynamicsNotebook {
                                    + "\(pct(rev.ranking.entries.reduce(0) { $0 + $1.share })) of the window's revenue."))
                 figure("top-products-revenue")
             }
-            doc.add(.paragraph("At any date: `forecast top-products --data ... --as-of YYYY-MM-DD --months 6 --top 5 --by transactions|revenue --format text|json|csv`."))
+            if let command = followUps.topProducts { doc.add(.paragraph("At any date: `\(command)`.")) }
         }
 
         // 4. The models.

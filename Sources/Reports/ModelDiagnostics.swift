@@ -5,7 +5,7 @@ import Foundation
 import Models
 
 /// Question 4: how well the models forecast, from a rolling-origin backtest over the last
-/// complete months of the data (the protocol of docs/EVALUATION: fit on what came before
+/// complete months of the data (the protocol of docs/evaluation.md: fit on what came before
 /// each month start, forecast the month, compare with what happened).
 public struct ModelDiagnostics: Sendable {
     /// Cutoffs (month starts), oldest first.

@@ -15,7 +15,7 @@ public struct ProductMonthly: Sendable, Codable, Equatable {
 
         public var description: String {
             switch self {
-            case .noProducts: return "the data have no product column, so there is no per-product frequency (map one with --product-col)"
+            case .noProducts: return "the data have no product column, so there is no per-product frequency"
             case .unknownProduct(let p, let examples):
                 return "product '\(p)' does not occur in the data; products that do include \(examples.joined(separator: ", "))"
             case .yearOutsideData(let y, let first, let last):

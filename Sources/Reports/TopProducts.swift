@@ -32,13 +32,23 @@ public struct TopProducts: Sendable, Codable, Equatable {
     /// ... and at each, the rank of every product in `ranking` (nil when it sold nothing in that window).
     public var historyRanks: [[Int?]]
 
+    /// Why products could not be ranked.
     public enum Problem: Error, Equatable, CustomStringConvertible {
-        case noProducts, noAmounts, badWindow(String)
+        /// The data have no product column.
+        case noProducts
+        /// Ranking by ``Measure/revenue`` needs amounts or prices, and the data have none.
+        case noAmounts
+        /// A window of fewer than one month (the months asked for).
+        case windowTooShort(months: Int)
+        /// Fewer than one product to keep (the number asked for).
+        case emptyTop(top: Int)
+
         public var description: String {
             switch self {
-            case .noProducts: return "the data have no product column, so products cannot be ranked (map one with --product-col)"
-            case .noAmounts: return "--by revenue needs amounts or prices (map --amount-col or --price-col), and the data have none"
-            case .badWindow(let why): return why
+            case .noProducts: return "the data have no product column, so products cannot be ranked"
+            case .noAmounts: return "ranking by revenue needs amounts or prices, and the data have none"
+            case .windowTooShort(let months): return "the window must be at least 1 month (got \(months))"
+            case .emptyTop(let top): return "the ranking must keep at least 1 product (got \(top))"
             }
         }
     }
@@ -50,8 +60,8 @@ public struct TopProducts: Sendable, Codable, Equatable {
         let log = baskets.log
         guard log.hasProducts else { throw Problem.noProducts }
         guard measure == .transactions || log.hasAmounts else { throw Problem.noAmounts }
-        guard months >= 1 else { throw Problem.badWindow("--months must be at least 1") }
-        guard top >= 1 else { throw Problem.badWindow("--top must be at least 1") }
+        guard months >= 1 else { throw Problem.windowTooShort(months: months) }
+        guard top >= 1 else { throw Problem.emptyTop(top: top) }
         self.measure = measure; self.months = months; self.top = top
         // One pass collects (day, product, revenue) per transaction and product; each window
         // is then a filtered sum over it.

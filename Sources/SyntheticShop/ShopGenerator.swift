@@ -83,10 +83,12 @@ public struct ShopGenerator {
 
     /// Generates the shop and writes the five CSV files into `directory`.
     public func write(to directory: String, progress: (String) -> Void = { _ in }) throws -> ShopGeneratorSummary {
-        guard config.customers >= 1 else { throw ShopGeneratorError.noCustomers }
-        guard config.products >= 1 else { throw ShopGeneratorError.noProducts }
+        guard config.customers >= 1 else { throw ShopGeneratorError.tooFewCustomers(config.customers) }
+        guard config.products >= 1 else { throw ShopGeneratorError.tooFewProducts(config.products) }
         let firstDay = config.start.dayNumber, lastDay = config.end.dayNumber
-        guard lastDay - firstDay >= 60 else { throw ShopGeneratorError.historyTooShort(days: lastDay - firstDay) }
+        guard lastDay - firstDay >= ShopGeneratorError.minimumDays else {
+            throw ShopGeneratorError.periodTooShort(start: config.start, end: config.end)
+        }
         try FileManager.default.createDirectory(atPath: directory, withIntermediateDirectories: true)
 
         var rng = RandomSource(seed: config.seed)

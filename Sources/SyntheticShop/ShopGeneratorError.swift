@@ -1,17 +1,23 @@
-/// Settings of the synthetic shop that cannot make a shop.
+import Core
+
+/// Why ``ShopGenerator`` refused its ``ShopGeneratorConfig``.
 public enum ShopGeneratorError: Error, Equatable, CustomStringConvertible {
-    /// A shop needs at least one customer.
-    case noCustomers
-    /// A shop needs at least one product.
-    case noProducts
-    /// The first and last day are fewer than 60 days apart (`days` apart).
-    case historyTooShort(days: Int)
+    /// ``ShopGeneratorConfig/customers`` is below 1.
+    case tooFewCustomers(Int)
+    /// ``ShopGeneratorConfig/products`` is below 1.
+    case tooFewProducts(Int)
+    /// ``ShopGeneratorConfig/end`` is fewer than ``minimumDays`` days after ``ShopGeneratorConfig/start``.
+    case periodTooShort(start: CivilDate, end: CivilDate)
+
+    /// The shortest period the generator fills: the end at least this many days after the start.
+    public static let minimumDays = 60
 
     public var description: String {
         switch self {
-        case .noCustomers: return "the shop needs at least 1 customer"
-        case .noProducts: return "the shop needs at least 1 product"
-        case .historyTooShort(let days): return "the shop's last day must be at least 60 days after its first (got \(days))"
+        case .tooFewCustomers(let n): return "the shop needs at least 1 customer (got \(n))"
+        case .tooFewProducts(let n): return "the shop needs at least 1 product (got \(n))"
+        case .periodTooShort(let start, let end):
+            return "the period \(start) to \(end) is too short: the last day must be at least \(Self.minimumDays) days after the first"
         }
     }
 }

@@ -14,12 +14,12 @@ public final class Warehouse: Sendable {
     /// Opens (and with `create`, creates) the database at `path`, then runs `schema`'s
     /// statements (`CREATE ... IF NOT EXISTS`) in one transaction.
     ///
-    /// - Parameter creator: the command that creates such a database, for the error said when
-    ///   `create` is false and the file is missing.
+    /// - Parameter kind: what the database holds, for the error thrown when `create` is false
+    ///   and the file is missing.
     public init(path: String, create: Bool = true, schema: [String] = WarehouseSchema.statements,
-                creator: String = "forecast warehouse load") throws {
+                kind: DatabaseKind = .shopWarehouse) throws {
         if !create, !FileManager.default.fileExists(atPath: path) {
-            throw WarehouseError.noDatabase(path: path, creator: creator)
+            throw WarehouseError.noDatabase(path: path, kind: kind)
         }
         self.path = path
         var config = Configuration()
@@ -65,19 +65,41 @@ public final class Warehouse: Sendable {
     }
 }
 
+/// What a database file following the warehouse's conventions holds: the shop warehouse
+/// (``shopWarehouse``), or another schema's database (the attribution module adds its own).
+public struct DatabaseKind: Hashable, Sendable, CustomStringConvertible {
+    /// How people call it: "shop warehouse", "attribution database".
+    public var name: String
+
+    /// A kind named `name`.
+    public init(_ name: String) { self.name = name }
+
+    /// The shop warehouse: staging tables and the star schema of ``WarehouseSchema``.
+    public static let shopWarehouse = DatabaseKind("shop warehouse")
+
+    public var description: String { name }
+}
+
 /// Why a warehouse operation stopped.
 public enum WarehouseError: Error, CustomStringConvertible, Equatable {
-    case noDatabase(path: String, creator: String)
+    /// The file at `path` does not exist and was not to be created; `kind` says what it should hold.
+    case noDatabase(path: String, kind: DatabaseKind)
+    /// SQLite refused an operation on the database at `path`.
     case database(path: String, message: String)
     /// A load step failed; the transaction was rolled back and the database is unchanged.
     case loadFailed(step: String, message: String)
+    /// `table` of the database at `path` already has rows where an empty table is required
+    /// (generated data go only into empty tables).
+    case tableNotEmpty(path: String, table: String)
+    /// A setting is invalid; the text says which and why.
     case invalidSetting(String)
 
     public var description: String {
         switch self {
-        case .noDatabase(let path, let creator): return "\(path): no such database; create it with `\(creator) --db \(path)`"
+        case .noDatabase(let path, let kind): return "\(path): no such database (the \(kind) has not been created)"
         case .database(let path, let message): return "\(path): \(message)"
         case .loadFailed(let step, let message): return "load failed at step '\(step)' (nothing was changed): \(message)"
+        case .tableNotEmpty(let path, let table): return "\(path): \(table) already has rows; data are generated only into empty tables"
         case .invalidSetting(let what): return what
         }
     }

@@ -6,7 +6,7 @@ import Foundation
 struct BacktestCommand: ParsableCommand {
     static let configuration = CommandConfiguration(
         commandName: "backtest",
-        abstract: "Score models with the rolling-origin protocol of EVALUATION.md.",
+        abstract: "Score models with the rolling-origin protocol of docs/evaluation.md.",
         discussion: """
             For each cutoff (a month start) every customer with an event before it is scored on the number of \
             events (distinct days) in that month; supervised models train only on earlier months. One row per \

@@ -9,7 +9,7 @@ struct EvaluateCommand: ParsableCommand {
         abstract: "Score a saved model (no retraining) on the month after its training cutoff, or on --month.",
         discussion: """
             Loads the model, computes every customer's features as of the month's first day from --data, \
-            predicts, and prints the metrics of EVALUATION.md over the customers with an event before that day: \
+            predicts, and prints the metrics of docs/evaluation.md over the customers with an event before that day: \
             deviance (mean Poisson deviance, the primary metric), RMSE, MAE, bias and top10_capture, beside the \
             baseline hist_rate for scale. The data must cover the month.
 

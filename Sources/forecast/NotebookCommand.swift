@@ -44,7 +44,7 @@ struct NotebookCommand: ParsableCommand {
             "forecast notebook " + arguments.map(shellQuoted).joined(separator: " "),
             "forecast report " + dropping(["--out", "--title", "--charts"], from: arguments).map(shellQuoted).joined(separator: " ")
                 + " --out " + shellQuoted(charts ?? "reports"),
-        ])
+        ], followUps: notebookFollowUps)
         try ReportWriter.writeFigures(figures, to: (out as NSString).appendingPathComponent("figures"))
         if let charts { try writeReport(figures, to: charts, source: source).forEach { print($0) } }
         let md = (out as NSString).appendingPathComponent("customer-dynamics.md")
@@ -55,6 +55,11 @@ struct NotebookCommand: ParsableCommand {
         print(html)
     }
 }
+
+/// The commands the notebook suggests for any product and for the top products at any date.
+let notebookFollowUps = CustomerDynamicsNotebook.FollowUps(
+    productByMonth: "forecast report product --product ID --year YYYY",
+    topProducts: "forecast top-products --data ... --as-of YYYY-MM-DD --months 6 --top 5 --by transactions|revenue --format text|json|csv")
 
 /// An argument as a POSIX shell would need it.
 func shellQuoted(_ s: String) -> String {

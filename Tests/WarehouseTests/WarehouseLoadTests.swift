@@ -135,7 +135,7 @@ struct WarehouseLoadTests {
         let w = try Warehouse(path: temporaryDirectory() + "/w.sqlite")
         let results = try DataCheck.run(WarehouseChecks.all, in: w)
         #expect(results.filter { !$0.passed }.map(\.name) == ["facts are not empty"])
-        #expect(throws: WarehouseError.noDatabase(path: "/nonexistent/w.sqlite", creator: "forecast warehouse load")) { try Warehouse(path: "/nonexistent/w.sqlite", create: false) }
+        #expect(throws: WarehouseError.noDatabase(path: "/nonexistent/w.sqlite", kind: .shopWarehouse)) { try Warehouse(path: "/nonexistent/w.sqlite", create: false) }
     }
 
     @Test func isoWeeksAndTimestamps() {

@@ -27,8 +27,8 @@ struct ConversionRangeOptions: ParsableArguments {
         }
         do {
             return try ConversionRange(from: date(from, "--from"), to: date(to, "--to"))
-        } catch let error as WarehouseError {
-            throw ValidationError(error.description)
+        } catch let error as AttributionError {
+            throw ValidationError(describedWithHint(error))
         }
     }
 

@@ -1,9 +1,10 @@
+import ForecastKit
 import Foundation
-import Warehouse
 
-/// Plain-text renderings of load, check and mart results for people.
-public enum WarehouseText {
-    public static func load(_ s: LoadSummary, database: String) -> String {
+/// Plain-text renderings of load, check and mart results for people, as the warehouse
+/// commands print them (the libraries return the summaries; the words about flags are ours).
+enum WarehouseText {
+    static func load(_ s: LoadSummary, database: String) -> String {
         var lines = ["loaded \(s.source) (\(s.layout) layout) into \(database) in \(String(format: "%.1f", s.seconds)) s"]
         let width = s.tables.map(\.table.count).max() ?? 0
         lines.append("  " + "table".padding(toLength: width, withPad: " ", startingAt: 0)
@@ -18,7 +19,7 @@ public enum WarehouseText {
         return lines.joined(separator: "\n")
     }
 
-    public static func checks(_ results: [CheckResult]) -> String {
+    static func checks(_ results: [CheckResult]) -> String {
         var lines: [String] = []
         for r in results {
             lines.append("\(r.passed ? "PASS" : "FAIL")  \(r.kind.padding(toLength: 14, withPad: " ", startingAt: 0)) \(r.name)\(r.passed ? "" : ": " + r.detail)")
@@ -28,7 +29,7 @@ public enum WarehouseText {
         return lines.joined(separator: "\n")
     }
 
-    public static func marts(_ s: Marts.Summary) -> String {
+    static func marts(_ s: Marts.Summary) -> String {
         let a = s.audience
         var lines = [
             "\(CustomerDailySummary.table): \(s.customerDailyRows) rows",
@@ -42,7 +43,8 @@ public enum WarehouseText {
             lines.append("\(MarketingAudience.audienceTable): not built (personal data; pass --include-pii); \(a.droppedWithoutContact) buyers have neither email nor phone")
         }
         let scores = a.silhouettes.keys.compactMap(Int.init).sorted().map { "k=\($0) \(String(format: "%.3f", a.silhouettes[String($0)]!))" }
-        lines.append("clusters: k = \(a.k) (\(a.chosenBy))" + (scores.isEmpty ? "" : "; silhouette " + scores.joined(separator: ", ")))
+        let chosenBy = a.chosenBy == "requested" ? "--clusters" : a.chosenBy
+        lines.append("clusters: k = \(a.k) (\(chosenBy))" + (scores.isEmpty ? "" : "; silhouette " + scores.joined(separator: ", ")))
         lines.append("  cluster  customers   share  recency(d)  orders    spend  top category")
         for c in a.clusters {
             lines.append("  " + pad(c.cluster, 7) + pad(c.customers, 11) + String(format: "%7.1f%%", c.share * 100)
