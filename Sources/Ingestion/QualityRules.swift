@@ -1,3 +1,4 @@
+import Core
 import Foundation
 /// What counts as a reject and what as a warning. Every rule is a setting.
 ///

@@ -1,5 +1,10 @@
+import Analytics
+import Attribution
 import ForecastKit
 import ForecastServer
+import Reports
+import SyntheticShop
+import Warehouse
 
 /// What to type instead, for the library errors a flag or a command can fix: the libraries say
 /// what is wrong in their own terms (a table, a date, a name) and never name a flag; this table

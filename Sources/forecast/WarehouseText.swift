@@ -1,5 +1,7 @@
+import Analytics
 import ForecastKit
 import Foundation
+import Warehouse
 
 /// Plain-text renderings of load, check and mart results for people, as the warehouse
 /// commands print them (the libraries return the summaries; the words about flags are ours).

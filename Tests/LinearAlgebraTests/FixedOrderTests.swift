@@ -59,7 +59,7 @@ struct FixedOrderTests {
         #expect(try Matrix.fixedOrderCholeskySolve(Matrix([[4, 2], [2, 3]]), [2, 1]) == [0.5, 0])
     }
 
-    @Test func choleskySolveRefusesWhatLAPACKRefuses() {
+    @Test func choleskySolveRefusesWhatLAPACKRefuses() throws {
         #expect(throws: LinearAlgebraError.notPositiveDefinite(leadingMinor: 2)) {
             try Matrix.fixedOrderCholeskySolve(Matrix([[1, 2], [2, 1]]), [1, 1])
         }
