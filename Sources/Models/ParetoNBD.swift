@@ -172,17 +172,10 @@ public struct ParetoNBD: Forecaster {
         let survives = exp(-p.s * log1p(t / b))
         let nodes = GaussLegendre.nodes32(on: 0...t).map { u, w in (u, w * p.s / b * exp(-(p.s + 1) * log1p(u / b))) }
         return (0...maxCount).map { k in
-            var givenAlive = survives * negativeBinomial(k, shape: shape, rate: rate, exposure: t)
-            for (u, weightedDensity) in nodes { givenAlive += weightedDensity * negativeBinomial(k, shape: shape, rate: rate, exposure: u) }
+            var givenAlive = survives * NegativeBinomial.probability(k, shape: shape, rate: rate, exposure: t)
+            for (u, weightedDensity) in nodes { givenAlive += weightedDensity * NegativeBinomial.probability(k, shape: shape, rate: rate, exposure: u) }
             return alive * givenAlive + (k == 0 ? 1 - alive : 0)
         }
-    }
-
-    /// P(N = k) for N ~ Poisson(λu), λ ~ Gamma(shape, rate).
-    static func negativeBinomial(_ k: Int, shape: Double, rate: Double, exposure u: Double) -> Double {
-        if u <= 0 { return k == 0 ? 1 : 0 }
-        let kk = Double(k)
-        return exp(lgamma(shape + kk) - lgamma(shape) - lgamma(kk + 1) + shape * log(rate / (rate + u)) + kk * log(u / (rate + u)))
     }
 
     public func predict(_ features: FeatureMatrix, horizonDays: Int) throws -> [Double] {
@@ -214,38 +207,5 @@ public struct ParetoNBD: Forecaster {
         return ModelDescription(kind: name, parameters: ["r": p.r, "alpha": p.alpha, "s": p.s, "beta": p.beta,
                                                          "log_likelihood": logLikelihood, "iterations": Double(iterations)],
                                 notes: ["alpha and beta in days"])
-    }
-}
-
-/// Gauss-Legendre quadrature.
-enum GaussLegendre {
-    /// The 32 nodes and weights on [−1, 1].
-    static let standard32 = nodes(32)
-    /// The 64 nodes and weights on [−1, 1].
-    static let standard64 = nodes(64)
-
-    /// The n nodes and weights on [−1, 1], by Newton's method on the Legendre polynomial.
-    static func nodes(_ n: Int) -> [(Double, Double)] {
-        var result: [(Double, Double)] = []
-        for i in 1...n {
-            var x = cos(Double.pi * (Double(i) - 0.25) / (Double(n) + 0.5))
-            var derivative = 0.0
-            for _ in 0..<100 {
-                var p0 = 1.0, p1 = x
-                for k in 2...n { let p2 = ((2 * Double(k) - 1) * x * p1 - (Double(k) - 1) * p0) / Double(k); p0 = p1; p1 = p2 }
-                derivative = Double(n) * (x * p1 - p0) / (x * x - 1)
-                let step = p1 / derivative
-                x -= step
-                if abs(step) < 1e-15 { break }
-            }
-            result.append((x, 2 / ((1 - x * x) * derivative * derivative)))
-        }
-        return result
-    }
-
-    /// The nodes and weights mapped to `range`.
-    static func nodes32(on range: ClosedRange<Double>) -> [(Double, Double)] {
-        let half = (range.upperBound - range.lowerBound) / 2, mid = (range.upperBound + range.lowerBound) / 2
-        return standard32.map { (mid + half * $0.0, half * $0.1) }
     }
 }
