@@ -64,9 +64,8 @@ public struct Blend: Forecaster {
         var mu = [Double](repeating: 0, count: n)
         for iteration in 1...2_000 {
             for i in 0..<n { var s = 0.0; for j in 0..<m { s += w[j] * p[j][i] }; mu[i] = max(s, 1e-12) }
-            var deviance = 0.0
-            for i in 0..<n { deviance += 2 * ((y[i] > 0 ? y[i] * log(y[i] / mu[i]) : 0) - y[i] + mu[i]) }
-            deviance /= Double(max(1, n))
+            // mu is already clipped at 1e-12: the deviance's floor changes nothing.
+            let deviance = PoissonDeviance.mean(actual: y, predicted: mu, floor: 1e-12)
             objectiveTrace.append(deviance)
             TrainingProgress.report(name, TrainingLogEntry(iteration: iteration, metrics: ["weighting_deviance": deviance]))
             var next = w

@@ -192,8 +192,7 @@ public struct GradientBoosting: Forecaster {
         var total = 0.0
         for r in rows {
             let i = Int(r)
-            let yi = y[i]
-            total += 2 * ((yi > 0 ? yi * (log(yi) - min(score[i], 30)) : 0) - yi + mu[i])
+            total += PoissonDeviance.unit(actual: y[i], logMean: min(score[i], 30), mean: mu[i])
         }
         return total / Double(max(1, rows.count))
     }
