@@ -95,8 +95,9 @@ public struct BGNBD: Forecaster {
 
     // MARK: fitting
 
-    /// Fits the parameters to the histories (in any time unit; α comes out in that unit).
-    public mutating func fit(histories: [RepeatHistory]) throws {
+    /// Fits the parameters to the histories (in any time unit; α comes out in that unit);
+    /// `observer` receives each BFGS step.
+    public mutating func fit(histories: [RepeatHistory], observer: TrainingObserver? = nil) throws {
         guard !histories.isEmpty else { throw ModelFitError.noTrainingData(model: name) }
         let (scale, distinct, weights) = RepeatHistory.collapsed(histories)
         let n = Double(histories.count)
@@ -122,7 +123,7 @@ public struct BGNBD: Forecaster {
         var trace: [Double] = []
         (theta, iterations) = try BFGS.minimize(objective, start: theta) { k, value in
             trace.append(value)
-            TrainingProgress.report("bgnbd", TrainingLogEntry(iteration: k, metrics: ["objective": value]))
+            observer?("bgnbd", TrainingLogEntry(iteration: k, metrics: ["objective": value]))
         }
         objectiveTrace = trace
         let fitted = Parameters(r: exp(theta[0]), alpha: exp(theta[1]) * scale, a: exp(theta[2]), b: exp(theta[3]))
@@ -147,8 +148,8 @@ public struct BGNBD: Forecaster {
         return result
     }
 
-    public mutating func fit(panel: TrainingPanel?, events: EventLog, cutoff: Int) throws {
-        try fit(histories: BGNBD.histories(events, cutoff: cutoff))
+    public mutating func fit(panel: TrainingPanel?, events: EventLog, cutoff: Int, observer: TrainingObserver?) throws {
+        try fit(histories: BGNBD.histories(events, cutoff: cutoff), observer: observer)
     }
 
     // MARK: prediction

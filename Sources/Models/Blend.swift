@@ -30,7 +30,7 @@ public struct Blend: Forecaster {
     public var name: String { "blend" }
     public var needsTrainingPanel: Bool { true }
 
-    public mutating func fit(panel: TrainingPanel?, events: EventLog, cutoff: Int) throws {
+    public mutating func fit(panel: TrainingPanel?, events: EventLog, cutoff: Int, observer: TrainingObserver?) throws {
         guard let panel, panel.origins.count >= 2 else { throw ModelFitError.noTrainingData(model: name) }
         let k = min(weightOrigins, panel.origins.count - 1)
         var predictions = [[Double]](repeating: [], count: componentNames.count)
@@ -42,21 +42,22 @@ public struct Blend: Forecaster {
             let horizon = CivilDate(dayNumber: o).firstOfMonth(adding: 1).dayNumber - o
             for (m, kind) in componentNames.enumerated() {
                 var model = try ModelCatalog.make(kind)
-                try model.fit(panel: earlier, events: events, cutoff: o)
+                try model.fit(panel: earlier, events: events, cutoff: o, observer: observer)
                 predictions[m] += try model.predict(features, horizonDays: horizon)
             }
             target += features.nextMonthEvents
         }
-        weights = fitWeights(predictions, target)
+        weights = fitWeights(predictions, target, observer: observer)
         components = try componentNames.map { kind in
             var model = try ModelCatalog.make(kind)
-            try model.fit(panel: panel, events: events, cutoff: cutoff)
+            try model.fit(panel: panel, events: events, cutoff: cutoff, observer: observer)
             return model
         }
     }
 
-    /// Non-negative weights minimising the Poisson deviance of Σ wₘ pₘ against y.
-    mutating func fitWeights(_ p: [[Double]], _ y: [Double]) -> [Double] {
+    /// Non-negative weights minimising the Poisson deviance of Σ wₘ pₘ against y; `observer`
+    /// receives each EM iteration's deviance.
+    mutating func fitWeights(_ p: [[Double]], _ y: [Double], observer: TrainingObserver? = nil) -> [Double] {
         let m = p.count, n = y.count
         var w = [Double](repeating: 1 / Double(m), count: m)
         let columnSums = p.map { $0.reduce(0, +) }
@@ -67,7 +68,7 @@ public struct Blend: Forecaster {
             // mu is already clipped at 1e-12: the deviance's floor changes nothing.
             let deviance = PoissonDeviance.mean(actual: y, predicted: mu, floor: 1e-12)
             objectiveTrace.append(deviance)
-            TrainingProgress.report(name, TrainingLogEntry(iteration: iteration, metrics: ["weighting_deviance": deviance]))
+            observer?(name, TrainingLogEntry(iteration: iteration, metrics: ["weighting_deviance": deviance]))
             var next = w
             for j in 0..<m where columnSums[j] > 0 {
                 var s = 0.0

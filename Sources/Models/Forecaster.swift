@@ -1,6 +1,5 @@
 import Features
 import Foundation
-import Synchronization
 
 /// What every model in the toolkit does: learn from the past, then give each customer an
 /// expected number of events (transactions on distinct days) over a horizon.
@@ -17,8 +16,10 @@ public protocol Forecaster: Sendable, Codable {
     var name: String { get }
     /// Whether `fit` needs a training panel (baselines do not; building one costs time).
     var needsTrainingPanel: Bool { get }
-    /// Learns the parameters. `cutoff` is the first day that must not be seen.
-    mutating func fit(panel: TrainingPanel?, events: EventLog, cutoff: Int) throws
+    /// Learns the parameters. `cutoff` is the first day that must not be seen. `observer`,
+    /// when given, receives each iteration as the model records it (a blend passes it on to
+    /// its components).
+    mutating func fit(panel: TrainingPanel?, events: EventLog, cutoff: Int, observer: TrainingObserver?) throws
     /// Expected events per row of `features` over the next `horizonDays` days.
     func predict(_ features: FeatureMatrix, horizonDays: Int) throws -> [Double]
     /// Parameters and other facts worth showing.
@@ -32,6 +33,11 @@ public protocol Forecaster: Sendable, Codable {
 }
 
 extension Forecaster {
+    /// Learns the parameters without reporting the iterations to anyone.
+    public mutating func fit(panel: TrainingPanel?, events: EventLog, cutoff: Int) throws {
+        try fit(panel: panel, events: events, cutoff: cutoff, observer: nil)
+    }
+
     public func predictive(_ features: FeatureMatrix, horizonDays: Int) throws -> [PredictiveSummary] {
         try predict(features, horizonDays: horizonDays).map { PoissonPredictive.summary(mean: $0) }
     }
@@ -78,43 +84,6 @@ public struct PredictiveSummary: Sendable, Equatable {
             if lower < 0, cumulative >= 0.1 { lower = k }
         }
         return PredictiveSummary(expected: expected, probabilityOfZero: p0, interval80: max(0, lower)...k)
-    }
-}
-
-/// One line of a training log: an iteration (tree, Newton step, BFGS step) and the metrics
-/// the model recorded there.
-public struct TrainingLogEntry: Codable, Sendable, Equatable {
-    public var iteration: Int
-    public var metrics: [String: Double]
-
-    public init(iteration: Int, metrics: [String: Double]) {
-        self.iteration = iteration
-        self.metrics = metrics
-    }
-}
-
-/// Where models report their iterations while they fit, for progress output.
-/// `TrainingProgress.observing(observer) { ... }` listens during the body; otherwise reports go
-/// nowhere. (A task-local value would be the natural home, but binding one from synchronous
-/// code crashed in swift_task_localValuePush on Linux with Swift 6.3.1.)
-public enum TrainingProgress {
-    public typealias Observer = @Sendable (String, TrainingLogEntry) -> Void
-    private static let current = Mutex<Observer?>(nil)
-
-    /// Runs `body` with `observer` receiving every report, then restores the previous one.
-    public static func observing<T>(_ observer: @escaping Observer, _ body: () throws -> T) rethrows -> T {
-        let previous = current.withLock { value in
-            let old = value
-            value = observer
-            return old
-        }
-        defer { current.withLock { $0 = previous } }
-        return try body()
-    }
-
-    /// Reports `entry` of model `model` to the observer, if any.
-    public static func report(_ model: String, _ entry: TrainingLogEntry) {
-        current.withLock { $0 }?(model, entry)
     }
 }
 

@@ -50,19 +50,21 @@ public struct GradientBoosting: Forecaster {
     public var needsTrainingPanel: Bool { true }
     public var trainingLog: [TrainingLogEntry] { iterationLog }
 
-    public mutating func fit(panel: TrainingPanel?, events: EventLog, cutoff: Int) throws {
+    public mutating func fit(panel: TrainingPanel?, events: EventLog, cutoff: Int, observer: TrainingObserver?) throws {
         guard let panel, panel.rowCount > 0 else { throw ModelFitError.noTrainingData(model: name) }
         let lastOrigin = Int32(panel.origins.count - 1)
         var holdout: [Int32] = [], earlier: [Int32] = []
         if settings.earlyStoppingRounds > 0, panel.origins.count >= 2 {
             for i in 0..<panel.rowCount { if panel.origin[i] == lastOrigin { holdout.append(Int32(i)) } else { earlier.append(Int32(i)) } }
         }
-        try fit(names: panel.names, columns: panel.columns, target: panel.target, training: earlier, validation: holdout)
+        try fit(names: panel.names, columns: panel.columns, target: panel.target, training: earlier, validation: holdout, observer: observer)
     }
 
     /// Fits on `columns[f][row]`. With validation rows, first grows trees on `training` while
     /// the validation deviance improves, then refits on all rows with the best tree count.
-    public mutating func fit(names: [String], columns: [[Double]], target: [Double], training: [Int32] = [], validation: [Int32] = []) throws {
+    /// `observer` receives each tree's deviances.
+    public mutating func fit(names: [String], columns: [[Double]], target: [Double], training: [Int32] = [], validation: [Int32] = [],
+                             observer: TrainingObserver? = nil) throws {
         let n = target.count
         guard n > 0 else { throw ModelFitError.noTrainingData(model: name) }
         guard target.allSatisfy({ $0 >= 0 && $0.isFinite }) else { throw ModelFitError.invalidTarget(model: name) }
@@ -81,12 +83,12 @@ public struct GradientBoosting: Forecaster {
         var rounds = settings.maxTrees
         if !validation.isEmpty, !training.isEmpty {
             let run = boost(bins: UnsafeBufferPointer(bins), columnBins: UnsafeBufferPointer(columnBins), binning: binning, target: target, rows: training, validation: validation,
-                            rounds: settings.maxTrees, threads: threads, phase: 0)
+                            rounds: settings.maxTrees, threads: threads, phase: 0, observer: observer)
             rounds = max(1, run.best)
         }
         let all = (0..<Int32(n)).map { $0 }
         let final = boost(bins: UnsafeBufferPointer(bins), columnBins: UnsafeBufferPointer(columnBins), binning: binning, target: target, rows: all, validation: [], rounds: rounds, threads: threads,
-                          phase: validation.isEmpty ? 0 : 1)
+                          phase: validation.isEmpty ? 0 : 1, observer: observer)
         trees = final.trees
         initialScore = final.initial
         bestIteration = rounds
@@ -103,7 +105,7 @@ public struct GradientBoosting: Forecaster {
     /// Adds up to `rounds` trees on `rows`; with validation rows, stops after
     /// `earlyStoppingRounds` trees without a better validation deviance.
     private mutating func boost(bins: UnsafeBufferPointer<UInt8>, columnBins: UnsafeBufferPointer<UInt8>, binning: FeatureBinning, target: [Double], rows: [Int32], validation: [Int32],
-                                rounds: Int, threads: Int, phase: Int) -> Run {
+                                rounds: Int, threads: Int, phase: Int, observer: TrainingObserver?) -> Run {
         let width = binning.featureCount
         let n = target.count
         let meanY = rows.reduce(0.0) { $0 + target[Int($1)] } / Double(rows.count)
@@ -181,7 +183,7 @@ public struct GradientBoosting: Forecaster {
             }
             let entry = TrainingLogEntry(iteration: iteration, metrics: metrics)
             iterationLog.append(entry)
-            TrainingProgress.report(name, entry)
+            observer?(name, entry)
             if !validation.isEmpty, iteration - best >= settings.earlyStoppingRounds { break }
         }
         return Run(trees: Array(trees.prefix(best)), initial: initial, best: best, importance: importance)

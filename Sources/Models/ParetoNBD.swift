@@ -94,8 +94,9 @@ public struct ParetoNBD: Forecaster {
 
     // MARK: fitting
 
-    /// Fits the parameters to the histories (in any time unit; α and β come out in that unit).
-    public mutating func fit(histories: [RepeatHistory]) throws {
+    /// Fits the parameters to the histories (in any time unit; α and β come out in that unit);
+    /// `observer` receives each BFGS step.
+    public mutating func fit(histories: [RepeatHistory], observer: TrainingObserver? = nil) throws {
         guard !histories.isEmpty else { throw ModelFitError.noTrainingData(model: name) }
         let (scale, distinct, weights) = RepeatHistory.collapsed(histories)
         let n = Double(histories.count)
@@ -119,7 +120,7 @@ public struct ParetoNBD: Forecaster {
         var theta = [0.0, 0.0, 0.0, 0.0]
         (theta, iterations) = try BFGS.minimize(objective, start: theta) { k, value in
             trace.append(value)
-            TrainingProgress.report("paretonbd", TrainingLogEntry(iteration: k, metrics: ["objective": value]))
+            observer?("paretonbd", TrainingLogEntry(iteration: k, metrics: ["objective": value]))
         }
         objectiveTrace = trace
         let fitted = Parameters(r: exp(theta[0]), alpha: exp(theta[1]) * scale, s: exp(theta[2]), beta: exp(theta[3]) * scale)
@@ -130,8 +131,8 @@ public struct ParetoNBD: Forecaster {
         logLikelihood = ParetoNBD.totalLogLikelihood(fitted, histories)
     }
 
-    public mutating func fit(panel: TrainingPanel?, events: EventLog, cutoff: Int) throws {
-        try fit(histories: BGNBD.histories(events, cutoff: cutoff))
+    public mutating func fit(panel: TrainingPanel?, events: EventLog, cutoff: Int, observer: TrainingObserver?) throws {
+        try fit(histories: BGNBD.histories(events, cutoff: cutoff), observer: observer)
     }
 
     // MARK: prediction

@@ -29,14 +29,15 @@ public struct PoissonRegression: Forecaster {
     public var name: String { "glm" }
     public var needsTrainingPanel: Bool { true }
 
-    public mutating func fit(panel: TrainingPanel?, events: EventLog, cutoff: Int) throws {
+    public mutating func fit(panel: TrainingPanel?, events: EventLog, cutoff: Int, observer: TrainingObserver?) throws {
         let (design, x) = try GLMDesign.training(panel, model: name)
-        try fit(x: x, y: panel!.target)
+        try fit(x: x, y: panel!.target, observer: observer)
         self.design = design
     }
 
-    /// Fits on a ready design matrix (first column the intercept).
-    public mutating func fit(x: Matrix, y: [Double]) throws {
+    /// Fits on a ready design matrix (first column the intercept); `observer` receives each
+    /// Newton step.
+    public mutating func fit(x: Matrix, y: [Double], observer: TrainingObserver? = nil) throws {
         let n = Double(x.rows), p = x.columns
         let meanY = y.reduce(0, +) / n
         var beta = [Double](repeating: 0, count: p)
@@ -83,7 +84,7 @@ public struct PoissonRegression: Forecaster {
             let improvement = current - value
             current = value
             objectiveTrace.append(current)
-            TrainingProgress.report(name, TrainingLogEntry(iteration: iteration, metrics: ["objective": current, "step": t]))
+            observer?(name, TrainingLogEntry(iteration: iteration, metrics: ["objective": current, "step": t]))
             if change <= tolerance * (1 + (beta.map(abs).max() ?? 0)) || abs(improvement) <= 1e-14 * max(1, abs(current)) {
                 converged = true
                 break
