@@ -111,20 +111,3 @@ public struct PoissonRegression: Forecaster {
                                 notes: converged ? [] : ["stopped after \(iterations) iterations without meeting the tolerance"])
     }
 }
-
-/// Why a model could not be fitted or used.
-public enum ModelFitError: Error, Equatable, CustomStringConvertible {
-    case noTrainingData(model: String)
-    case notFitted(model: String)
-    case diverged(model: String, iteration: Int)
-    case invalidTarget(model: String)
-
-    public var description: String {
-        switch self {
-        case .noTrainingData(let m): return "\(m): no training rows (is there at least one month of history before the first cutoff?)"
-        case .notFitted(let m): return "\(m): predict called before fit"
-        case .diverged(let m, let i): return "\(m): the fit produced non-finite values at iteration \(i)"
-        case .invalidTarget(let m): return "\(m): the targets must be finite counts >= 0"
-        }
-    }
-}
