@@ -86,3 +86,16 @@ struct CDNOWBacktestTests {
         }
     }
 }
+
+@Suite("GLM on CDNOW")
+struct CDNOWGLMTests {
+    /// The GLM beats the best reference deviance (scikit-learn, 0.3469) with |bias| < 2%.
+    @Test(.enabled(if: FileManager.default.fileExists(atPath: cdnowMaster)))
+    func glmBeatsTheReferenceDeviance() throws {
+        let (events, cutoffs) = try cdnowProtocol()
+        let rows = try RollingOriginBacktest(cutoffs: cutoffs).run(events: events, models: [PoissonRegression()])
+        let mean = try #require(RollingOriginBacktest.means(rows).first)
+        #expect(mean.deviance < 0.3469, "deviance \(mean.deviance)")
+        #expect(mean.rmse < 0.3360 && abs(mean.bias) < 0.02 && mean.top10Capture > 0.52, "\(mean)")
+    }
+}
