@@ -15,7 +15,7 @@ public struct ForecastMetrics: Codable, Sendable, Equatable {
     public var top10Capture: Double
 
     /// The floor predictions are clipped at for the deviance (EVALUATION.md).
-    public static let predictionFloor = 1e-9
+    static let predictionFloor = 1e-9
 
     /// Scores `predicted` against `actual` (same length, one entry per customer).
     public static func score(actual y: [Double], predicted p: [Double]) -> ForecastMetrics {
