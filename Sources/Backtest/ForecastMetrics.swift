@@ -1,4 +1,5 @@
 import Foundation
+import Models
 
 /// The scores of docs/evaluation.md for one set of forecasts.
 public struct ForecastMetrics: Codable, Sendable, Equatable {
@@ -13,22 +14,24 @@ public struct ForecastMetrics: Codable, Sendable, Equatable {
     /// ties at the cut-off split pro rata (a constant forecast scores 0.10); NaN when nothing happened.
     public var top10Capture: Double
 
+    /// The floor predictions are clipped at for the deviance (docs/evaluation.md).
+    static let predictionFloor = 1e-9
+
     /// Scores `predicted` against `actual` (same length, one entry per customer).
     public static func score(actual y: [Double], predicted p: [Double]) -> ForecastMetrics {
         precondition(y.count == p.count, "one prediction per customer")
         let n = Double(max(1, y.count))
-        var dev = 0.0, sq = 0.0, abs = 0.0, sumY = 0.0, sumP = 0.0
+        let deviance = PoissonDeviance.mean(actual: y, predicted: p, floor: predictionFloor)
+        var sq = 0.0, abs = 0.0, sumY = 0.0, sumP = 0.0
         for i in y.indices {
-            let mu = Swift.max(p[i], 1e-9)
             let yi = y[i]
-            dev += 2 * ((yi > 0 ? yi * log(yi / mu) : 0) - yi + mu)
             let e = p[i] - yi
             sq += e * e
             abs += Swift.abs(e)
             sumY += yi
             sumP += p[i]
         }
-        return ForecastMetrics(deviance: dev / n, rmse: (sq / n).squareRoot(), mae: abs / n,
+        return ForecastMetrics(deviance: deviance, rmse: (sq / n).squareRoot(), mae: abs / n,
                                bias: sumY > 0 ? sumP / sumY - 1 : .nan,
                                top10Capture: topShare(actual: y, predicted: p, fraction: 0.1))
     }

@@ -23,8 +23,10 @@ public enum ModelTraining {
     /// Fits `model` on the events before `cutoff` (a day number): supervised models on the panel
     /// of month-start origins from `firstOrigin` (default: the first month start after the log's
     /// first day) whose target month ends on or before the cutoff, or the last `lastOrigins` of them.
+    /// `progress` receives the steps around the fit; `observer`, the model's iterations while it fits.
     public static func train(_ model: any Forecaster, events: EventLog, cutoff: Int, firstOrigin: CivilDate? = nil,
-                             lastOrigins: Int? = nil, progress: (String) -> Void = { _ in }) throws -> Result {
+                             lastOrigins: Int? = nil, progress: (String) -> Void = { _ in },
+                             observer: TrainingObserver? = nil) throws -> Result {
         var model = model
         let first = firstOrigin ?? CivilDate(dayNumber: events.firstDay).firstOfMonth(adding: 1)
         var origins = TrainingPanel.origins(from: first, cutoff: CivilDate(dayNumber: cutoff))
@@ -36,7 +38,7 @@ public enum ModelTraining {
             progress("panel: \(panel!.rowCount) rows x \(panel!.names.count) features")
         }
         let began = DispatchTime.now().uptimeNanoseconds
-        try model.fit(panel: panel, events: events, cutoff: cutoff)
+        try model.fit(panel: panel, events: events, cutoff: cutoff, observer: observer)
         let seconds = Double(DispatchTime.now().uptimeNanoseconds - began) / 1e9
         var metrics: [String: Double] = [:]
         if let last = origins.last {

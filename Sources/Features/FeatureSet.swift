@@ -28,16 +28,14 @@ public enum FeatureSet {
     /// Bumped whenever a definition changes; saved models record it.
     public static let version = 1
 
-    public static let baseNames = [
-        "recency_days", "freq_total", "freq_30", "freq_90", "freq_180", "freq_365", "tenure_days",
-        "mean_gap_days", "gap_std_days", "monetary_total", "monetary_mean", "target_month", "yoy_same_month",
-        "slope_6m", "slope_12m",
-    ]
+    /// The names of the features every log has, in column order (``Feature/base``).
+    public static let baseNames = Feature.base.map(\.name)
+    /// The day windows of `freq_30` ... `freq_365`.
     public static let windows = [30, 90, 180, 365]
 
     /// The feature names for a log with or without products.
     public static func names(withProducts: Bool) -> [String] {
-        withProducts ? baseNames + ["product_breadth"] : baseNames
+        withProducts ? baseNames + [Feature.productBreadth.name] : baseNames
     }
 }
 
@@ -157,32 +155,32 @@ extension EventLog {
                     i -= 1
                 }
                 let row = out + r * width
-                row[0] = Double(cutoff - last)
-                row[1] = Double(n)
-                row[2] = Double(window.0); row[3] = Double(window.1); row[4] = Double(window.2); row[5] = Double(window.3)
-                row[6] = Double(cutoff - first)
+                row[.recencyDays] = Double(cutoff - last)
+                row[.freqTotal] = Double(n)
+                row[.freq30] = Double(window.0); row[.freq90] = Double(window.1); row[.freq180] = Double(window.2); row[.freq365] = Double(window.3)
+                row[.tenureDays] = Double(cutoff - first)
                 if n > 1 {
                     let mean = Double(last - first) / Double(n - 1)
-                    row[7] = mean
+                    row[.meanGapDays] = mean
                     if n > 2 {
                         let gaps = Double(n - 1)
                         let variance = (squaredGapsBefore(customer: c, event: n0) - gaps * mean * mean) / (gaps - 1)
-                        row[8] = max(0, variance).squareRoot()
+                        row[.gapStdDays] = max(0, variance).squareRoot()
                     } else {
-                        row[8] = .nan
+                        row[.gapStdDays] = .nan
                     }
                 } else {
-                    row[7] = .nan
-                    row[8] = .nan
+                    row[.meanGapDays] = .nan
+                    row[.gapStdDays] = .nan
                 }
                 let total = valueBefore(customer: c, event: n0)
-                row[9] = total
-                row[10] = total / Double(n)
-                row[11] = targetMonth
-                row[12] = yoyObserved ? monthly[12] : .nan
-                row[13] = FeatureMatrix.slope(monthly, months: 6)
-                row[14] = FeatureMatrix.slope(monthly, months: 12)
-                if width > 15 { row[15] = Double(distinctProductsThrough[n0 - 1]) }
+                row[.monetaryTotal] = total
+                row[.monetaryMean] = total / Double(n)
+                row[.targetMonth] = targetMonth
+                row[.yoySameMonth] = yoyObserved ? monthly[12] : .nan
+                row[.slope6m] = FeatureMatrix.slope(monthly, months: 6)
+                row[.slope12m] = FeatureMatrix.slope(monthly, months: 12)
+                if width > Feature.productBreadth.rawValue { row[.productBreadth] = Double(distinctProductsThrough[n0 - 1]) }
                 rows[r] = Int32(c)
                 target[r] = Double(firstEvent(ofCustomer: c, onOrAfter: nextMonth) - n0)
                 r += 1
@@ -210,5 +208,14 @@ extension FeatureMatrix {
         let meanX = -Double(k + 1) / 2
         let sxx = Double(k * (k * k - 1)) / 12
         return (sumXY - meanX * sumY) / sxx
+    }
+}
+
+extension UnsafeMutablePointer<Double> {
+    /// The value of feature `f` in a row of the row-major scratch (one value per feature, in
+    /// ``Feature`` order).
+    fileprivate subscript(f: Feature) -> Double {
+        get { self[f.rawValue] }
+        nonmutating set { self[f.rawValue] = newValue }
     }
 }

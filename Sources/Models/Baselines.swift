@@ -6,7 +6,7 @@ public struct ZeroForecaster: Forecaster {
     public init() {}
     public var name: String { "zero" }
     public var needsTrainingPanel: Bool { false }
-    public mutating func fit(panel: TrainingPanel?, events: EventLog, cutoff: Int) throws {}
+    public mutating func fit(panel: TrainingPanel?, events: EventLog, cutoff: Int, observer: TrainingObserver?) throws {}
     public func predict(_ features: FeatureMatrix, horizonDays: Int) throws -> [Double] {
         [Double](repeating: 0, count: features.rowCount)
     }
@@ -19,7 +19,7 @@ public struct RecentActivityForecaster: Forecaster {
     public init() {}
     public var name: String { "last30" }
     public var needsTrainingPanel: Bool { false }
-    public mutating func fit(panel: TrainingPanel?, events: EventLog, cutoff: Int) throws {}
+    public mutating func fit(panel: TrainingPanel?, events: EventLog, cutoff: Int, observer: TrainingObserver?) throws {}
     public func predict(_ features: FeatureMatrix, horizonDays: Int) throws -> [Double] {
         guard let recent = features.column("freq_30") else { throw ForecasterError.missingFeature("freq_30") }
         // The reference uses freq_30 as is for a calendar month; scaling keeps other horizons honest.
@@ -36,7 +36,7 @@ public struct HistoricalRateForecaster: Forecaster {
     public init() {}
     public var name: String { "hist_rate" }
     public var needsTrainingPanel: Bool { false }
-    public mutating func fit(panel: TrainingPanel?, events: EventLog, cutoff: Int) throws {}
+    public mutating func fit(panel: TrainingPanel?, events: EventLog, cutoff: Int, observer: TrainingObserver?) throws {}
     public func predict(_ features: FeatureMatrix, horizonDays: Int) throws -> [Double] {
         guard let n = features.column("freq_total") else { throw ForecasterError.missingFeature("freq_total") }
         guard let tenure = features.column("tenure_days") else { throw ForecasterError.missingFeature("tenure_days") }

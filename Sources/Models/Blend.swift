@@ -12,51 +12,66 @@ import Foundation
 /// them non-negative and lowers the deviance at every step. The weights need not sum to 1,
 /// so the blend also corrects a common bias. Finally every component is refitted on all
 /// origins. The scored month never reaches the weights: its origin is not a training origin.
+///
+/// The components are models, not names, so a blend can combine tuned models (a booster with
+/// its own settings, a penalised BG/NBD): each fit starts from a copy of the component as
+/// given.
 public struct Blend: Forecaster {
-    public var componentNames: [String]
+    /// The models blended: as given until the blend is fitted, then fitted on every origin.
+    public private(set) var components: [any Forecaster]
     public var weightOrigins: Int
-    public private(set) var components: [any Forecaster] = []
+    /// One weight per component; empty until the blend is fitted.
     public private(set) var weights: [Double] = []
     /// The deviance of the weighted predictions on the weighting months, per EM iteration.
     public private(set) var objectiveTrace: [Double] = []
 
-    public static let defaultComponents = ["glm", "paretonbd", "bgnbd"]
+    /// The GLM, Pareto/NBD and BG/NBD with their default settings.
+    public static var defaultComponents: [any Forecaster] { [PoissonRegression(), ParetoNBD(), BGNBD()] }
 
-    public init(components: [String] = Blend.defaultComponents, weightOrigins: Int = 6) {
-        self.componentNames = components
+    /// A blend of `components`, weighted on the last `weightOrigins` training origins.
+    public init(components: [any Forecaster] = Blend.defaultComponents, weightOrigins: Int = 6) {
+        self.components = components
         self.weightOrigins = weightOrigins
     }
+
+    /// The components' names (their kinds in a saved blend).
+    public var componentNames: [String] { components.map(\.name) }
 
     public var name: String { "blend" }
     public var needsTrainingPanel: Bool { true }
 
-    public mutating func fit(panel: TrainingPanel?, events: EventLog, cutoff: Int) throws {
+    private var isFitted: Bool { !weights.isEmpty }
+
+    public mutating func fit(panel: TrainingPanel?, events: EventLog, cutoff: Int, observer: TrainingObserver?) throws {
         guard let panel, panel.origins.count >= 2 else { throw ModelFitError.noTrainingData(model: name) }
         let k = min(weightOrigins, panel.origins.count - 1)
-        var predictions = [[Double]](repeating: [], count: componentNames.count)
+        let templates = components
+        var predictions = [[Double]](repeating: [], count: templates.count)
         var target: [Double] = []
         for j in (panel.origins.count - k)..<panel.origins.count {
             let o = panel.origins[j]
             let earlier = panel.prefix(origins: j)
             let features = events.features(asOf: o)
-            let horizon = CivilDate(dayNumber: o).firstOfMonth(adding: 1).dayNumber - o
-            for (m, kind) in componentNames.enumerated() {
-                var model = try ModelCatalog.make(kind)
-                try model.fit(panel: earlier, events: events, cutoff: o)
+            let horizon = MonthHorizon.daysToNextMonthStart(from: o)
+            for (m, template) in templates.enumerated() {
+                var model = template
+                try model.fit(panel: earlier, events: events, cutoff: o, observer: observer)
                 predictions[m] += try model.predict(features, horizonDays: horizon)
             }
             target += features.nextMonthEvents
         }
-        weights = fitWeights(predictions, target)
-        components = try componentNames.map { kind in
-            var model = try ModelCatalog.make(kind)
-            try model.fit(panel: panel, events: events, cutoff: cutoff)
+        let fittedWeights = fitWeights(predictions, target, observer: observer)
+        let fitted = try templates.map { template in
+            var model = template
+            try model.fit(panel: panel, events: events, cutoff: cutoff, observer: observer)
             return model
         }
+        (weights, components) = (fittedWeights, fitted)
     }
 
-    /// Non-negative weights minimising the Poisson deviance of Σ wₘ pₘ against y.
-    mutating func fitWeights(_ p: [[Double]], _ y: [Double]) -> [Double] {
+    /// Non-negative weights minimising the Poisson deviance of Σ wₘ pₘ against y; `observer`
+    /// receives each EM iteration's deviance.
+    mutating func fitWeights(_ p: [[Double]], _ y: [Double], observer: TrainingObserver? = nil) -> [Double] {
         let m = p.count, n = y.count
         var w = [Double](repeating: 1 / Double(m), count: m)
         let columnSums = p.map { $0.reduce(0, +) }
@@ -64,11 +79,10 @@ public struct Blend: Forecaster {
         var mu = [Double](repeating: 0, count: n)
         for iteration in 1...2_000 {
             for i in 0..<n { var s = 0.0; for j in 0..<m { s += w[j] * p[j][i] }; mu[i] = max(s, 1e-12) }
-            var deviance = 0.0
-            for i in 0..<n { deviance += 2 * ((y[i] > 0 ? y[i] * log(y[i] / mu[i]) : 0) - y[i] + mu[i]) }
-            deviance /= Double(max(1, n))
+            // mu is already clipped at 1e-12: the deviance's floor changes nothing.
+            let deviance = PoissonDeviance.mean(actual: y, predicted: mu, floor: 1e-12)
             objectiveTrace.append(deviance)
-            TrainingProgress.report(name, TrainingLogEntry(iteration: iteration, metrics: ["weighting_deviance": deviance]))
+            observer?(name, TrainingLogEntry(iteration: iteration, metrics: ["weighting_deviance": deviance]))
             var next = w
             for j in 0..<m where columnSums[j] > 0 {
                 var s = 0.0
@@ -83,7 +97,7 @@ public struct Blend: Forecaster {
     }
 
     public func predict(_ features: FeatureMatrix, horizonDays: Int) throws -> [Double] {
-        guard !components.isEmpty else { throw ModelFitError.notFitted(model: name) }
+        guard isFitted else { throw ModelFitError.notFitted(model: name) }
         var total = [Double](repeating: 0, count: features.rowCount)
         for (model, w) in zip(components, weights) where w > 0 {
             let p = try model.predict(features, horizonDays: horizonDays)
@@ -98,9 +112,11 @@ public struct Blend: Forecaster {
 
     public func describe() -> ModelDescription {
         var parameters: [String: Double] = ["weight_origins": Double(weightOrigins)]
-        for (kind, w) in zip(componentNames, weights) { parameters["weight_" + kind] = w }
-        for model in components {
-            for (key, value) in model.describe().parameters { parameters[model.name + "." + key] = value }
+        if isFitted {
+            for (kind, w) in zip(componentNames, weights) { parameters["weight_" + kind] = w }
+            for model in components {
+                for (key, value) in model.describe().parameters { parameters[model.name + "." + key] = value }
+            }
         }
         return ModelDescription(kind: name, parameters: parameters,
                                 notes: ["weights fitted out of sample on the last \(weightOrigins) training origins"])
@@ -133,7 +149,7 @@ public struct Blend: Forecaster {
 
     public init(from decoder: any Decoder) throws {
         let c = try decoder.container(keyedBy: CodingKeys.self)
-        componentNames = try c.decode([String].self, forKey: .componentNames)
+        _ = try c.decode([String].self, forKey: .componentNames)  // the components' kinds, which they carry too
         weightOrigins = try c.decode(Int.self, forKey: .weightOrigins)
         components = try c.decode([SavedComponent].self, forKey: .components).map(\.model)
         weights = try c.decode([Double].self, forKey: .weights)

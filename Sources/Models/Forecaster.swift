@@ -1,6 +1,5 @@
 import Features
 import Foundation
-import Synchronization
 
 /// What every model in the toolkit does: learn from the past, then give each customer an
 /// expected number of events (transactions on distinct days) over a horizon.
@@ -17,8 +16,10 @@ public protocol Forecaster: Sendable, Codable {
     var name: String { get }
     /// Whether `fit` needs a training panel (baselines do not; building one costs time).
     var needsTrainingPanel: Bool { get }
-    /// Learns the parameters. `cutoff` is the first day that must not be seen.
-    mutating func fit(panel: TrainingPanel?, events: EventLog, cutoff: Int) throws
+    /// Learns the parameters. `cutoff` is the first day that must not be seen. `observer`,
+    /// when given, receives each iteration as the model records it (a blend passes it on to
+    /// its components).
+    mutating func fit(panel: TrainingPanel?, events: EventLog, cutoff: Int, observer: TrainingObserver?) throws
     /// Expected events per row of `features` over the next `horizonDays` days.
     func predict(_ features: FeatureMatrix, horizonDays: Int) throws -> [Double]
     /// Parameters and other facts worth showing.
@@ -32,132 +33,14 @@ public protocol Forecaster: Sendable, Codable {
 }
 
 extension Forecaster {
+    /// Learns the parameters without reporting the iterations to anyone.
+    public mutating func fit(panel: TrainingPanel?, events: EventLog, cutoff: Int) throws {
+        try fit(panel: panel, events: events, cutoff: cutoff, observer: nil)
+    }
+
     public func predictive(_ features: FeatureMatrix, horizonDays: Int) throws -> [PredictiveSummary] {
         try predict(features, horizonDays: horizonDays).map { PoissonPredictive.summary(mean: $0) }
     }
 
     public var trainingLog: [TrainingLogEntry] { [] }
-}
-
-/// One customer's forecast over the horizon.
-public struct PredictiveSummary: Sendable, Equatable {
-    /// The expected number of events.
-    public var expected: Double
-    /// The probability of no event.
-    public var probabilityOfZero: Double
-    /// The central 80% predictive interval: its ends are the 10% and 90% quantiles.
-    public var interval80: ClosedRange<Int>
-
-    public init(expected: Double, probabilityOfZero: Double, interval80: ClosedRange<Int>) {
-        self.expected = expected
-        self.probabilityOfZero = probabilityOfZero
-        self.interval80 = interval80
-    }
-
-    /// The summary of a distribution whose probabilities come in tables: `table(n)` returns
-    /// P(0) ... P(m) for some m ≥ n, and is asked again, for a longer one, only when the
-    /// cumulative probability has not reached 90% by its end.
-    public static func fromProbabilityTable(expected: Double, _ table: (Int) -> [Double]) -> PredictiveSummary {
-        var probabilities: [Double] = []
-        return fromDistribution(expected: expected) { k in
-            if k >= probabilities.count { probabilities = table(max(2 * k, 8)) }
-            return probabilities[k]
-        }
-    }
-
-    /// The summary of a count distribution given by its probabilities P(0), P(1), ...
-    /// (`pmf(k)`), read until the cumulative probability reaches 90%.
-    public static func fromDistribution(expected: Double, maxCount: Int = 100_000, _ pmf: (Int) -> Double) -> PredictiveSummary {
-        let p0 = pmf(0)
-        var cumulative = p0
-        var lower = cumulative >= 0.1 ? 0 : -1
-        var k = 0
-        while cumulative < 0.9, k < maxCount {
-            k += 1
-            cumulative += pmf(k)
-            if lower < 0, cumulative >= 0.1 { lower = k }
-        }
-        return PredictiveSummary(expected: expected, probabilityOfZero: p0, interval80: max(0, lower)...k)
-    }
-}
-
-/// One line of a training log: an iteration (tree, Newton step, BFGS step) and the metrics
-/// the model recorded there.
-public struct TrainingLogEntry: Codable, Sendable, Equatable {
-    public var iteration: Int
-    public var metrics: [String: Double]
-
-    public init(iteration: Int, metrics: [String: Double]) {
-        self.iteration = iteration
-        self.metrics = metrics
-    }
-}
-
-/// Where models report their iterations while they fit, for progress output.
-/// `TrainingProgress.observing(observer) { ... }` listens during the body; otherwise reports go
-/// nowhere. (A task-local value would be the natural home, but binding one from synchronous
-/// code crashed in swift_task_localValuePush on Linux with Swift 6.3.1.)
-public enum TrainingProgress {
-    public typealias Observer = @Sendable (String, TrainingLogEntry) -> Void
-    private static let current = Mutex<Observer?>(nil)
-
-    /// Runs `body` with `observer` receiving every report, then restores the previous one.
-    public static func observing<T>(_ observer: @escaping Observer, _ body: () throws -> T) rethrows -> T {
-        let previous = current.withLock { value in
-            let old = value
-            value = observer
-            return old
-        }
-        defer { current.withLock { $0 = previous } }
-        return try body()
-    }
-
-    /// Reports `entry` of model `model` to the observer, if any.
-    public static func report(_ model: String, _ entry: TrainingLogEntry) {
-        current.withLock { $0 }?(model, entry)
-    }
-}
-
-/// A model's self-description: kind, parameters, notes.
-public struct ModelDescription: Codable, Sendable, Equatable {
-    public var kind: String
-    public var parameters: [String: Double]
-    public var notes: [String]
-
-    public init(kind: String, parameters: [String: Double] = [:], notes: [String] = []) {
-        self.kind = kind
-        self.parameters = parameters
-        self.notes = notes
-    }
-}
-
-/// The predictive distribution of a count whose mean is a model's prediction, assuming a
-/// Poisson law (the models without a distribution of their own use it).
-public enum PoissonPredictive {
-    /// P(N = 0) = e^(−μ).
-    public static func probabilityOfZero(mean: Double) -> Double { exp(-max(0, mean)) }
-
-    /// The smallest k with P(N ≤ k) ≥ q.
-    public static func quantile(mean: Double, _ q: Double) -> Int {
-        let mu = max(0, mean)
-        var p = exp(-mu)
-        var cumulative = p
-        var k = 0
-        while cumulative < q, k < 100_000 {
-            k += 1
-            p *= mu / Double(k)
-            cumulative += p
-        }
-        return k
-    }
-
-    /// The central 80% interval [10% quantile, 90% quantile].
-    public static func interval80(mean: Double) -> ClosedRange<Int> {
-        quantile(mean: mean, 0.1)...quantile(mean: mean, 0.9)
-    }
-
-    /// Expected count, P(0) and the 80% interval of a Poisson law with mean `mean`.
-    @Sendable public static func summary(mean: Double) -> PredictiveSummary {
-        PredictiveSummary(expected: mean, probabilityOfZero: probabilityOfZero(mean: mean), interval80: interval80(mean: mean))
-    }
 }

@@ -1,47 +1,54 @@
-/// Why a model could not fit or predict.
-public enum ForecasterError: Error, Equatable, CustomStringConvertible {
-    case missingFeature(String)
-    case unknownModel(String, known: [String])
+/// The models by command-line name: one table, from which the list of names, ``make(_:)``
+/// and the decoding of saved models all derive.
+public enum ModelCatalog {
+    /// One kind of model: its command-line name (the `kind` of a saved model), its type and
+    /// a new instance with the default settings.
+    public struct Entry: Sendable {
+        public let name: String
+        /// The type a saved model of this kind decodes as.
+        public let type: any Forecaster.Type
+        /// A new, unfitted model with the default settings.
+        public let make: @Sendable () -> any Forecaster
 
-    public var description: String {
-        switch self {
-        case .missingFeature(let f): return "the feature matrix has no column \(f)"
-        case .unknownModel(let m, let known): return "unknown model '\(m)'; known models: \(known.joined(separator: ", "))"
+        /// The entry of the models `make` returns, under `name` (which should be their `name`).
+        public init<M: Forecaster>(_ name: String, _ make: @escaping @Sendable () -> M) {
+            self.name = name
+            self.type = M.self
+            self.make = { make() }
         }
     }
-}
 
-/// The models by command-line name.
-public enum ModelCatalog {
-    public static let names = ["zero", "last30", "hist_rate", "ols", "glm", "gbm", "bgnbd", "paretonbd", "blend"]
-
-    /// The concrete type behind each name, for decoding saved models.
-    public static let types: [String: any Forecaster.Type] = [
-        "zero": ZeroForecaster.self, "last30": RecentActivityForecaster.self, "hist_rate": HistoricalRateForecaster.self,
-        "ols": LogLinearRegression.self, "glm": PoissonRegression.self, "gbm": GradientBoosting.self, "bgnbd": BGNBD.self, "paretonbd": ParetoNBD.self, "blend": Blend.self,
+    /// Every kind of model, in the order the command line lists them.
+    public static let entries: [Entry] = [
+        Entry("zero") { ZeroForecaster() },
+        Entry("last30") { RecentActivityForecaster() },
+        Entry("hist_rate") { HistoricalRateForecaster() },
+        Entry("ols") { LogLinearRegression() },
+        Entry("glm") { PoissonRegression() },
+        Entry("gbm") { GradientBoosting() },
+        Entry("bgnbd") { BGNBD() },
+        Entry("paretonbd") { ParetoNBD() },
+        Entry("blend") { Blend() },
     ]
 
-    public static func make(_ name: String) throws -> any Forecaster {
-        switch name {
-        case "zero": return ZeroForecaster()
-        case "last30": return RecentActivityForecaster()
-        case "hist_rate": return HistoricalRateForecaster()
-        case "ols": return LogLinearRegression()
-        case "glm": return PoissonRegression()
-        case "gbm": return GradientBoosting()
-        case "bgnbd": return BGNBD()
-        case "paretonbd": return ParetoNBD()
-        case "blend": return Blend()
-        default: throw ForecasterError.unknownModel(name, known: names)
-        }
-    }
-}
+    /// The names of ``entries``, in order.
+    public static let names = entries.map(\.name)
 
-extension ModelCatalog {
+    /// The entry named `name`, if any.
+    public static func entry(named name: String) -> Entry? {
+        entries.first { $0.name == name }
+    }
+
+    /// A new model of kind `name` with the default settings.
+    public static func make(_ name: String) throws -> any Forecaster {
+        guard let entry = entry(named: name) else { throw ForecasterError.unknownModel(name, known: names) }
+        return entry.make()
+    }
+
     /// Decodes the model stored under `key` as the type registered for `kind` (saved models
     /// and the blend's components store a kind beside each model).
     public static func decodeModel<K: CodingKey>(kind: String, from container: KeyedDecodingContainer<K>, forKey key: K) throws -> any Forecaster {
-        guard let type = types[kind] else {
+        guard let type = entry(named: kind)?.type else {
             throw DecodingError.dataCorruptedError(forKey: key, in: container,
                                                    debugDescription: "unknown model kind '\(kind)'; this toolkit knows \(names.joined(separator: ", "))")
         }

@@ -87,10 +87,9 @@ struct TrainCommand: ParsableCommand {
         let asOf = CivilDate(dayNumber: cutoff - 1)
         printError("train: \(model) as of \(asOf)\(quality.asOf == nil ? " (the data's last day; --as-of chooses another)" : "")")
         let observer = ProgressPrinter(model: model)
-        let trained = try TrainingProgress.observing(observer.report) {
-            try ModelTraining.train(try makeModel(), events: events, cutoff: cutoff,
-                                    firstOrigin: firstOrigin.flatMap { CivilDate(iso: $0) }, lastOrigins: origins) { printError("train: \($0)") }
-        }
+        let trained = try ModelTraining.train(try makeModel(), events: events, cutoff: cutoff,
+                                              firstOrigin: firstOrigin.flatMap { CivilDate(iso: $0) }, lastOrigins: origins,
+                                              progress: { printError("train: \($0)") }, observer: observer.report)
         observer.finish()
         printError(String(format: "train: fitted in %.2f s", trained.fitSeconds))
         let store = storeOptions.modelStore

@@ -54,7 +54,7 @@ struct PoissonPredictiveTests {
 
 let cdnowMaster = SharedData.cdnowMaster
 
-/// The CDNOW events and the 9 cutoffs of EVALUATION.md.
+/// The CDNOW events and the 9 cutoffs of docs/evaluation.md.
 func cdnowProtocol() throws -> (events: EventLog, cutoffs: [CivilDate]) {
     let log = try TransactionIngest.flat(path: cdnowMaster, mapping: KnownLayout.cdnow.mapping!).log
     let cutoffs = RollingOriginBacktest.monthStarts(from: CivilDate(year: 1997, month: 10, day: 1),
@@ -64,7 +64,7 @@ func cdnowProtocol() throws -> (events: EventLog, cutoffs: [CivilDate]) {
 
 @Suite("CDNOW backtest")
 struct CDNOWBacktestTests {
-    /// The baselines reproduce the reference table of EVALUATION.md (Python, same protocol)
+    /// The baselines reproduce the reference table of docs/evaluation.md (Python, same protocol)
     /// to its printed precision: this checks events, cutoffs, targets and every metric.
     @Test(.enabled(if: FileManager.default.fileExists(atPath: cdnowMaster)))
     func baselinesMatchTheReferenceTable() throws {
@@ -85,5 +85,18 @@ struct CDNOWBacktestTests {
             let ours = [m.deviance, m.rmse, m.mae, m.bias, m.top10Capture]
             for (a, b) in zip(ours, ref) { #expect(abs(a - b) < 0.00005, "\(model): \(ours) vs \(ref)") }
         }
+    }
+}
+
+@Suite("GLM on CDNOW")
+struct CDNOWGLMTests {
+    /// The GLM beats the best reference deviance (scikit-learn, 0.3469) with |bias| < 2%.
+    @Test(.enabled(if: FileManager.default.fileExists(atPath: cdnowMaster)))
+    func glmBeatsTheReferenceDeviance() throws {
+        let (events, cutoffs) = try cdnowProtocol()
+        let rows = try RollingOriginBacktest(cutoffs: cutoffs).run(events: events, models: [PoissonRegression()])
+        let mean = try #require(RollingOriginBacktest.means(rows).first)
+        #expect(mean.deviance < 0.3469, "deviance \(mean.deviance)")
+        #expect(mean.rmse < 0.3360 && abs(mean.bias) < 0.02 && mean.top10Capture > 0.52, "\(mean)")
     }
 }

@@ -59,6 +59,17 @@ struct FeaturesTests {
         #expect(m.column("yoy_same_month")![e] == 0 && m.column("recency_days")![e] == 400)
     }
 
+    /// The column names and their order are part of every saved model (feature schema version 1).
+    @Test func featureColumnsKeepTheirNamesAndOrder() {
+        #expect(FeatureSet.names(withProducts: true) == [
+            "recency_days", "freq_total", "freq_30", "freq_90", "freq_180", "freq_365", "tenure_days",
+            "mean_gap_days", "gap_std_days", "monetary_total", "monetary_mean", "target_month", "yoy_same_month",
+            "slope_6m", "slope_12m", "product_breadth",
+        ])
+        #expect(FeatureSet.names(withProducts: false) == FeatureSet.baseNames && FeatureSet.baseNames.count == 15)
+        for f in Feature.allCases { #expect(FeatureSet.names(withProducts: true)[f.rawValue] == f.name) }
+    }
+
     @Test func slopeMatchesLeastSquares() {
         // Counts 1..6 in the months before the cutoff, rising towards the present:
         // y(k) = 7 - k for k = 1...6 at x = -k, so the slope is +1 per month.

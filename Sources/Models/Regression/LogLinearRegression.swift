@@ -21,7 +21,7 @@ public struct LogLinearRegression: Forecaster {
     public var name: String { "ols" }
     public var needsTrainingPanel: Bool { true }
 
-    public mutating func fit(panel: TrainingPanel?, events: EventLog, cutoff: Int) throws {
+    public mutating func fit(panel: TrainingPanel?, events: EventLog, cutoff: Int, observer: TrainingObserver?) throws {
         let (design, x) = try GLMDesign.training(panel, model: name)
         try fit(x: x, y: panel!.target)
         self.design = design

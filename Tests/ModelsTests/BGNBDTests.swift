@@ -14,7 +14,7 @@ struct BGNBDTests {
     func reproducesThePublishedFit() throws {
         let log = try TransactionIngest.flat(path: SharedData.cdnowSample, mapping: KnownLayout.cdnowSample.mapping!).log
         let cutoff = CivilDate(year: 1997, month: 10, day: 1).dayNumber
-        let weeks = BGNBD.histories(EventLog(log), cutoff: cutoff).map { RepeatHistory(x: $0.x, tx: $0.tx / 7, T: $0.T / 7) }
+        let weeks = RepeatHistory.histories(EventLog(log), cutoff: cutoff).map { RepeatHistory(x: $0.x, tx: $0.tx / 7, T: $0.T / 7) }
         #expect(weeks.count == 2357)
         #expect(weeks.reduce(0) { $0 + $1.x } == 2457)  // repeat transactions in calibration
         var model = BGNBD()

@@ -1,7 +1,6 @@
 import Core
 import Foundation
 import Testing
-@testable import Backtest
 @testable import Features
 @testable import Ingestion
 @testable import LinearAlgebra
@@ -83,19 +82,6 @@ struct PoissonRegressionTests {
         #expect(x[0, 5] == 1 && x[2, 16] == 1 && x[1, 16] == 0)  // month one-hot
         // The missing gap is imputed with the median (15) before the transform.
         #expect(abs(x[0, 2] - x.column(2).reduce(0, +) / 3 - x[0, 2]) < 1e-12)
-    }
-}
-
-@Suite("GLM on CDNOW")
-struct CDNOWGLMTests {
-    /// The GLM beats the best reference deviance (scikit-learn, 0.3469) with |bias| < 2%.
-    @Test(.enabled(if: FileManager.default.fileExists(atPath: cdnowMaster)))
-    func glmBeatsTheReferenceDeviance() throws {
-        let (events, cutoffs) = try cdnowProtocol()
-        let rows = try RollingOriginBacktest(cutoffs: cutoffs).run(events: events, models: [PoissonRegression()])
-        let mean = try #require(RollingOriginBacktest.means(rows).first)
-        #expect(mean.deviance < 0.3469, "deviance \(mean.deviance)")
-        #expect(mean.rmse < 0.3360 && abs(mean.bias) < 0.02 && mean.top10Capture > 0.52, "\(mean)")
     }
 }
 

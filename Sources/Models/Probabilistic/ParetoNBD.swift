@@ -1,4 +1,3 @@
-import Features
 import Foundation
 
 /// The Pareto/NBD model of Schmittlein, Morrison and Colombo (1987), fitted by maximum
@@ -16,10 +15,11 @@ import Foundation
 /// transformation (positive terms, fast near z = 1). The gradient is analytic: the whole
 /// computation runs on ``Dual`` numbers, whose derivatives through ₂F₁'s parameters are
 /// summed term by term with the series. The fit maximises over the logarithms of the
-/// parameters by BFGS on time rescaled so the longest observation is 1, with identical
-/// histories collapsed into weights and an optional L2 penalty (as lifetimes' penalizer).
-public struct ParetoNBD: Forecaster {
-    public struct Parameters: Codable, Sendable, Equatable {
+/// parameters by BFGS through the fitter both probabilistic models share
+/// (`RepeatHistoryFitter`: time rescaled so the longest observation is 1, identical histories
+/// collapsed into weights, an optional L2 penalty as lifetimes' penalizer).
+public struct ParetoNBD: RepeatBuyingModel {
+    public struct Parameters: RepeatBuyingParameters {
         public var r: Double
         public var alpha: Double
         public var s: Double
@@ -35,7 +35,7 @@ public struct ParetoNBD: Forecaster {
     public init(penalty: Double = 0) { self.penalty = penalty }
 
     public var name: String { "paretonbd" }
-    public var needsTrainingPanel: Bool { false }
+    public static var notes: [String] { ["alpha and beta in days"] }
 
     // MARK: likelihood
 
@@ -94,44 +94,19 @@ public struct ParetoNBD: Forecaster {
 
     // MARK: fitting
 
-    /// Fits the parameters to the histories (in any time unit; α and β come out in that unit).
-    public mutating func fit(histories: [RepeatHistory]) throws {
-        guard !histories.isEmpty else { throw ModelFitError.noTrainingData(model: name) }
-        let (scale, distinct, weights) = RepeatHistory.collapsed(histories)
-        let n = Double(histories.count)
-        let penalty = self.penalty
-        // f(θ) = −(mean log-likelihood) + penalty·Σp², θ = log p.
-        func objective(_ theta: [Double]) -> (Double, [Double]) {
-            let p = Parameters(r: exp(theta[0]), alpha: exp(theta[1]), s: exp(theta[2]), beta: exp(theta[3]))
-            var value = 0.0
-            var g = SIMD4<Double>.zero
-            for (h, w) in zip(distinct, weights) {
-                let l = ParetoNBD.logLikelihood(p, h)
-                value -= w * l.value
-                g -= w * l.gradient
-            }
-            let values = SIMD4(p.r, p.alpha, p.s, p.beta)
-            value += penalty * n * (values * values).sum()
-            g += 2 * penalty * n * values * values
-            return (value / n, [g[0] / n, g[1] / n, g[2] / n, g[3] / n])
+    /// Fits the parameters to the histories (in any time unit; α and β come out in that unit);
+    /// `observer` receives each BFGS step.
+    public mutating func fit(histories: [RepeatHistory], observer: TrainingObserver? = nil) throws {
+        let fitter = RepeatHistoryFitter<Parameters>(model: name, penalty: penalty, gradientSpace: .logParameters) { p, h in
+            let l = ParetoNBD.logLikelihood(p, h)
+            return (l.value, l.gradient)
         }
-        var trace: [Double] = []
-        var theta = [0.0, 0.0, 0.0, 0.0]
-        (theta, iterations) = try BFGS.minimize(objective, start: theta) { k, value in
-            trace.append(value)
-            TrainingProgress.report("paretonbd", TrainingLogEntry(iteration: k, metrics: ["objective": value]))
-        }
-        objectiveTrace = trace
-        let fitted = Parameters(r: exp(theta[0]), alpha: exp(theta[1]) * scale, s: exp(theta[2]), beta: exp(theta[3]) * scale)
-        guard [fitted.r, fitted.alpha, fitted.s, fitted.beta].allSatisfy({ $0.isFinite && $0 > 0 }) else {
-            throw ModelFitError.diverged(model: name, iteration: iterations)
-        }
+        let fit = try fitter.fit(histories, observer: observer)
+        iterations = fit.iterations
+        objectiveTrace = fit.trace
+        guard let fitted = fit.parameters else { throw ModelFitError.diverged(model: name, iteration: iterations) }
         parameters = fitted
         logLikelihood = ParetoNBD.totalLogLikelihood(fitted, histories)
-    }
-
-    public mutating func fit(panel: TrainingPanel?, events: EventLog, cutoff: Int) throws {
-        try fit(histories: BGNBD.histories(events, cutoff: cutoff))
     }
 
     // MARK: prediction
@@ -172,80 +147,16 @@ public struct ParetoNBD: Forecaster {
         let survives = exp(-p.s * log1p(t / b))
         let nodes = GaussLegendre.nodes32(on: 0...t).map { u, w in (u, w * p.s / b * exp(-(p.s + 1) * log1p(u / b))) }
         return (0...maxCount).map { k in
-            var givenAlive = survives * negativeBinomial(k, shape: shape, rate: rate, exposure: t)
-            for (u, weightedDensity) in nodes { givenAlive += weightedDensity * negativeBinomial(k, shape: shape, rate: rate, exposure: u) }
+            var givenAlive = survives * NegativeBinomial.probability(k, shape: shape, rate: rate, exposure: t)
+            for (u, weightedDensity) in nodes { givenAlive += weightedDensity * NegativeBinomial.probability(k, shape: shape, rate: rate, exposure: u) }
             return alive * givenAlive + (k == 0 ? 1 - alive : 0)
         }
     }
-
-    /// P(N = k) for N ~ Poisson(λu), λ ~ Gamma(shape, rate).
-    static func negativeBinomial(_ k: Int, shape: Double, rate: Double, exposure u: Double) -> Double {
-        if u <= 0 { return k == 0 ? 1 : 0 }
-        let kk = Double(k)
-        return exp(lgamma(shape + kk) - lgamma(shape) - lgamma(kk + 1) + shape * log(rate / (rate + u)) + kk * log(u / (rate + u)))
-    }
-
-    public func predict(_ features: FeatureMatrix, horizonDays: Int) throws -> [Double] {
-        guard let p = parameters else { throw ModelFitError.notFitted(model: name) }
-        let (n, tenure, recency) = try BGNBD.historyColumns(features)
-        return (0..<features.rowCount).map { i in
-            ParetoNBD.conditionalExpectation(p, BGNBD.history(i, n, tenure, recency), horizon: Double(horizonDays))
-        }
-    }
-
-    public func predictive(_ features: FeatureMatrix, horizonDays: Int) throws -> [PredictiveSummary] {
-        guard let p = parameters else { throw ModelFitError.notFitted(model: name) }
-        let (n, tenure, recency) = try BGNBD.historyColumns(features)
-        let t = Double(horizonDays)
-        return (0..<features.rowCount).map { i in
-            let h = BGNBD.history(i, n, tenure, recency)
-            return PredictiveSummary.fromProbabilityTable(expected: ParetoNBD.conditionalExpectation(p, h, horizon: t)) {
-                ParetoNBD.probabilities(p, h, horizon: t, upTo: $0)
-            }
-        }
-    }
-
-    public var trainingLog: [TrainingLogEntry] {
-        objectiveTrace.enumerated().map { TrainingLogEntry(iteration: $0.offset + 1, metrics: ["objective": $0.element]) }
-    }
-
-    public func describe() -> ModelDescription {
-        guard let p = parameters else { return ModelDescription(kind: name, notes: ["not fitted"]) }
-        return ModelDescription(kind: name, parameters: ["r": p.r, "alpha": p.alpha, "s": p.s, "beta": p.beta,
-                                                         "log_likelihood": logLikelihood, "iterations": Double(iterations)],
-                                notes: ["alpha and beta in days"])
-    }
 }
 
-/// Gauss-Legendre quadrature.
-enum GaussLegendre {
-    /// The 32 nodes and weights on [−1, 1].
-    static let standard32 = nodes(32)
-    /// The 64 nodes and weights on [−1, 1].
-    static let standard64 = nodes(64)
-
-    /// The n nodes and weights on [−1, 1], by Newton's method on the Legendre polynomial.
-    static func nodes(_ n: Int) -> [(Double, Double)] {
-        var result: [(Double, Double)] = []
-        for i in 1...n {
-            var x = cos(Double.pi * (Double(i) - 0.25) / (Double(n) + 0.5))
-            var derivative = 0.0
-            for _ in 0..<100 {
-                var p0 = 1.0, p1 = x
-                for k in 2...n { let p2 = ((2 * Double(k) - 1) * x * p1 - (Double(k) - 1) * p0) / Double(k); p0 = p1; p1 = p2 }
-                derivative = Double(n) * (x * p1 - p0) / (x * x - 1)
-                let step = p1 / derivative
-                x -= step
-                if abs(step) < 1e-15 { break }
-            }
-            result.append((x, 2 / ((1 - x * x) * derivative * derivative)))
-        }
-        return result
-    }
-
-    /// The nodes and weights mapped to `range`.
-    static func nodes32(on range: ClosedRange<Double>) -> [(Double, Double)] {
-        let half = (range.upperBound - range.lowerBound) / 2, mid = (range.upperBound + range.lowerBound) / 2
-        return standard32.map { (mid + half * $0.0, half * $0.1) }
-    }
+extension ParetoNBD.Parameters {
+    public static var names: [String] { ["r", "alpha", "s", "beta"] }
+    public static var timeParameters: [Int] { [1, 3] }
+    public var values: SIMD4<Double> { SIMD4(r, alpha, s, beta) }
+    public init(values v: SIMD4<Double>) { self.init(r: v[0], alpha: v[1], s: v[2], beta: v[3]) }
 }

@@ -29,14 +29,15 @@ public struct PoissonRegression: Forecaster {
     public var name: String { "glm" }
     public var needsTrainingPanel: Bool { true }
 
-    public mutating func fit(panel: TrainingPanel?, events: EventLog, cutoff: Int) throws {
+    public mutating func fit(panel: TrainingPanel?, events: EventLog, cutoff: Int, observer: TrainingObserver?) throws {
         let (design, x) = try GLMDesign.training(panel, model: name)
-        try fit(x: x, y: panel!.target)
+        try fit(x: x, y: panel!.target, observer: observer)
         self.design = design
     }
 
-    /// Fits on a ready design matrix (first column the intercept).
-    public mutating func fit(x: Matrix, y: [Double]) throws {
+    /// Fits on a ready design matrix (first column the intercept); `observer` receives each
+    /// Newton step.
+    public mutating func fit(x: Matrix, y: [Double], observer: TrainingObserver? = nil) throws {
         let n = Double(x.rows), p = x.columns
         let meanY = y.reduce(0, +) / n
         var beta = [Double](repeating: 0, count: p)
@@ -83,7 +84,7 @@ public struct PoissonRegression: Forecaster {
             let improvement = current - value
             current = value
             objectiveTrace.append(current)
-            TrainingProgress.report(name, TrainingLogEntry(iteration: iteration, metrics: ["objective": current, "step": t]))
+            observer?(name, TrainingLogEntry(iteration: iteration, metrics: ["objective": current, "step": t]))
             if change <= tolerance * (1 + (beta.map(abs).max() ?? 0)) || abs(improvement) <= 1e-14 * max(1, abs(current)) {
                 converged = true
                 break
@@ -108,22 +109,5 @@ public struct PoissonRegression: Forecaster {
         for (k, c) in coefficients.enumerated() where k < names.count { parameters["coef_" + names[k]] = c }
         return ModelDescription(kind: name, parameters: parameters,
                                 notes: converged ? [] : ["stopped after \(iterations) iterations without meeting the tolerance"])
-    }
-}
-
-/// Why a model could not be fitted or used.
-public enum ModelFitError: Error, Equatable, CustomStringConvertible {
-    case noTrainingData(model: String)
-    case notFitted(model: String)
-    case diverged(model: String, iteration: Int)
-    case invalidTarget(model: String)
-
-    public var description: String {
-        switch self {
-        case .noTrainingData(let m): return "\(m): no training rows (is there at least one month of history before the first cutoff?)"
-        case .notFitted(let m): return "\(m): predict called before fit"
-        case .diverged(let m, let i): return "\(m): the fit produced non-finite values at iteration \(i)"
-        case .invalidTarget(let m): return "\(m): the targets must be finite counts >= 0"
-        }
     }
 }

@@ -119,7 +119,7 @@ struct BlendTests {
         let good = (0..<n).map { _ in 0.2 + 2 * rng.uniform() }
         let noise = (0..<n).map { _ in 0.2 + 2 * rng.uniform() }
         let y = good.map { Double(rng.poisson(0.9 * $0)) }
-        var blend = Blend(components: ["a", "b"])
+        var blend = Blend(components: [ZeroForecaster(), ZeroForecaster()])
         let w = blend.fitWeights([good, noise], y)
         #expect(w.allSatisfy { $0 >= 0 })
         #expect(abs(w[0] - 0.9) < 0.05 && w[1] < 0.05, "\(w)")

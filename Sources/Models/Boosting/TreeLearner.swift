@@ -1,8 +1,8 @@
 import Core
 import Foundation
 
-/// Grows one regression tree leaf-wise on binned rows from gradients and hessians, the
-/// LightGBM way:
+/// The tree learner (LightGBM's `SerialTreeLearner`): grows one regression tree leaf-wise on
+/// binned rows from gradients and hessians, the LightGBM way:
 ///
 /// - a histogram per leaf holds, per feature and bin, the sums of g, h and the row count;
 /// - after a split only the smaller child's histogram is built from its rows; the larger
@@ -15,7 +15,7 @@ import Foundation
 ///
 /// Histograms of large leaves are built in parallel over fixed blocks of rows and summed in
 /// block order, so the tree does not depend on the number of threads.
-struct TreeGrower {
+struct TreeLearner {
     struct Settings {
         var maxLeaves: Int
         var minDataInLeaf: Int
@@ -24,6 +24,8 @@ struct TreeGrower {
         var threads: Int
     }
 
+    /// The bin edges (split thresholds on raw values come from them).
+    let binning: FeatureBinning
     /// Row-major bins, `width` per row (for histograms).
     let bins: UnsafePointer<UInt8>
     /// Column-major bins, `rowCount` per feature (for partitions, which read one feature).
@@ -38,10 +40,12 @@ struct TreeGrower {
     let settings: Settings
     static let blockRows = 32_768
 
-    init(bins: UnsafePointer<UInt8>, columnBins: UnsafePointer<UInt8>, rowCount: Int, binning: FeatureBinning, settings: Settings) {
-        self.bins = bins
-        self.columnBins = columnBins
-        self.rowCount = rowCount
+    init(data: BinnedDataset, settings: Settings) {
+        let binning = data.binning
+        self.binning = binning
+        self.bins = data.rowMajor
+        self.columnBins = data.columnMajor
+        self.rowCount = data.rowCount
         self.width = binning.featureCount
         self.valueBins = binning.upperBounds.map(\.count)
         var offset: [Int] = []
@@ -75,7 +79,7 @@ struct TreeGrower {
     /// (for updating scores on binned rows), the gain of each split, and for each leaf the
     /// positions in `rows` of its rows.
     func grow(rows: UnsafeMutableBufferPointer<Int32>, gh: UnsafePointer<SIMD4<Double>>,
-              allowed: [Bool], binning: FeatureBinning) -> (tree: RegressionTree, splitBins: [Int], gains: [(Int, Double)], leafRanges: [Range<Int>]) {
+              allowed: [Bool]) -> (tree: RegressionTree, splitBins: [Int], gains: [(Int, Double)], leafRanges: [Range<Int>]) {
         var tree = RegressionTree()
         var splitBins: [Int] = []
         var gains: [(Int, Double)] = []

@@ -11,10 +11,10 @@ struct ParetoNBDTests {
     static func sampleWeeks() throws -> [RepeatHistory] {
         let log = try TransactionIngest.flat(path: SharedData.cdnowSample, mapping: KnownLayout.cdnowSample.mapping!).log
         let cutoff = CivilDate(year: 1997, month: 10, day: 1).dayNumber
-        return BGNBD.histories(EventLog(log), cutoff: cutoff).map { RepeatHistory(x: $0.x, tx: $0.tx / 7, T: $0.T / 7) }
+        return RepeatHistory.histories(EventLog(log), cutoff: cutoff).map { RepeatHistory(x: $0.x, tx: $0.tx / 7, T: $0.T / 7) }
     }
 
-    /// EVALUATION.md (Fader & Hardie; lifetimes): r = 0.553, alpha = 10.578, s = 0.606,
+    /// docs/evaluation.md (Fader & Hardie; lifetimes): r = 0.553, alpha = 10.578, s = 0.606,
     /// beta = 11.669, LL = -9595.0 on the CDNOW sample in weeks; holdout forecast 1,665.5.
     @Test(.enabled(if: FileManager.default.fileExists(atPath: SharedData.cdnowSample)))
     func reproducesThePublishedFit() throws {
