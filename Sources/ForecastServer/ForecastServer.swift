@@ -92,8 +92,8 @@ public final class ForecastServer: Sendable {
     func router() -> Router<BasicRequestContext> {
         let router = Router()
         router.add(middleware: ObservabilityMiddleware(metrics: metrics))
-        router.get("health") { _, _ in self.health() }
-        router.get("models") { _, _ in self.modelsList() }
+        router.get("health") { _, _ in try self.health() }
+        router.get("models") { _, _ in try self.modelsList() }
         router.get("models/{name}") { request, context in try self.modelDetail(request, context) }
         router.post("predict") { request, context in try await self.predict(request, context) }
         router.get("customers/{id}/forecast") { request, context in try self.customerForecast(request, context) }
@@ -108,43 +108,34 @@ public final class ForecastServer: Sendable {
 
     // MARK: Routes
 
-    func health() -> Response {
+    func health() throws -> Response {
         let s = registry.snapshot()
-        var fields = ["\"status\":\(IngestOutput.jsonQuoted(s.served.isEmpty ? "no_models" : "ok"))", "\"models\":\(s.served.count)",
-                      "\"uptime_seconds\":\(String(format: "%.3f", Date().timeIntervalSince(metrics.started)))",
-                      "\"requests\":\(metrics.requestCount)"]
-        if let data { fields.append("\"data_customers\":\(data.events.customerCount)") }
-        return Self.json("{" + fields.joined(separator: ",") + "}\n")
+        return try ResponseJSON.response(HealthBody(status: s.served.isEmpty ? "no_models" : "ok", models: s.served.count,
+                                                    uptimeSeconds: (Date().timeIntervalSince(metrics.started) * 1000).rounded() / 1000, requests: metrics.requestCount,
+                                                    dataCustomers: data?.events.customerCount))
     }
 
-    func modelsList() -> Response {
+    func modelsList() throws -> Response {
         let s = registry.snapshot()
-        let items = s.served.map { served -> String in
+        let models = s.served.map { served in
             let m = served.model
-            var fields = ["\"name\":\(IngestOutput.jsonQuoted(m.name))", "\"version\":\(m.version)", "\"kind\":\(IngestOutput.jsonQuoted(m.kind))",
-                          "\"created_at\":\(IngestOutput.jsonQuoted(m.saved.createdAt))", "\"as_of\":\(IngestOutput.jsonQuoted(m.saved.training.asOf))",
-                          "\"features\":\(m.featureNames.count)",
-                          "\"versions\":[\(registry.store.versions(of: m.name).map(String.init).joined(separator: ","))]"]
-            if let refusal = s.refused[m.name] { fields.append("\"refused\":\(Self.refusalJSON(refusal))") }
-            return "{" + fields.joined(separator: ",") + "}"
+            return ModelsBody.Served(name: m.name, version: m.version, kind: m.kind, createdAt: m.saved.createdAt, asOf: m.saved.training.asOf,
+                                     features: m.featureNames.count, versions: registry.store.versions(of: m.name),
+                                     refused: s.refused[m.name].map(ModelsBody.Refusal.init))
         }
+        // Names whose only version was refused are listed apart: they have nothing served.
         let refusedOnly = s.refused.keys.sorted().filter { name in !s.served.contains { $0.model.name == name } }
-            .map { "{\"name\":\(IngestOutput.jsonQuoted($0)),\"refused\":\(Self.refusalJSON(s.refused[$0]!))}" }
-        return Self.json("{\"default\":\(IngestOutput.jsonQuoted(configuration.defaultModel)),\"models\":[\(items.joined(separator: ","))]"
-                         + (refusedOnly.isEmpty ? "" : ",\"refused\":[\(refusedOnly.joined(separator: ","))]") + "}\n")
+            .map { ModelsBody.RefusedOnly(name: $0, refused: ModelsBody.Refusal(s.refused[$0]!)) }
+        return try ResponseJSON.response(ModelsBody(default: configuration.defaultModel, models: models,
+                                                    refused: refusedOnly.isEmpty ? nil : refusedOnly))
     }
 
     func modelDetail(_ request: Request, _ context: BasicRequestContext) throws -> Response {
         let name = context.parameters.get("name") ?? ""
         let version = try Self.intQuery(request, "version")
         let model = try registry.model(name: name, version: version)
-        let detail = ModelDetail(model: model, versions: registry.store.versions(of: name),
-                                 servedVersion: registry.snapshot().served.first { $0.model.name == name }?.model.version)
-        let encoder = JSONEncoder()
-        encoder.outputFormatting = [.sortedKeys]
-        encoder.keyEncodingStrategy = .convertToSnakeCase
-        encoder.nonConformingFloatEncodingStrategy = .convertToString(positiveInfinity: "inf", negativeInfinity: "-inf", nan: "nan")
-        return Self.json(String(decoding: try encoder.encode(detail), as: UTF8.self) + "\n")
+        return try ResponseJSON.response(ModelDetail(model: model, versions: registry.store.versions(of: name),
+                                                     servedVersion: registry.snapshot().served.first { $0.model.name == name }?.model.version))
     }
 
     func predict(_ request: Request, _ context: BasicRequestContext) async throws -> Response {
@@ -187,7 +178,7 @@ public final class ForecastServer: Sendable {
             throw APIError(.unprocessableContent, "invalid_value", error.message, path: error.path.isEmpty ? nil : error.path)
         }
         metrics.recordForecasts(model: "\(model.name)@\(model.version)", customers: forecasts.count)
-        return Self.json(ForecastAnswer(model: model, cutoff: cutoff, horizonDays: horizon, forecasts: forecasts, warnings: warnings).json())
+        return try ResponseJSON.response(ForecastAnswer(model: model, cutoff: cutoff, horizonDays: horizon, forecasts: forecasts, warnings: warnings))
     }
 
     func customerForecast(_ request: Request, _ context: BasicRequestContext) throws -> Response {
@@ -203,15 +194,11 @@ public final class ForecastServer: Sendable {
         let features = model.features(customer: c, of: data.events, cutoff: cutoff).matrix
         let prediction = try model.predict(features, horizonDays: horizon).first
         metrics.recordForecasts(model: "\(model.name)@\(model.version)", customers: 1)
-        return Self.json(ForecastAnswer(model: model, cutoff: cutoff, horizonDays: horizon,
-                                        forecasts: [CustomerForecast(customerID: id, prediction: prediction)], warnings: []).json())
+        return try ResponseJSON.response(ForecastAnswer(model: model, cutoff: cutoff, horizonDays: horizon,
+                                                        forecasts: [CustomerForecast(customerID: id, prediction: prediction)], warnings: []))
     }
 
     // MARK: Helpers
-
-    static func json(_ text: String, status: HTTPResponse.Status = .ok) -> Response {
-        Response(status: status, headers: [.contentType: "application/json"], body: .init(byteBuffer: ByteBuffer(string: text)))
-    }
 
     static func intQuery(_ request: Request, _ name: String) throws -> Int? {
         guard let text = request.uri.queryParameters.get(name) else { return nil }
@@ -220,38 +207,10 @@ public final class ForecastServer: Sendable {
         }
         return value
     }
-
-    static func refusalJSON(_ r: ModelRegistry.Refusal) -> String {
-        "{\"version\":\(r.version),\"reason\":\(IngestOutput.jsonQuoted(r.reason))}"
-    }
 }
 
 /// The server could not start (the port is taken, the address is not this machine's).
 public struct ServerStartError: Error, CustomStringConvertible {
     public var message: String
     public var description: String { message }
-}
-
-/// `GET /models/{name}`: everything in the model file but the fitted parameters' bulk.
-struct ModelDetail: Encodable {
-    var name: String
-    var version: Int
-    var kind: String
-    var toolkitVersion: String
-    var createdAt: String
-    var featureSchema: FeatureSchema
-    var training: TrainingWindow
-    var data: DataFingerprint
-    var metrics: [String: Double]
-    var summary: ModelDescription
-    var versions: [Int]
-    var servedVersion: Int?
-
-    init(model: ForecastModel, versions: [Int], servedVersion: Int?) {
-        let s = model.saved
-        (name, version, kind, toolkitVersion, createdAt) = (s.name, s.version, s.kind, s.toolkitVersion, s.createdAt)
-        (featureSchema, training, data, metrics, summary) = (s.featureSchema, s.training, s.data, s.metrics, s.summary)
-        self.versions = versions
-        self.servedVersion = servedVersion
-    }
 }

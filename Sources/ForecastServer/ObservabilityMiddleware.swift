@@ -19,7 +19,9 @@ struct ObservabilityMiddleware: RouterMiddleware {
             if apiError.status.code >= 500 {
                 context.logger.error("request failed", metadata: ["error": "\(error)"])
             }
-            response = ForecastServer.json(apiError.json(requestID: context.id), status: apiError.status)
+            // An error body is strings and integers, which always encode; the fallback is a bare status.
+            response = (try? ResponseJSON.response(apiError.body(requestID: context.id), status: apiError.status))
+                ?? Response(status: apiError.status)
         }
         response.headers[.init("x-request-id")!] = context.id
         let elapsed = ContinuousClock.now - began
