@@ -18,6 +18,9 @@ let package = Package(
         .package(url: "https://github.com/apple/swift-log", from: "1.16.2"),
         // Signal handling for graceful shutdown (already under Hummingbird).
         .package(url: "https://github.com/swift-server/swift-service-lifecycle.git", from: "2.0.0"),
+        // `forecast serve`'s metrics: swift-metrics' API, exposed by the Prometheus backend.
+        .package(url: "https://github.com/apple/swift-metrics", from: "2.13.0"),
+        .package(url: "https://github.com/swift-server/swift-prometheus", from: "2.4.1"),
     ],
     targets: [
         // Debian's OpenBLAS (BLAS + LAPACK in one library); Fortran entry points declared by hand.
@@ -52,7 +55,9 @@ let package = Package(
         // `forecast serve`: the HTTP API over a model store (Hummingbird), hot reload, metrics, JSON logs.
         .target(name: "ForecastServer", dependencies: ["ForecastKit", .product(name: "Hummingbird", package: "hummingbird"),
                                                        .product(name: "Logging", package: "swift-log"),
-                                                       .product(name: "UnixSignals", package: "swift-service-lifecycle")]),
+                                                       .product(name: "UnixSignals", package: "swift-service-lifecycle"),
+                                                       .product(name: "Metrics", package: "swift-metrics"),
+                                                       .product(name: "Prometheus", package: "swift-prometheus")]),
         // The runnable example of the getting-started article: load a model, forecast a customer's history.
         .executableTarget(name: "forecastkit-example", dependencies: ["ForecastKit"], path: "Sources/ForecastKitExample"),
         .executableTarget(

@@ -40,7 +40,7 @@ public struct ForecastServerConfiguration: Sendable {
 public final class ForecastServer: Sendable {
     public let configuration: ForecastServerConfiguration
     let registry: ModelRegistry
-    let metrics = ServerMetrics()
+    let metrics: ServerMetrics
     let data: CustomerData?
     let logger: Logger
 
@@ -50,7 +50,9 @@ public final class ForecastServer: Sendable {
         self.configuration = configuration
         self.data = data
         self.logger = logger
-        registry = ModelRegistry(store: try ModelStore.open(configuration.store), logger: logger)
+        let metrics = ServerMetrics()
+        self.metrics = metrics
+        registry = ModelRegistry(store: try ModelStore.open(configuration.store), logger: logger, metrics: metrics)
         registry.refresh()
         if registry.names().isEmpty { logger.warning("no usable model in the store yet", metadata: ["store": "\(configuration.store)"]) }
     }
@@ -98,10 +100,8 @@ public final class ForecastServer: Sendable {
         router.post("predict") { request, context in try await self.predict(request, context) }
         router.get("customers/{id}/forecast") { request, context in try self.customerForecast(request, context) }
         router.get("metrics") { _, _ in
-            let s = self.registry.snapshot()
-            return Response(status: .ok, headers: [.contentType: "text/plain; version=0.0.4"],
-                            body: .init(byteBuffer: ByteBuffer(string: self.metrics.prometheusText(
-                                reloads: s.reloads, refusals: s.refusals, modelsServed: s.served.count))))
+            let text = self.metrics.prometheusText(modelsServed: self.registry.snapshot().served.count)
+            return Response(status: .ok, headers: [.contentType: "text/plain; version=0.0.4"], body: .init(byteBuffer: ByteBuffer(string: text)))
         }
         return router
     }
@@ -111,7 +111,7 @@ public final class ForecastServer: Sendable {
     func health() throws -> Response {
         let s = registry.snapshot()
         return try ResponseJSON.response(HealthBody(status: s.served.isEmpty ? "no_models" : "ok", models: s.served.count,
-                                                    uptimeSeconds: (Date().timeIntervalSince(metrics.started) * 1000).rounded() / 1000, requests: metrics.requestCount,
+                                                    uptimeSeconds: metrics.uptimeSeconds, requests: metrics.requestCount,
                                                     dataCustomers: data?.events.customerCount))
     }
 

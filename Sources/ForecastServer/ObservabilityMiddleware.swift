@@ -27,7 +27,7 @@ struct ObservabilityMiddleware: RouterMiddleware {
         let elapsed = ContinuousClock.now - began
         let seconds = Double(elapsed.components.seconds) + Double(elapsed.components.attoseconds) * 1e-18
         let route = context.endpointPath ?? "unmatched"
-        metrics.record(route: route, method: request.method.rawValue, status: response.status.code, seconds: seconds)
+        metrics.record(route: route, method: request.method.rawValue, status: response.status.code, duration: elapsed)
         context.logger.info("request", metadata: [
             "method": "\(request.method)", "path": "\(request.uri.path)", "route": "\(route)",
             "status": "\(response.status.code)", "ms": "\(String(format: "%.3f", seconds * 1000))",
