@@ -84,7 +84,8 @@ let package = Package(
         .testTarget(name: "WarehouseTests", dependencies: ["Warehouse", "Ingestion", "TestSupport", .product(name: "GRDB", package: "GRDB.swift")]),
         .testTarget(name: "AnalyticsTests", dependencies: ["Analytics", "Warehouse", "Ingestion", "Plots", "TestSupport", .product(name: "GRDB", package: "GRDB.swift")]),
         .testTarget(name: "AttributionTests", dependencies: ["Attribution", "Warehouse", "Ingestion", "TestSupport", "IHCTestServer", .product(name: "GRDB", package: "GRDB.swift")]),
-        .testTarget(name: "ServingTests", dependencies: ["ForecastKit", "ForecastServer", "TestSupport", .product(name: "Logging", package: "swift-log")]),
+        .testTarget(name: "ServingTests", dependencies: ["ForecastKit", "ForecastServer", "TestSupport", .product(name: "Logging", package: "swift-log"),
+                                                        .product(name: "HummingbirdTesting", package: "hummingbird")]),
         .testTarget(name: "ForecastCLITests", dependencies: ["Ingestion", "forecast", "TestSupport", "IHCTestServer"]),
     ]
 )

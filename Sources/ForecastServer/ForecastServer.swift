@@ -61,11 +61,7 @@ public final class ForecastServer: Sendable {
     /// returns) or the task is cancelled. `onRunning` receives the bound port.
     public func run(gracefulShutdownSignals signals: [UnixSignal] = [.sigterm, .sigint],
                     onRunning: @escaping @Sendable (Int) async -> Void = { _ in }) async throws {
-        let app = Application(
-            router: router(),
-            configuration: .init(address: .hostname(configuration.host, port: configuration.port), serverName: "forecast"),
-            onServerRunning: { channel in await onRunning(channel.localAddress?.port ?? 0) },
-            logger: logger)
+        let app = application(onRunning: onRunning)
         let reloader = Task { [registry, configuration] in
             while !Task.isCancelled {
                 try? await Task.sleep(for: configuration.reloadInterval)
@@ -90,6 +86,16 @@ public final class ForecastServer: Sendable {
 
     /// The models being served, as `name@version`.
     public func servedModels() -> [String] { registry.snapshot().served.map { "\($0.model.name)@\($0.model.version)" } }
+
+    /// The Hummingbird application: the routes on the configured address. ``run(gracefulShutdownSignals:onRunning:)``
+    /// serves it; tests also drive it in process (HummingbirdTesting).
+    func application(onRunning: @escaping @Sendable (Int) async -> Void = { _ in }) -> Application<RouterResponder<BasicRequestContext>> {
+        Application(
+            router: router(),
+            configuration: .init(address: .hostname(configuration.host, port: configuration.port), serverName: "forecast"),
+            onServerRunning: { channel in await onRunning(channel.localAddress?.port ?? 0) },
+            logger: logger)
+    }
 
     func router() -> Router<BasicRequestContext> {
         let router = Router()
