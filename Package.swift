@@ -21,6 +21,8 @@ let package = Package(
         // `forecast serve`'s metrics: swift-metrics' API, exposed by the Prometheus backend.
         .package(url: "https://github.com/apple/swift-metrics", from: "2.13.0"),
         .package(url: "https://github.com/swift-server/swift-prometheus", from: "2.4.1"),
+        // NIO's IOError, to tell a taken port by its errno (already under Hummingbird).
+        .package(url: "https://github.com/apple/swift-nio", from: "2.101.0"),
     ],
     targets: [
         // Debian's OpenBLAS (BLAS + LAPACK in one library); Fortran entry points declared by hand.
@@ -56,6 +58,7 @@ let package = Package(
         .target(name: "ForecastServer", dependencies: ["ForecastKit", .product(name: "Hummingbird", package: "hummingbird"),
                                                        .product(name: "Logging", package: "swift-log"),
                                                        .product(name: "UnixSignals", package: "swift-service-lifecycle"),
+                                                       .product(name: "NIOCore", package: "swift-nio"),
                                                        .product(name: "Metrics", package: "swift-metrics"),
                                                        .product(name: "Prometheus", package: "swift-prometheus")]),
         // The runnable example of the getting-started article: load a model, forecast a customer's history.

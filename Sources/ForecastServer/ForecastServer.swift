@@ -2,6 +2,7 @@ import ForecastKit
 import Foundation
 import Hummingbird
 import Logging
+import NIOCore
 import UnixSignals
 
 /// How `forecast serve` runs.
@@ -72,10 +73,8 @@ public final class ForecastServer: Sendable {
         defer { reloader.cancel() }
         do {
             try await app.runService(gracefulShutdownSignals: signals)
-        } catch where "\(error)".contains("bind(") {
-            // NIO's message names the system call; say which address could not be taken.
-            throw ServerStartError(message: "cannot listen on \(configuration.host):\(configuration.port): \(error) "
-                                   + "(another process on that port? choose another with --port)")
+        } catch let error as IOError {
+            throw ServerStartError(listening: error, host: configuration.host, port: configuration.port) ?? error
         }
         logger.info("stopped", metadata: ["requests": "\(metrics.requestCount)"])
     }
@@ -215,8 +214,23 @@ public final class ForecastServer: Sendable {
     }
 }
 
-/// The server could not start (the port is taken, the address is not this machine's).
+/// The server could not start: the port is taken, the address is not this machine's, or the
+/// port needs privileges.
 public struct ServerStartError: Error, CustomStringConvertible {
+    /// What went wrong and what to change, with NIO's own description at the end.
     public var message: String
     public var description: String { message }
+
+    /// The error for a failure to listen, told by its errno (not by NIO's wording, which
+    /// may change); nil for an error that is not about the address.
+    init?(listening error: IOError, host: String, port: Int) {
+        let why: String
+        switch error.errnoCode {
+        case EADDRINUSE: why = "the port is in use by another process: choose another with --port"
+        case EADDRNOTAVAIL: why = "\(host) is not an address of this machine: see --host"
+        case EACCES: why = "ports below 1024 need privileges: choose another with --port"
+        default: return nil
+        }
+        message = "cannot listen on \(host):\(port): \(why) (\(error))"
+    }
 }

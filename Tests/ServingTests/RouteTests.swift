@@ -187,3 +187,23 @@ struct RouteTests {
         }
     }
 }
+
+@Suite("forecast serve: start-up errors")
+struct StartupTests {
+    @Test func aTakenPortIsToldByItsErrno() async throws {
+        let running = try await RunningServer.start(store: ServingFixture.storeRoot)
+        defer { Task { await running.stop() } }
+        var configuration = ForecastServerConfiguration(store: ServingFixture.storeRoot)
+        configuration.port = running.port
+        var logger = Logger(label: "test.port")
+        logger.logLevel = .critical
+        let second = try ForecastServer(configuration: configuration, logger: logger)
+        do {
+            try await second.run(gracefulShutdownSignals: [])
+            Issue.record("a second server started on the taken port \(running.port)")
+        } catch let error as ServerStartError {
+            #expect(error.message.contains("cannot listen on 127.0.0.1:\(running.port): the port is in use"), "\(error)")
+        }
+        #expect(try await running.request("GET", "/health").status == 200)
+    }
+}
