@@ -18,6 +18,11 @@ let package = Package(
         .package(url: "https://github.com/apple/swift-log", from: "1.16.2"),
         // Signal handling for graceful shutdown (already under Hummingbird).
         .package(url: "https://github.com/swift-server/swift-service-lifecycle.git", from: "2.0.0"),
+        // `forecast serve`'s metrics: swift-metrics' API, exposed by the Prometheus backend.
+        .package(url: "https://github.com/apple/swift-metrics", from: "2.13.0"),
+        .package(url: "https://github.com/swift-server/swift-prometheus", from: "2.4.1"),
+        // NIO's IOError, to tell a taken port by its errno (already under Hummingbird).
+        .package(url: "https://github.com/apple/swift-nio", from: "2.101.0"),
     ],
     targets: [
         // The dependency-free core every module may use: civil dates, the month horizon, parallel map and thread
@@ -58,7 +63,10 @@ let package = Package(
         // `forecast serve`: the HTTP API over a model store (Hummingbird), hot reload, metrics, JSON logs.
         .target(name: "ForecastServer", dependencies: ["ForecastKit", .product(name: "Hummingbird", package: "hummingbird"),
                                                        .product(name: "Logging", package: "swift-log"),
-                                                       .product(name: "UnixSignals", package: "swift-service-lifecycle")]),
+                                                       .product(name: "UnixSignals", package: "swift-service-lifecycle"),
+                                                       .product(name: "NIOCore", package: "swift-nio"),
+                                                       .product(name: "Metrics", package: "swift-metrics"),
+                                                       .product(name: "Prometheus", package: "swift-prometheus")]),
         // The runnable example of the getting-started article: load a model, forecast a customer's history.
         .executableTarget(name: "forecastkit-example", dependencies: ["ForecastKit"], path: "Sources/ForecastKitExample"),
         .executableTarget(
@@ -90,7 +98,8 @@ let package = Package(
         .testTarget(name: "WarehouseTests", dependencies: ["Warehouse", "Core", "SyntheticShop", "Ingestion", "TestSupport", .product(name: "GRDB", package: "GRDB.swift")]),
         .testTarget(name: "AnalyticsTests", dependencies: ["Analytics", "Warehouse", "Core", "SyntheticShop", "Ingestion", "Plots", "TestSupport", .product(name: "GRDB", package: "GRDB.swift")]),
         .testTarget(name: "AttributionTests", dependencies: ["Attribution", "Warehouse", "Core", "TestSupport", "IHCTestServer", .product(name: "GRDB", package: "GRDB.swift")]),
-        .testTarget(name: "ServingTests", dependencies: ["ForecastKit", "ForecastServer", "SyntheticShop", "TestSupport", .product(name: "Logging", package: "swift-log")]),
+        .testTarget(name: "ServingTests", dependencies: ["ForecastKit", "ForecastServer", "SyntheticShop", "TestSupport", .product(name: "Logging", package: "swift-log"),
+                                                        .product(name: "HummingbirdTesting", package: "hummingbird")]),
         .testTarget(name: "ForecastCLITests", dependencies: ["Ingestion", "forecast", "TestSupport", "IHCTestServer"]),
     ]
 )

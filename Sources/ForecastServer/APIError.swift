@@ -1,5 +1,3 @@
-import ForecastKit
-import Foundation
 import Hummingbird
 
 /// A request the server refuses, and how it says so: a status and a JSON body
@@ -21,16 +19,7 @@ struct APIError: Error, Equatable {
     }
 
     /// The response body.
-    func json(requestID: String) -> String {
-        var fields = ["\"status\":\(status.code)", "\"code\":\(TextQuoting.json(code))", "\"message\":\(TextQuoting.json(message))"]
-        if let path { fields.append("\"path\":\(TextQuoting.json(path))") }
-        fields.append("\"request_id\":\(TextQuoting.json(requestID))")
-        return "{\"error\":{" + fields.joined(separator: ",") + "}}\n"
+    func body(requestID: String) -> ErrorBody {
+        ErrorBody(error: .init(status: Int(status.code), code: code, message: message, path: path, requestID: requestID))
     }
-}
-
-/// Numbers in JSON written by hand (the answers are; strings go through `TextQuoting.json`).
-enum JSONText {
-    /// A double as the shortest text that reads back to it; `null` when not finite.
-    static func number(_ v: Double) -> String { v.isFinite ? "\(v)" : "null" }
 }

@@ -2,6 +2,7 @@ import ForecastKit
 import Foundation
 import Hummingbird
 import Logging
+import NIOCore
 import UnixSignals
 
 /// How `forecast serve` runs.
@@ -40,7 +41,7 @@ public struct ForecastServerConfiguration: Sendable {
 public final class ForecastServer: Sendable {
     public let configuration: ForecastServerConfiguration
     let registry: ModelRegistry
-    let metrics = ServerMetrics()
+    let metrics: ServerMetrics
     let data: CustomerData?
     let logger: Logger
 
@@ -50,7 +51,9 @@ public final class ForecastServer: Sendable {
         self.configuration = configuration
         self.data = data
         self.logger = logger
-        registry = ModelRegistry(store: try ModelStore.open(configuration.store), logger: logger)
+        let metrics = ServerMetrics()
+        self.metrics = metrics
+        registry = ModelRegistry(store: try ModelStore.open(configuration.store), logger: logger, metrics: metrics)
         registry.refresh()
         if registry.names().isEmpty { logger.warning("no usable model in the store yet", metadata: ["store": "\(configuration.store)"]) }
     }
@@ -59,11 +62,7 @@ public final class ForecastServer: Sendable {
     /// returns) or the task is cancelled. `onRunning` receives the bound port.
     public func run(gracefulShutdownSignals signals: [UnixSignal] = [.sigterm, .sigint],
                     onRunning: @escaping @Sendable (Int) async -> Void = { _ in }) async throws {
-        let app = Application(
-            router: router(),
-            configuration: .init(address: .hostname(configuration.host, port: configuration.port), serverName: "forecast"),
-            onServerRunning: { channel in await onRunning(channel.localAddress?.port ?? 0) },
-            logger: logger)
+        let app = application(onRunning: onRunning)
         let reloader = Task { [registry, configuration] in
             while !Task.isCancelled {
                 try? await Task.sleep(for: configuration.reloadInterval)
@@ -74,9 +73,8 @@ public final class ForecastServer: Sendable {
         defer { reloader.cancel() }
         do {
             try await app.runService(gracefulShutdownSignals: signals)
-        } catch where "\(error)".contains("bind(") {
-            // NIO's message names the system call; say which address could not be taken.
-            throw ServerStartError(host: configuration.host, port: configuration.port, reason: "\(error)")
+        } catch let error as IOError {
+            throw ServerStartError(listening: error, host: configuration.host, port: configuration.port) ?? error
         }
         logger.info("stopped", metadata: ["requests": "\(metrics.requestCount)"])
     }
@@ -88,62 +86,61 @@ public final class ForecastServer: Sendable {
     /// The models being served, as `name@version`.
     public func servedModels() -> [String] { registry.snapshot().served.map { "\($0.model.name)@\($0.model.version)" } }
 
+    /// The Hummingbird application: the routes on the configured address. ``run(gracefulShutdownSignals:onRunning:)``
+    /// serves it; tests also drive it in process (HummingbirdTesting).
+    func application(onRunning: @escaping @Sendable (Int) async -> Void = { _ in }) -> Application<RouterResponder<BasicRequestContext>> {
+        Application(
+            router: router(),
+            configuration: .init(address: .hostname(configuration.host, port: configuration.port), serverName: "forecast"),
+            onServerRunning: { channel in await onRunning(channel.localAddress?.port ?? 0) },
+            logger: logger)
+    }
+
     func router() -> Router<BasicRequestContext> {
         let router = Router()
         router.add(middleware: ObservabilityMiddleware(metrics: metrics))
-        router.get("health") { _, _ in self.health() }
-        router.get("models") { _, _ in self.modelsList() }
+        router.get("health") { _, _ in try self.health() }
+        router.get("models") { _, _ in try self.modelsList() }
         router.get("models/{name}") { request, context in try self.modelDetail(request, context) }
         router.post("predict") { request, context in try await self.predict(request, context) }
         router.get("customers/{id}/forecast") { request, context in try self.customerForecast(request, context) }
         router.get("metrics") { _, _ in
-            let s = self.registry.snapshot()
-            return Response(status: .ok, headers: [.contentType: "text/plain; version=0.0.4"],
-                            body: .init(byteBuffer: ByteBuffer(string: self.metrics.prometheusText(
-                                reloads: s.reloads, refusals: s.refusals, modelsServed: s.served.count))))
+            let text = self.metrics.prometheusText(modelsServed: self.registry.snapshot().served.count)
+            return Response(status: .ok, headers: [.contentType: "text/plain; version=0.0.4"], body: .init(byteBuffer: ByteBuffer(string: text)))
         }
         return router
     }
 
     // MARK: Routes
 
-    func health() -> Response {
+    func health() throws -> Response {
         let s = registry.snapshot()
-        var fields = ["\"status\":\(TextQuoting.json(s.served.isEmpty ? "no_models" : "ok"))", "\"models\":\(s.served.count)",
-                      "\"uptime_seconds\":\(String(format: "%.3f", Date().timeIntervalSince(metrics.started)))",
-                      "\"requests\":\(metrics.requestCount)"]
-        if let data { fields.append("\"data_customers\":\(data.events.customerCount)") }
-        return Self.json("{" + fields.joined(separator: ",") + "}\n")
+        return try ResponseJSON.response(HealthBody(status: s.served.isEmpty ? "no_models" : "ok", models: s.served.count,
+                                                    uptimeSeconds: metrics.uptimeSeconds, requests: metrics.requestCount,
+                                                    dataCustomers: data?.events.customerCount))
     }
 
-    func modelsList() -> Response {
+    func modelsList() throws -> Response {
         let s = registry.snapshot()
-        let items = s.served.map { served -> String in
+        let models = s.served.map { served in
             let m = served.model
-            var fields = ["\"name\":\(TextQuoting.json(m.name))", "\"version\":\(m.version)", "\"kind\":\(TextQuoting.json(m.kind))",
-                          "\"created_at\":\(TextQuoting.json(m.saved.createdAt))", "\"as_of\":\(TextQuoting.json(m.saved.training.asOf))",
-                          "\"features\":\(m.featureNames.count)",
-                          "\"versions\":[\(registry.store.versions(of: m.name).map(String.init).joined(separator: ","))]"]
-            if let refusal = s.refused[m.name] { fields.append("\"refused\":\(Self.refusalJSON(refusal))") }
-            return "{" + fields.joined(separator: ",") + "}"
+            return ModelsBody.Served(name: m.name, version: m.version, kind: m.kind, createdAt: m.saved.createdAt, asOf: m.saved.training.asOf,
+                                     features: m.featureNames.count, versions: registry.store.versions(of: m.name),
+                                     refused: s.refused[m.name].map(ModelsBody.Refusal.init))
         }
+        // Names whose only version was refused are listed apart: they have nothing served.
         let refusedOnly = s.refused.keys.sorted().filter { name in !s.served.contains { $0.model.name == name } }
-            .map { "{\"name\":\(TextQuoting.json($0)),\"refused\":\(Self.refusalJSON(s.refused[$0]!))}" }
-        return Self.json("{\"default\":\(TextQuoting.json(configuration.defaultModel)),\"models\":[\(items.joined(separator: ","))]"
-                         + (refusedOnly.isEmpty ? "" : ",\"refused\":[\(refusedOnly.joined(separator: ","))]") + "}\n")
+            .map { ModelsBody.RefusedOnly(name: $0, refused: ModelsBody.Refusal(s.refused[$0]!)) }
+        return try ResponseJSON.response(ModelsBody(default: configuration.defaultModel, models: models,
+                                                    refused: refusedOnly.isEmpty ? nil : refusedOnly))
     }
 
     func modelDetail(_ request: Request, _ context: BasicRequestContext) throws -> Response {
         let name = context.parameters.get("name") ?? ""
         let version = try Self.intQuery(request, "version")
         let model = try registry.model(name: name, version: version)
-        let detail = ModelDetail(model: model, versions: registry.store.versions(of: name),
-                                 servedVersion: registry.snapshot().served.first { $0.model.name == name }?.model.version)
-        let encoder = JSONEncoder()
-        encoder.outputFormatting = [.sortedKeys]
-        encoder.keyEncodingStrategy = .convertToSnakeCase
-        encoder.nonConformingFloatEncodingStrategy = .convertToString(positiveInfinity: "inf", negativeInfinity: "-inf", nan: "nan")
-        return Self.json(String(decoding: try encoder.encode(detail), as: UTF8.self) + "\n")
+        return try ResponseJSON.response(ModelDetail(model: model, versions: registry.store.versions(of: name),
+                                                     servedVersion: registry.snapshot().served.first { $0.model.name == name }?.model.version))
     }
 
     func predict(_ request: Request, _ context: BasicRequestContext) async throws -> Response {
@@ -186,7 +183,7 @@ public final class ForecastServer: Sendable {
             throw APIError(.unprocessableContent, "invalid_value", error.message, path: error.path.isEmpty ? nil : error.path)
         }
         metrics.recordForecasts(model: "\(model.name)@\(model.version)", customers: forecasts.count)
-        return Self.json(ForecastAnswer(model: model, cutoff: cutoff, horizonDays: horizon, forecasts: forecasts, warnings: warnings).json())
+        return try ResponseJSON.response(ForecastAnswer(model: model, cutoff: cutoff, horizonDays: horizon, forecasts: forecasts, warnings: warnings))
     }
 
     func customerForecast(_ request: Request, _ context: BasicRequestContext) throws -> Response {
@@ -202,15 +199,11 @@ public final class ForecastServer: Sendable {
         let features = model.features(customer: c, of: data.events, cutoff: cutoff).matrix
         let prediction = try model.predict(features, horizonDays: horizon).first
         metrics.recordForecasts(model: "\(model.name)@\(model.version)", customers: 1)
-        return Self.json(ForecastAnswer(model: model, cutoff: cutoff, horizonDays: horizon,
-                                        forecasts: [CustomerForecast(customerID: id, prediction: prediction)], warnings: []).json())
+        return try ResponseJSON.response(ForecastAnswer(model: model, cutoff: cutoff, horizonDays: horizon,
+                                                        forecasts: [CustomerForecast(customerID: id, prediction: prediction)], warnings: []))
     }
 
     // MARK: Helpers
-
-    static func json(_ text: String, status: HTTPResponse.Status = .ok) -> Response {
-        Response(status: status, headers: [.contentType: "application/json"], body: .init(byteBuffer: ByteBuffer(string: text)))
-    }
 
     static func intQuery(_ request: Request, _ name: String) throws -> Int? {
         guard let text = request.uri.queryParameters.get(name) else { return nil }
@@ -219,44 +212,46 @@ public final class ForecastServer: Sendable {
         }
         return value
     }
-
-    static func refusalJSON(_ r: ModelRegistry.Refusal) -> String {
-        "{\"version\":\(r.version),\"reason\":\(TextQuoting.json(r.reason))}"
-    }
 }
 
-/// The server could not listen on `host`:`port` (the port is taken, the address is not this
-/// machine's); `reason` is the system's message.
-public struct ServerStartError: Error, Equatable, CustomStringConvertible {
+/// Why the server could not listen: the address, the port and what the system said, told by
+/// errno (not by NIO's wording, which may change).
+public struct ServerStartError: Error, CustomStringConvertible {
+    public enum Reason: Sendable, Equatable {
+        /// `EADDRINUSE`: another process listens on the port.
+        case portInUse
+        /// `EADDRNOTAVAIL`: the host is not an address of this machine.
+        case addressNotLocal
+        /// `EACCES`: the port is below 1024 and the process lacks the privilege.
+        case privilegedPort
+    }
+
+    public var reason: Reason
     public var host: String
     public var port: Int
-    public var reason: String
+    /// NIO's own description of the failure.
+    public var underlying: String
+
+    /// The error for a failure to listen; nil for an error that is not about the address.
+    init?(listening error: IOError, host: String, port: Int) {
+        switch error.errnoCode {
+        case EADDRINUSE: reason = .portInUse
+        case EADDRNOTAVAIL: reason = .addressNotLocal
+        case EACCES: reason = .privilegedPort
+        default: return nil
+        }
+        self.host = host
+        self.port = port
+        underlying = "\(error)"
+    }
 
     public var description: String {
-        "cannot listen on \(host):\(port): \(reason) (is another process using that port?)"
-    }
-}
-
-/// `GET /models/{name}`: everything in the model file but the fitted parameters' bulk.
-struct ModelDetail: Encodable {
-    var name: String
-    var version: Int
-    var kind: String
-    var toolkitVersion: String
-    var createdAt: String
-    var featureSchema: FeatureSchema
-    var training: TrainingWindow
-    var data: DataFingerprint
-    var metrics: [String: Double]
-    var summary: ModelDescription
-    var versions: [Int]
-    var servedVersion: Int?
-
-    init(model: ForecastModel, versions: [Int], servedVersion: Int?) {
-        let s = model.saved
-        (name, version, kind, toolkitVersion, createdAt) = (s.name, s.version, s.kind, s.toolkitVersion, s.createdAt)
-        (featureSchema, training, data, metrics, summary) = (s.featureSchema, s.training, s.data, s.metrics, s.summary)
-        self.versions = versions
-        self.servedVersion = servedVersion
+        let why: String
+        switch reason {
+        case .portInUse: why = "the port is in use by another process"
+        case .addressNotLocal: why = "\(host) is not an address of this machine"
+        case .privilegedPort: why = "ports below 1024 need privileges"
+        }
+        return "cannot listen on \(host):\(port): \(why) (\(underlying))"
     }
 }

@@ -38,19 +38,20 @@ final class ModelRegistry: Sendable {
         var refused: [String: Refusal] = [:]
         /// Versions asked for by number that are not the latest: loaded on demand, kept.
         var pinned: [String: ForecastModel] = [:]
-        var reloads = 0
-        var refusals = 0
     }
 
     let store: ModelStore
     private let logger: Logger
+    /// Where reloads and refusals are counted.
+    private let metrics: ServerMetrics
     private let state = Mutex(State())
     /// At most this many pinned versions are kept (past it one is dropped, the first by name: a cap, not a cache policy).
     private let pinnedLimit = 32
 
-    init(store: ModelStore, logger: Logger) {
+    init(store: ModelStore, logger: Logger, metrics: ServerMetrics) {
         self.store = store
         self.logger = logger
+        self.metrics = metrics
     }
 
     /// Loads what changed in the store; returns the names (re)loaded. Safe to call from any thread.
@@ -71,16 +72,14 @@ final class ModelRegistry: Sendable {
                 state.withLock { s in
                     s.served[name] = Served(model: model, stamp: stamp)
                     s.refused[name] = nil
-                    if current != nil { s.reloads += 1 }
                 }
+                if current != nil { metrics.modelReloaded() }
                 loaded.append(name)
                 logger.info("model loaded", metadata: ["model": "\(name)@\(version)", "kind": "\(model.kind)",
                                                        "replaces": "\(current.map { "\(name)@\($0.model.version)" } ?? "none")"])
             } catch {
-                state.withLock { s in
-                    s.refused[name] = Refusal(version: version, reason: "\(error)", stamp: stamp)
-                    s.refusals += 1
-                }
+                state.withLock { $0.refused[name] = Refusal(version: version, reason: "\(error)", stamp: stamp) }
+                metrics.modelRefused()
                 logger.error("model refused", metadata: ["model": "\(name)@\(version)", "reason": "\(error)",
                                                          "serving": "\(current.map { "\(name)@\($0.model.version)" } ?? "nothing")"])
             }
@@ -122,8 +121,8 @@ final class ModelRegistry: Sendable {
     func names() -> [String] { state.withLock { $0.served.keys.sorted() } }
 
     /// Everything being served and every refusal, for `/models` and `/health`.
-    func snapshot() -> (served: [Served], refused: [String: Refusal], reloads: Int, refusals: Int) {
-        state.withLock { s in (s.served.values.sorted { $0.model.name < $1.model.name }, s.refused, s.reloads, s.refusals) }
+    func snapshot() -> (served: [Served], refused: [String: Refusal]) {
+        state.withLock { s in (s.served.values.sorted { $0.model.name < $1.model.name }, s.refused) }
     }
 
     static func stamp(path: String, version: Int) -> FileStamp? {

@@ -19,13 +19,15 @@ struct ObservabilityMiddleware: RouterMiddleware {
             if apiError.status.code >= 500 {
                 context.logger.error("request failed", metadata: ["error": "\(error)"])
             }
-            response = ForecastServer.json(apiError.json(requestID: context.id), status: apiError.status)
+            // An error body is strings and integers, which always encode; the fallback is a bare status.
+            response = (try? ResponseJSON.response(apiError.body(requestID: context.id), status: apiError.status))
+                ?? Response(status: apiError.status)
         }
         response.headers[.init("x-request-id")!] = context.id
         let elapsed = ContinuousClock.now - began
         let seconds = Double(elapsed.components.seconds) + Double(elapsed.components.attoseconds) * 1e-18
         let route = context.endpointPath ?? "unmatched"
-        metrics.record(route: route, method: request.method.rawValue, status: response.status.code, seconds: seconds)
+        metrics.record(route: route, method: request.method.rawValue, status: response.status.code, duration: elapsed)
         context.logger.info("request", metadata: [
             "method": "\(request.method)", "path": "\(request.uri.path)", "route": "\(route)",
             "status": "\(response.status.code)", "ms": "\(String(format: "%.3f", seconds * 1000))",

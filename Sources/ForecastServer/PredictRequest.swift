@@ -158,32 +158,3 @@ struct PredictRequest {
         return horizonDays
     }
 }
-
-/// The answer to a forecast request, written as JSON by hand (it is the hot path).
-struct ForecastAnswer {
-    var model: ForecastModel
-    var cutoff: Int
-    var horizonDays: Int
-    var forecasts: [CustomerForecast]
-    var warnings: [String]
-
-    func json() -> String {
-        var out = "{\"model\":\(TextQuoting.json(model.name)),\"version\":\(model.version),\"kind\":\(TextQuoting.json(model.kind)),"
-        out += "\"as_of\":\"\(CivilDate(dayNumber: cutoff - 1))\",\"horizon_days\":\(horizonDays),\"predictions\":["
-        out.reserveCapacity(out.utf8.count + forecasts.count * 110)
-        for (i, f) in forecasts.enumerated() {
-            if i > 0 { out += "," }
-            out += "{\"customer_id\":" + TextQuoting.json(f.customerID)
-            if let p = f.prediction {
-                out += ",\"expected\":" + JSONText.number(p.expected) + ",\"p_zero\":" + JSONText.number(p.probabilityOfZero)
-                out += ",\"lower_80\":\(p.interval80.lowerBound),\"upper_80\":\(p.interval80.upperBound)}"
-            } else {
-                out += ",\"expected\":null,\"p_zero\":null,\"lower_80\":null,\"upper_80\":null,"
-                out += "\"note\":\"no purchase before \(CivilDate(dayNumber: cutoff)): the model forecasts customers it knows\"}"
-            }
-        }
-        out += "]"
-        if !warnings.isEmpty { out += ",\"warnings\":[" + warnings.map(TextQuoting.json).joined(separator: ",") + "]" }
-        return out + "}\n"
-    }
-}

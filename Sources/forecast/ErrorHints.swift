@@ -61,8 +61,11 @@ func commandLineHint(for error: any Error) -> String? {
     case ModelStoreError.alreadyExists:
         return "pass --overwrite to replace it"
 
-    case is ServerStartError:
-        return "choose another port with --port"
+    case let error as ServerStartError:
+        switch error.reason {
+        case .portInUse, .privilegedPort: return "choose another port with --port"
+        case .addressNotLocal: return "choose an address of this machine with --host"
+        }
 
     default:
         return nil
