@@ -202,7 +202,8 @@ struct StartupTests {
             try await second.run(gracefulShutdownSignals: [])
             Issue.record("a second server started on the taken port \(running.port)")
         } catch let error as ServerStartError {
-            #expect(error.message.contains("cannot listen on 127.0.0.1:\(running.port): the port is in use"), "\(error)")
+            #expect(error.reason == .portInUse)
+            #expect(error.description.contains("cannot listen on 127.0.0.1:\(running.port): the port is in use"), "\(error)")
         }
         #expect(try await running.request("GET", "/health").status == 200)
     }
