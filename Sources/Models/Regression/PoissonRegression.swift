@@ -7,8 +7,14 @@ import LinearAlgebra
 ///
 /// Minimises (1/n)·Σ(μᵢ − yᵢ·ηᵢ) + (α/2)·‖w‖², η = Xβ, μ = e^η, the intercept not penalised:
 /// scikit-learn's `PoissonRegressor` objective. Each step solves
-/// (XᵀWX/n + αĨ)·Δ = −∇ with W = diag(μ) by Cholesky through LAPACK, then halves the step
-/// until the objective decreases. Inputs go through ``GLMDesign``.
+/// (XᵀWX/n + αĨ)·Δ = −∇ with W = diag(μ) by Cholesky, then halves the step until the
+/// objective decreases. Inputs go through ``GLMDesign``.
+///
+/// Every sum of the fit (Xβ, Xᵀ(μ − y), XᵀWX and the Cholesky solve) runs in an order fixed by
+/// LinearAlgebra's fixed-order kernels, not by the BLAS kernel OpenBLAS picks for the CPU: the
+/// problem is small (a few dozen columns), and so a model file is the same bytes on every
+/// x86-64 machine. LAPACK still estimates the condition number, which only decides whether to
+/// refuse a step.
 public struct PoissonRegression: Forecaster {
     public var alpha: Double
     public var maxIterations: Int
@@ -49,7 +55,7 @@ public struct PoissonRegression: Forecaster {
             for j in 1..<p { pen += b[j] * b[j] }
             return s / n + alpha / 2 * pen
         }
-        func linear(_ b: [Double]) throws -> [Double] { try Matrix.multiply(x, vector: b) }
+        func linear(_ b: [Double]) throws -> [Double] { try Matrix.rowDotProducts(x, b) }
         var eta = try linear(beta)
         var current = objective(beta, eta)
         objectiveTrace = [current]
@@ -58,13 +64,13 @@ public struct PoissonRegression: Forecaster {
         for iteration in 1...max(1, maxIterations) {
             iterations = iteration
             let mu = eta.map { exp(min($0, 30)) }
-            var gradient = try Matrix.multiply(x, vector: zip(mu, y).map { $0 - $1 }, transpose: true).map { $0 / n }
+            var gradient = try Matrix.fixedOrderTransposeProduct(x, zip(mu, y).map { $0 - $1 }).map { $0 / n }
             for j in 1..<p { gradient[j] += alpha * beta[j] }
-            var hessian = try Matrix.gram(x, weights: mu)
+            var hessian = try Matrix.fixedOrderGram(x, weights: mu)
             for k in hessian.storage.indices { hessian.storage[k] /= n }
             for j in 1..<p { hessian[j, j] += alpha }
             hessian[0, 0] += 1e-12  // keeps an all-zero intercept curvature from being exactly singular
-            let step = try Matrix.choleskySolve(hessian, gradient.map { -$0 })
+            let step = try Matrix.fixedOrderCholeskySolve(hessian, gradient.map { -$0 })
             let slope = zip(gradient, step).reduce(0) { $0 + $1.0 * $1.1 }
             var t = 1.0
             var candidate = beta, candidateEta = eta, value = current
