@@ -35,7 +35,7 @@ let package = Package(
             pkgConfig: "openblas",
             providers: [.apt(["libopenblas-dev", "liblapack-dev"])]
         ),
-        .target(name: "LinearAlgebra", dependencies: ["CLapack"]),
+        .target(name: "LinearAlgebra", dependencies: ["Core", "CLapack"]),
         // C helpers with no Swift equivalent (a prefetch hint for the id interner).
         .target(name: "CShims"),
         .target(name: "Ingestion", dependencies: ["Core", "CShims"]),
@@ -89,7 +89,7 @@ let package = Package(
         .testTarget(name: "SyntheticShopTests", dependencies: ["SyntheticShop", "Ingestion", "Core", "TestSupport"]),
         .testTarget(name: "PlotsTests", dependencies: ["Plots", "Core", "TestSupport"]),
         .testTarget(name: "ReportsTests", dependencies: ["Reports", "Plots", "Core", "SyntheticShop", "Ingestion", "Features", "Models", "Backtest", "TestSupport"]),
-        .testTarget(name: "LinearAlgebraTests", dependencies: ["LinearAlgebra"]),
+        .testTarget(name: "LinearAlgebraTests", dependencies: ["LinearAlgebra", "Core"]),
         .testTarget(name: "IngestionTests", dependencies: ["Ingestion", "Core", "TestSupport"]),
         .testTarget(name: "FeaturesTests", dependencies: ["Features", "Core", "Ingestion", "TestSupport"]),
         .testTarget(name: "ModelsTests", dependencies: ["Models", "Features", "Core", "Ingestion", "LinearAlgebra", "TestSupport"]),

@@ -1,4 +1,5 @@
 import CLapack
+import Core
 
 /// Kernels whose every sum runs in an order fixed by this code, not by the BLAS build.
 ///
@@ -24,8 +25,10 @@ extension Matrix {
     }
 
     /// The weighted Gram matrix `Xᵀ W X` (W diagonal, weights finite and non-negative), every
-    /// entry a fixed-order sum: rows go in blocks of 256, and within a block the weighted
-    /// column is formed once and dotted with the others.
+    /// entry a fixed-order sum: the rows are cut into chunks of 65,536 (a fixed size, not one per
+    /// thread), each chunk's partial matrix is summed over blocks of 256 rows, and the partial
+    /// matrices are added in chunk order. The chunks run in parallel; the result is the same on
+    /// any number of threads.
     public static func fixedOrderGram(_ x: Matrix, weights: [Double]) throws -> Matrix {
         guard weights.count == x.rows else { throw LinearAlgebraError.dimensionMismatch("\(weights.count) weights for \(x.rows) rows") }
         for w in weights where !(w >= 0 && w.isFinite) {
@@ -34,20 +37,34 @@ extension Matrix {
         let n = x.rows, p = x.columns
         var c = Matrix(rows: p, columns: p)
         if p == 0 || n == 0 { return c }
+        let chunk = 65_536
+        let partials = parallelMap((n + chunk - 1) / chunk) { k in
+            gramPartial(x, weights, rows: (k * chunk)..<min(n, (k + 1) * chunk))
+        }
+        for partial in partials { for j in 0..<p { for k in j..<p { c.storage[k * p + j] += partial[k * p + j] } } }
+        for j in 0..<p { for i in (j + 1)..<p { c[i, j] = c[j, i] } }
+        return c
+    }
+
+    /// The upper triangle (column-major, p × p) of `Σ wᵢ xᵢ xᵢᵀ` over `rows`, in blocks of 256
+    /// rows: within a block the weighted column is formed once and dotted with the others.
+    private static func gramPartial(_ x: Matrix, _ weights: [Double], rows: Range<Int>) -> [Double] {
+        let n = x.rows, p = x.columns
         let block = 256
+        var out = [Double](repeating: 0, count: p * p)
         var weighted = [Double](repeating: 0, count: block)
         x.storage.withUnsafeBufferPointer { s in
             weights.withUnsafeBufferPointer { w in
                 weighted.withUnsafeMutableBufferPointer { wx in
-                    c.storage.withUnsafeMutableBufferPointer { out in
-                        var start = 0
-                        while start < n {
-                            let length = min(block, n - start)
+                    out.withUnsafeMutableBufferPointer { o in
+                        var start = rows.lowerBound
+                        while start < rows.upperBound {
+                            let length = min(block, rows.upperBound - start)
                             for j in 0..<p {
                                 let column = s.baseAddress! + j * n + start
                                 for i in 0..<length { wx[i] = w[start + i] * column[i] }
                                 for k in j..<p {
-                                    out[k * p + j] += dot(wx.baseAddress!, s.baseAddress! + k * n + start, length)
+                                    o[k * p + j] += dot(wx.baseAddress!, s.baseAddress! + k * n + start, length)
                                 }
                             }
                             start += length
@@ -56,8 +73,7 @@ extension Matrix {
                 }
             }
         }
-        for j in 0..<p { for i in (j + 1)..<p { c[i, j] = c[j, i] } }
-        return c
+        return out
     }
 
     /// Solves `A x = b` for a small symmetric positive definite `A` by a Cholesky factorisation

@@ -68,6 +68,16 @@ struct FixedOrderTests {
         #expect(try Matrix.fixedOrderCholeskySolve(Matrix(rows: 0, columns: 0), []) == [])
     }
 
+    @Test func gramOverSeveralChunksMatchesBLAS() throws {
+        // 150,000 rows: three chunks of 65,536, summed in parallel and added in order.
+        let x = sample(rows: 150_000, columns: 5)
+        let w = (0..<150_000).map { 0.25 + Double($0 % 7) / 3 }
+        let ours = try Matrix.fixedOrderGram(x, weights: w)
+        let blas = try Matrix.gram(x, weights: w)
+        #expect(zip(ours.storage, blas.storage).allSatisfy { close($0, $1, 1e-10) })
+        #expect(try Matrix.fixedOrderGram(x, weights: w) == ours)
+    }
+
     @Test func resultsDoNotDependOnRowBlocking() throws {
         // The same rows with a different tail length give the same leading sums: the kernels are
         // pure functions of the data and the order written in them.
