@@ -30,12 +30,7 @@ public struct TrainingPanel: Sendable {
             customers.append(contentsOf: m.customers)
             target.append(contentsOf: m.nextMonthEvents)
         }
-        self.names = names
-        self.origins = origins
-        self.origin = origin
-        self.customers = customers
-        self.columns = columns
-        self.target = target
+        self.init(names: names, origins: origins, origin: origin, customers: customers, columns: columns, target: target)
     }
 
     private init(names: [String], origins: [Int], origin: [Int32], customers: [Int32], columns: [[Double]], target: [Double]) {

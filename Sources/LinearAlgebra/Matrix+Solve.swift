@@ -63,8 +63,7 @@ extension Matrix {
         _ a: Matrix, _ b: [Double],
         minimumReciprocalCondition: Double = defaultMinimumReciprocalCondition
     ) throws -> [Double] {
-        try choleskySolve(a, Matrix(rows: b.count, columns: 1, columnMajor: b),
-                          minimumReciprocalCondition: minimumReciprocalCondition).storage
+        try oneColumn(b) { try choleskySolve(a, $0, minimumReciprocalCondition: minimumReciprocalCondition) }
     }
 
     /// Least-squares solution of `min ‖A x − b‖₂` for a tall `A` (rows ≥ columns) with full
@@ -124,7 +123,11 @@ extension Matrix {
         _ a: Matrix, _ b: [Double],
         minimumReciprocalCondition: Double = defaultMinimumReciprocalCondition
     ) throws -> [Double] {
-        try leastSquares(a, Matrix(rows: b.count, columns: 1, columnMajor: b),
-                         minimumReciprocalCondition: minimumReciprocalCondition).storage
+        try oneColumn(b) { try leastSquares(a, $0, minimumReciprocalCondition: minimumReciprocalCondition) }
+    }
+
+    /// A solver for several right-hand sides applied to one vector.
+    private static func oneColumn(_ b: [Double], _ solve: (Matrix) throws -> Matrix) rethrows -> [Double] {
+        try solve(Matrix(rows: b.count, columns: 1, columnMajor: b)).storage
     }
 }
