@@ -47,7 +47,7 @@ public enum ModelCatalog {
 
     /// Decodes the model stored under `key` as the type registered for `kind` (saved models
     /// and the blend's components store a kind beside each model).
-    public static func decodeModel<K: CodingKey>(kind: String, from container: KeyedDecodingContainer<K>, forKey key: K) throws -> any Forecaster {
+    package static func decodeModel<K: CodingKey>(kind: String, from container: KeyedDecodingContainer<K>, forKey key: K) throws -> any Forecaster {
         guard let type = entry(named: kind)?.type else {
             throw DecodingError.dataCorruptedError(forKey: key, in: container,
                                                    debugDescription: "unknown model kind '\(kind)'; this toolkit knows \(names.joined(separator: ", "))")
