@@ -50,7 +50,8 @@ let package = Package(
         .target(name: "Plots", dependencies: ["Core"]),
         // The customer-dynamics analyses, their charts, the report index and the notebook.
         .target(name: "Reports", dependencies: ["Core", "Plots", "Ingestion", "Features", "Models", "Backtest"]),
-        // The shop warehouse: staging tables and a star schema in SQLite, idempotent loads, checks.
+        // The SQLite handle (SQLiteDatabase) and the shop warehouse on it: staging tables and a star schema,
+        // idempotent loads, checks.
         .target(name: "Warehouse", dependencies: ["Core", "Ingestion", .product(name: "GRDB", package: "GRDB.swift"), .product(name: "Crypto", package: "swift-crypto")]),
         // Marts built in the warehouse: daily customer summary, sales roll-ups, the marketing audience.
         .target(name: "Analytics", dependencies: ["Core", "Warehouse", "Ingestion", "Plots", .product(name: "GRDB", package: "GRDB.swift")]),

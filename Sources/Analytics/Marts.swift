@@ -39,7 +39,7 @@ public enum Marts {
         public var seconds: [String: Double]
     }
 
-    public static func build(_ warehouse: Warehouse, options: Options = Options(),
+    public static func build(_ warehouse: ShopWarehouse, options: Options = Options(),
                              progress: (@Sendable (String) -> Void)? = nil) throws -> Summary {
         try warehouse.queue.write { db in
             var seconds: [String: Double] = [:]

@@ -4,12 +4,12 @@ import GRDB
 import Warehouse
 
 /// The attribution database: the source tables (sessions, conversions, costs) and what the
-/// pipeline's steps write (journeys, attributions, channel reporting).
+/// pipeline's steps write (journeys, attributions, channel reporting), on a ``SQLiteDatabase``.
 ///
 /// The schema is `Schema/attribution_db_create.sql`, compiled into the module; opening a
-/// database creates the tables it is missing. The database is a ``Warehouse`` with that
-/// schema, so it shares the warehouse's queue, transactions and ``DataCheck``s.
-public enum AttributionDatabase {
+/// database creates the tables it is missing. Checks (``DataCheck``) and checksums
+/// (``TableChecksum``) reach it through ``SQLiteBacked``, like the shop warehouse.
+public final class AttributionDatabase: SQLiteBacked {
     /// The shipped schema, as SQL.
     public static var schemaSQL: String { String(decoding: PackageResources.attribution_db_create_sql, as: UTF8.self) }
 
@@ -19,15 +19,22 @@ public enum AttributionDatabase {
     public static let outputTables = ["journey_conversions", "journey_sessions", "attribution_customer_journey",
                                       "attribution_runs", "channel_reporting"]
 
-    /// Opens (and with `create`, creates) the database at `path`, adding any missing table.
-    public static func open(path: String, create: Bool = true) throws -> Warehouse {
-        try Warehouse(path: path, create: create, schema: [schemaSQL], kind: .attribution)
-    }
-}
+    public let database: SQLiteDatabase
 
-extension DatabaseKind {
-    /// The attribution database: sessions, conversions, costs and what the pipeline writes.
-    public static let attribution = DatabaseKind("attribution database")
+    /// Opens (and with `create`, creates) the database at `path`, adding any missing table.
+    ///
+    /// - Throws: ``AttributionError/noDatabase(path:)`` when `create` is false and there is no
+    ///   file; ``AttributionError/database(path:message:)`` when SQLite refuses it.
+    public init(path: String, create: Bool = true) throws(AttributionError) {
+        do throws(SQLiteDatabaseError) {
+            database = try SQLiteDatabase(path: path, create: create, schema: [Self.schemaSQL])
+        } catch {
+            switch error {
+            case .noFile(let path): throw .noDatabase(path: path)
+            case .sqlite(let path, let message): throw .database(path: path, message: message)
+            }
+        }
+    }
 }
 
 /// Conversions whose date lies in `from...to` (either end open when nil): the unit every step
