@@ -10,14 +10,16 @@ import GRDB
 /// ## The backend seam
 ///
 /// Everything SQLite-specific about *opening* a database lives here and nowhere else: whether
-/// the file may be created, the connection settings (foreign keys, page cache, temp store) and
-/// the translation of SQLite's errors into ``SQLiteDatabaseError``. The databases above it hold
+/// the file may be created, the connection settings (foreign keys, page cache, temp store),
+/// running the schema's versioned migrations (a GRDB `DatabaseMigrator`) and the translation of
+/// SQLite's errors into ``SQLiteDatabaseError``. The databases above it hold
 /// a handle and reach it through ``SQLiteBacked``, which is all the checks (``DataCheck``),
 /// checksums (``TableChecksum``), loaders and marts ask for: transactions on ``queue`` and the
 /// catalog (``tableNames()``, ``columns(of:)``, ``count(_:)``).
 ///
 /// A second backend (PostgreSQL) plugs in beside this type: a handle of its own that opens a
-/// connection pool and applies the same schema versions, with ``SQLiteBacked`` generalised to a
+/// connection pool and applies the same schema versions under the same identifiers (in its own
+/// dialect, recorded in a table like `grdb_migrations`), with ``SQLiteBacked`` generalised to a
 /// protocol over either handle. What does not carry over by itself is the SQL the loaders and
 /// marts run inside their transactions: it is SQLite's dialect (`ON CONFLICT ... WHERE`,
 /// `WITHOUT ROWID`, temp tables, `PRAGMA`) on GRDB's `Database`, and needs a PostgreSQL version.
@@ -27,13 +29,17 @@ public final class SQLiteDatabase: Sendable {
     /// The one connection; every read and write goes through it.
     public let queue: DatabaseQueue
 
-    /// Opens (and with `create`, creates) the database at `path`, then runs `schema`'s
-    /// statements in one transaction.
+    /// Opens (and with `create`, creates) the database at `path`, then applies the migrations
+    /// of `migrator` that the file has not had yet.
+    ///
+    /// GRDB's `DatabaseMigrator` records each applied migration in the `grdb_migrations` table
+    /// and runs each one once, in its own transaction: a schema change is a new migration,
+    /// never an edit of an applied one. A database that is up to date costs one read on open.
     ///
     /// - Throws: ``SQLiteDatabaseError/noFile(path:)`` when `create` is false and the file is
     ///   missing (SQLite would silently create an empty one); ``SQLiteDatabaseError/sqlite(path:message:)``
-    ///   when SQLite refuses to open the file or to run the schema.
-    public init(path: String, create: Bool = true, schema: [String] = []) throws(SQLiteDatabaseError) {
+    ///   when SQLite refuses to open the file or a migration fails (that migration is rolled back).
+    public init(path: String, create: Bool = true, migrator: DatabaseMigrator = DatabaseMigrator()) throws(SQLiteDatabaseError) {
         if !create, !FileManager.default.fileExists(atPath: path) {
             throw .noFile(path: path)
         }
@@ -47,9 +53,7 @@ public final class SQLiteDatabase: Sendable {
         }
         do {
             queue = try DatabaseQueue(path: path, configuration: config)
-            try queue.write { db in
-                for sql in schema { try db.execute(sql: sql) }
-            }
+            try migrator.migrate(queue)
         } catch let error as DatabaseError {
             throw .sqlite(path: path, message: error.message ?? "\(error)")
         } catch {
@@ -57,11 +61,21 @@ public final class SQLiteDatabase: Sendable {
         }
     }
 
-    /// The names of the tables in the database, sorted (SQLite's own tables left out).
+    /// The names of the tables in the database, sorted. SQLite's own tables and the migrator's
+    /// record (`grdb_migrations`) are left out: they are bookkeeping, not data, and would
+    /// otherwise enter the checksums of "every table".
     public func tableNames() throws -> [String] {
         try queue.read { db in
-            try String.fetchAll(db, sql: "SELECT name FROM sqlite_master WHERE type = 'table' AND name NOT LIKE 'sqlite_%' ORDER BY name")
+            try String.fetchAll(db, sql: """
+                SELECT name FROM sqlite_master WHERE type = 'table' AND name NOT LIKE 'sqlite_%' AND name <> 'grdb_migrations'
+                ORDER BY name
+                """)
         }
+    }
+
+    /// The identifiers of the migrations applied to the database, in the order they were registered.
+    public func appliedMigrations(_ migrator: DatabaseMigrator) throws -> [String] {
+        try queue.read { db in try migrator.appliedMigrations(db) }
     }
 
     /// The column names of a table, in order.
@@ -82,7 +96,7 @@ public final class SQLiteDatabase: Sendable {
 public enum SQLiteDatabaseError: Error, CustomStringConvertible, Equatable {
     /// The file at `path` does not exist and was not to be created.
     case noFile(path: String)
-    /// SQLite refused to open the database at `path`, or to run its schema.
+    /// SQLite refused to open the database at `path`, or one of its migrations.
     case sqlite(path: String, message: String)
 
     public var description: String {

@@ -5,7 +5,8 @@ import GRDB
 /// The shop warehouse: the staging tables and star schema of ``WarehouseSchema``, the run log,
 /// and the marts built on them, in a SQLite file.
 ///
-/// Opening applies the warehouse schema to the ``SQLiteDatabase`` handle; everything else
+/// Opening brings the file to the latest schema version (``WarehouseSchema/migrator``) on a
+/// ``SQLiteDatabase`` handle; everything else
 /// (``WarehouseLoader``, ``DataCheck``, ``TableChecksum``, the marts) works through ``SQLiteBacked``.
 public final class ShopWarehouse: SQLiteBacked {
     public let database: SQLiteDatabase
@@ -16,7 +17,7 @@ public final class ShopWarehouse: SQLiteBacked {
     ///   file; ``WarehouseError/database(path:message:)`` when SQLite refuses it.
     public init(path: String, create: Bool = true) throws(WarehouseError) {
         do throws(SQLiteDatabaseError) {
-            database = try SQLiteDatabase(path: path, create: create, schema: WarehouseSchema.statements)
+            database = try SQLiteDatabase(path: path, create: create, migrator: WarehouseSchema.migrator)
         } catch {
             switch error {
             case .noFile(let path): throw .noDatabase(path: path)

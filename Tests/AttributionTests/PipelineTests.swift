@@ -174,6 +174,7 @@ struct PipelineTests {
         let tables = try db.tableNames()
         for t in AttributionDatabase.sourceTables + AttributionDatabase.outputTables { #expect(tables.contains(t)) }
         #expect(try db.count("conversions") == 1)
+        #expect(try db.database.appliedMigrations(AttributionDatabase.migrator) == ["attribution-v1"])
         #expect(AttributionDatabase.schemaSQL.contains("CREATE TABLE IF NOT EXISTS channel_reporting"))
         #expect(throws: AttributionError.noDatabase(path: "/nonexistent/a.sqlite")) { try AttributionDatabase(path: "/nonexistent/a.sqlite", create: false) }
     }

@@ -138,6 +138,25 @@ struct WarehouseLoadTests {
         #expect(throws: WarehouseError.noDatabase(path: "/nonexistent/w.sqlite")) { try ShopWarehouse(path: "/nonexistent/w.sqlite", create: false) }
     }
 
+    /// A warehouse made before migrations were recorded (the tables, no `grdb_migrations`) opens:
+    /// warehouse-v1 applies to it without touching its rows, and is recorded once.
+    @Test func aWarehouseFromBeforeMigrationsOpensAndKeepsItsRows() throws {
+        let path = temporaryDirectory() + "/old.sqlite"
+        let old = try DatabaseQueue(path: path)
+        try old.write { db in
+            for sql in WarehouseSchema.version1 { try db.execute(sql: sql) }
+            try db.execute(sql: "INSERT INTO dim_product(product_id, category) VALUES ('p1', 'Food')")
+        }
+        try old.close()
+        let w = try ShopWarehouse(path: path, create: false)
+        #expect(try w.database.appliedMigrations(WarehouseSchema.migrator) == ["warehouse-v1"])
+        #expect(try w.count("dim_product") == 1)
+        #expect(try !w.tableNames().contains("grdb_migrations"))  // bookkeeping, not data
+        let again = try ShopWarehouse(path: path, create: false)
+        #expect(try again.database.appliedMigrations(WarehouseSchema.migrator) == ["warehouse-v1"])
+        #expect(try scalar(again, "SELECT count(*) FROM grdb_migrations") == 1)
+    }
+
     @Test func isoWeeksAndTimestamps() {
         func week(_ y: Int, _ m: Int, _ d: Int) -> String {
             let w = DateDimension.isoWeek(dayNumber: CivilDate(year: y, month: m, day: d).dayNumber)
