@@ -1,6 +1,7 @@
 import Core
 import Foundation
 import GRDB
+import Models
 import Warehouse
 
 /// The marketing audience and the customer segments behind it.
