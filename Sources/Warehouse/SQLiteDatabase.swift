@@ -12,8 +12,8 @@ import GRDB
 /// Everything SQLite-specific about *opening* a database lives here and nowhere else: whether
 /// the file may be created, the connection settings (foreign keys, page cache, temp store),
 /// running the schema's versioned migrations (a GRDB `DatabaseMigrator`) and the translation of
-/// SQLite's errors into ``SQLiteDatabaseError``. The databases above it hold
-/// a handle and reach it through ``SQLiteBacked``, which is all the checks (``DataCheck``),
+/// SQLite's errors into ``SQLiteDatabaseError``. The databases above it hold a handle and reach
+/// it through ``SQLiteBacked``, which is all the checks (``DataCheck``),
 /// checksums (``TableChecksum``), loaders and marts ask for: transactions on ``queue`` and the
 /// catalog (``tableNames()``, ``columns(of:)``, ``count(_:)``).
 ///
@@ -34,7 +34,7 @@ public final class SQLiteDatabase: Sendable {
     ///
     /// GRDB's `DatabaseMigrator` records each applied migration in the `grdb_migrations` table
     /// and runs each one once, in its own transaction: a schema change is a new migration,
-    /// never an edit of an applied one. A database that is up to date costs one read on open.
+    /// never an edit of an applied one. Opening a database that is up to date only reads that table.
     ///
     /// - Throws: ``SQLiteDatabaseError/noFile(path:)`` when `create` is false and the file is
     ///   missing (SQLite would silently create an empty one); ``SQLiteDatabaseError/sqlite(path:message:)``
