@@ -50,10 +50,12 @@ let package = Package(
         .target(name: "Plots", dependencies: ["Core"]),
         // The customer-dynamics analyses, their charts, the report index and the notebook.
         .target(name: "Reports", dependencies: ["Core", "Plots", "Ingestion", "Features", "Models", "Backtest"]),
-        // The shop warehouse: staging tables and a star schema in SQLite, idempotent loads, checks.
+        // The SQLite handle (SQLiteDatabase) and the shop warehouse on it: staging tables and a star schema,
+        // idempotent loads, checks.
         .target(name: "Warehouse", dependencies: ["Core", "Ingestion", .product(name: "GRDB", package: "GRDB.swift"), .product(name: "Crypto", package: "swift-crypto")]),
         // Marts built in the warehouse: daily customer summary, sales roll-ups, the marketing audience.
-        .target(name: "Analytics", dependencies: ["Core", "Warehouse", "Ingestion", "Plots", .product(name: "GRDB", package: "GRDB.swift")]),
+        // Models for k-means (with the other numerics); it brings Features and LinearAlgebra (OpenBLAS) along.
+        .target(name: "Analytics", dependencies: ["Core", "Warehouse", "Ingestion", "Plots", "Models", .product(name: "GRDB", package: "GRDB.swift")]),
         // Marketing attribution: journeys, in-process engines and the attribution-API client, channel reporting.
         // The database schema is Schema/attribution_db_create.sql, compiled in.
         .target(name: "Attribution", dependencies: ["Core", "Warehouse", "Plots", .product(name: "GRDB", package: "GRDB.swift")],

@@ -9,8 +9,8 @@ import Warehouse
 public enum CustomerDailySummary {
     public static let table = "mart_customer_daily"
 
-    /// Rebuilds the table; returns its row count. `spineThrough` (a `YYYY-MM-DD` date) asks for
-    /// the full date spine up to that day.
+    /// Rebuilds the table (DROP and CREATE: marts are not migrated, see ``Marts``); returns its
+    /// row count. `spineThrough` (a `YYYY-MM-DD` date) asks for the full date spine up to that day.
     public static func build(_ db: Database, spineThrough: String? = nil) throws -> Int {
         try db.execute(sql: """
             DROP TABLE IF EXISTS \(table);

@@ -64,7 +64,7 @@ public struct DailyPipeline {
         let o = options
         try FileManager.default.createDirectory(atPath: o.exportDirectory, withIntermediateDirectories: true)
         var outcome = Outcome(steps: [], checks: [], load: nil, marts: nil, exports: [], failedStep: nil)
-        let warehouse = try Warehouse(path: o.database)
+        let warehouse = try ShopWarehouse(path: o.database)
         func record(_ step: Step) throws {
             outcome.steps.append(step)
             onStep?(step)

@@ -70,7 +70,7 @@ public enum MartChecks {
     }
 
     /// The warehouse checks and, for the marts that exist, these.
-    public static func runAll(in warehouse: Warehouse) throws -> [CheckResult] {
+    public static func runAll(in warehouse: ShopWarehouse) throws -> [CheckResult] {
         let existing = Set(try warehouse.tableNames())
         return try DataCheck.run(WarehouseChecks.all + checks(existing: existing), in: warehouse)
     }

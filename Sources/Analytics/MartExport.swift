@@ -28,7 +28,7 @@ public enum MartExport {
         + "handle under your data-protection policy; do not share outside the marketing team."
 
     /// Exports `mart` to `path`. A mart with personal data needs `allowPersonalData`.
-    public static func write(_ mart: Marts.Mart, from warehouse: Warehouse, format: Format, to path: String,
+    public static func write(_ mart: Marts.Mart, from warehouse: ShopWarehouse, format: Format, to path: String,
                              allowPersonalData: Bool = false) throws -> Written {
         if mart.containsPersonalData, !allowPersonalData {
             throw MartError.personalData(mart: mart.name)
@@ -87,7 +87,7 @@ public enum MartExport {
 
     /// Exports several marts into `directory` as `<mart>.<format>` and writes `manifest.json`
     /// (files, rows, columns, and which hold personal data). Returns the entries.
-    public static func writeAll(_ marts: [Marts.Mart], from warehouse: Warehouse, format: Format, to directory: String,
+    public static func writeAll(_ marts: [Marts.Mart], from warehouse: ShopWarehouse, format: Format, to directory: String,
                                 allowPersonalData: Bool) throws -> [Written] {
         try FileManager.default.createDirectory(atPath: directory, withIntermediateDirectories: true)
         let written = try marts.map { mart in

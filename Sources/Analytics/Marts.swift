@@ -3,6 +3,10 @@ import GRDB
 import Warehouse
 
 /// Builds every mart in one transaction (a failure leaves the previous marts in place).
+///
+/// The mart tables are outside the warehouse's migrations (`WarehouseSchema.migrator`) on
+/// purpose: every build drops and recreates them, so there is no mart schema to upgrade, and
+/// the audience tables have a column per category, which only the data can say.
 public enum Marts {
     /// A mart that can be exported: its CLI name, its table, and whether it holds personal data.
     public struct Mart: Sendable, Equatable {
@@ -39,7 +43,7 @@ public enum Marts {
         public var seconds: [String: Double]
     }
 
-    public static func build(_ warehouse: Warehouse, options: Options = Options(),
+    public static func build(_ warehouse: ShopWarehouse, options: Options = Options(),
                              progress: (@Sendable (String) -> Void)? = nil) throws -> Summary {
         try warehouse.queue.write { db in
             var seconds: [String: Double] = [:]

@@ -24,7 +24,7 @@ public enum RollupQueryBench {
         WHERE l.is_revenue = 1 GROUP BY d.month_start, p.category ORDER BY 1, 2
         """
 
-    public static func run(_ warehouse: Warehouse, repeats: Int = 5, includeFacts: Bool = true) throws -> [Timing] {
+    public static func run(_ warehouse: ShopWarehouse, repeats: Int = 5, includeFacts: Bool = true) throws -> [Timing] {
         try warehouse.queue.read { db in
             var timings: [Timing] = []
             for (name, sql) in [("monthly by category, from the roll-up", fromRollup), ("monthly by category, from the facts", fromFacts)]

@@ -26,7 +26,8 @@ public enum SalesRollups {
         Grain(name: "year", start: "printf('%04d-01-01', d.year)", label: "CAST(d.year AS TEXT)"),
     ]
 
-    /// Rebuilds both tables; returns their row counts.
+    /// Rebuilds both tables (DROP and CREATE: marts are not migrated, see ``Marts``); returns
+    /// their row counts.
     public static func build(_ db: Database) throws -> (products: Int, categories: Int) {
         try db.execute(sql: """
             DROP TABLE IF EXISTS \(productTable);

@@ -14,7 +14,7 @@ public enum WarehouseCharts {
     }
 
     /// Needs the sales roll-ups and the segments (``Marts/build(_:options:progress:)``).
-    public static func build(_ warehouse: Warehouse) throws -> [Chart] {
+    public static func build(_ warehouse: ShopWarehouse) throws -> [Chart] {
         let tables = Set(try warehouse.tableNames())
         let needed = Marts.all.filter { [SalesRollups.categoryTable, MarketingAudience.clustersTable].contains($0.table) }
         for mart in needed where !tables.contains(mart.table) {

@@ -27,12 +27,12 @@ public enum AttributeStep {
     }
 
     /// Reads the range's journeys (throws when step 1 has not run for some of its conversions).
-    public static func journeys(_ database: Warehouse, range: ConversionRange) throws -> JourneySet {
+    public static func journeys(_ database: AttributionDatabase, range: ConversionRange) throws -> JourneySet {
         try database.queue.read { db in try JourneyLoader.load(db, range: range) }
     }
 
     /// Attributes the range with `engine` and writes the weights.
-    public static func run(_ database: Warehouse, range: ConversionRange, engine: any AttributionEngine) async throws -> Summary {
+    public static func run(_ database: AttributionDatabase, range: ConversionRange, engine: any AttributionEngine) async throws -> Summary {
         var clock = PhaseClock()
         let journeys = try journeys(database, range: range)
         clock.lap("read")
@@ -71,7 +71,7 @@ public enum AttributeStep {
         return largest
     }
 
-    static func write(_ database: Warehouse, range: ConversionRange, journeys: JourneySet, result: EngineResult, engine: String) throws -> Int {
+    static func write(_ database: AttributionDatabase, range: ConversionRange, journeys: JourneySet, result: EngineResult, engine: String) throws -> Int {
         let failed = Set(result.failures.map(\.conversionID))
         return try database.queue.write { db in
             let inRange = range.condition("conv_date")

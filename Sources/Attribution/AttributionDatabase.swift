@@ -4,12 +4,13 @@ import GRDB
 import Warehouse
 
 /// The attribution database: the source tables (sessions, conversions, costs) and what the
-/// pipeline's steps write (journeys, attributions, channel reporting).
+/// pipeline's steps write (journeys, attributions, channel reporting), on a ``SQLiteDatabase``.
 ///
-/// The schema is `Schema/attribution_db_create.sql`, compiled into the module; opening a
-/// database creates the tables it is missing. The database is a ``Warehouse`` with that
-/// schema, so it shares the warehouse's queue, transactions and ``DataCheck``s.
-public enum AttributionDatabase {
+/// The schema is `Schema/attribution_db_create.sql`, compiled into the module, applied as the
+/// first of the database's versioned migrations (``migrator``); opening a database created
+/// before migrations were recorded adds the tables it is missing and keeps the rest. Checks (``DataCheck``) and checksums
+/// (``TableChecksum``) reach it through ``SQLiteBacked``, like the shop warehouse.
+public final class AttributionDatabase: SQLiteBacked {
     /// The shipped schema, as SQL.
     public static var schemaSQL: String { String(decoding: PackageResources.attribution_db_create_sql, as: UTF8.self) }
 
@@ -19,15 +20,42 @@ public enum AttributionDatabase {
     public static let outputTables = ["journey_conversions", "journey_sessions", "attribution_customer_journey",
                                       "attribution_runs", "channel_reporting"]
 
-    /// Opens (and with `create`, creates) the database at `path`, adding any missing table.
-    public static func open(path: String, create: Bool = true) throws -> Warehouse {
-        try Warehouse(path: path, create: create, schema: [schemaSQL], kind: .attribution)
+    /// The attribution database's migrations, in order; each is applied once and recorded in
+    /// `grdb_migrations`. Identifiers carry the schema's name, so they cannot be confused with
+    /// the shop warehouse's in a file that holds both.
+    ///
+    /// - `attribution-v1`: the shipped schema (``schemaSQL``). Its statements are all
+    ///   `IF NOT EXISTS`, so it also applies to a database made by the old code or by other
+    ///   tools: existing tables and their rows are left alone, missing ones are created.
+    ///
+    /// A later change is a new migration appended here; an applied one is never edited.
+    public static var migrator: DatabaseMigrator {
+        var migrator = DatabaseMigrator()
+        // Immediate foreign-key checks: v1 only creates tables, and a database brought from
+        // elsewhere should open even with dangling references (AttributionChecks reports them).
+        migrator.registerMigration("attribution-v1", foreignKeyChecks: .immediate) { db in
+            try db.execute(sql: schemaSQL)
+        }
+        return migrator
     }
-}
 
-extension DatabaseKind {
-    /// The attribution database: sessions, conversions, costs and what the pipeline writes.
-    public static let attribution = DatabaseKind("attribution database")
+    public let database: SQLiteDatabase
+
+    /// Opens (and with `create`, creates) the database at `path` and applies the migrations it
+    /// has not had yet.
+    ///
+    /// - Throws: ``AttributionError/noDatabase(path:)`` when `create` is false and there is no
+    ///   file; ``AttributionError/database(path:message:)`` when SQLite refuses it.
+    public init(path: String, create: Bool = true) throws(AttributionError) {
+        do throws(SQLiteDatabaseError) {
+            database = try SQLiteDatabase(path: path, create: create, migrator: Self.migrator)
+        } catch {
+            switch error {
+            case .noFile(let path): throw .noDatabase(path: path)
+            case .sqlite(let path, let message): throw .database(path: path, message: message)
+            }
+        }
+    }
 }
 
 /// Conversions whose date lies in `from...to` (either end open when nil): the unit every step

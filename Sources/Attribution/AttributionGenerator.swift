@@ -57,11 +57,11 @@ public struct AttributionGenerator: Sendable {
     }
 
     /// Fills the source tables of `database` (which must have none of their rows yet).
-    public func write(to database: Warehouse, progress: ((String) -> Void)? = nil) throws -> Summary {
+    public func write(to database: AttributionDatabase, progress: ((String) -> Void)? = nil) throws -> Summary {
         try database.queue.write { db in
             for table in AttributionDatabase.sourceTables {
                 if try Int.fetchOne(db, sql: "SELECT count(*) FROM \(table)")! > 0 {
-                    throw WarehouseError.tableNotEmpty(path: database.path, table: table)
+                    throw AttributionError.tableNotEmpty(path: database.path, table: table)
                 }
             }
             let session = try db.makeStatement(sql: "INSERT INTO session_sources VALUES (?, ?, ?, ?, ?, ?, ?, ?)")

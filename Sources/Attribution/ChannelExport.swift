@@ -28,7 +28,7 @@ public enum ChannelExport {
     }
 
     /// The reporting rows whose date is in `dates` (the range, read as session dates).
-    public static func rows(_ database: Warehouse, dates range: ConversionRange) throws -> [Row] {
+    public static func rows(_ database: AttributionDatabase, dates range: ConversionRange) throws -> [Row] {
         try database.queue.read { db in
             let inRange = range.condition("date")
             return try GRDB.Row.fetchAll(db, sql: """

@@ -23,7 +23,7 @@ public struct EngineComparison: Sendable {
     public var nonConvertingPaths: Int
 
     /// Runs `engines` on the range's journeys.
-    public static func run(_ database: Warehouse, range: ConversionRange, engines: [any AttributionEngine]) async throws -> EngineComparison {
+    public static func run(_ database: AttributionDatabase, range: ConversionRange, engines: [any AttributionEngine]) async throws -> EngineComparison {
         let journeys = try AttributeStep.journeys(database, range: range)
         let cost = try await database.queue.read { db in
             let inRange = range.condition("s.event_date")

@@ -28,7 +28,7 @@ public enum JourneyStep {
     }
 
     /// Builds and writes the journeys of `range`.
-    public static func run(_ database: Warehouse, range: ConversionRange, lookbackDays: Int?) throws -> Summary {
+    public static func run(_ database: AttributionDatabase, range: ConversionRange, lookbackDays: Int?) throws -> Summary {
         if let lookbackDays, lookbackDays <= 0 {
             throw AttributionError.nonPositiveLookback(days: lookbackDays)
         }
@@ -145,43 +145,5 @@ struct SessionHistory {
             if isAfter(mid) { hi = mid } else { lo = mid + 1 }
         }
         return lo
-    }
-}
-
-/// Why an attribution step stopped.
-public enum AttributionError: Error, CustomStringConvertible, Equatable {
-    /// A row of `table` (key `key`) whose date and time do not parse.
-    case badTimestamp(table: String, key: String, date: String, time: String)
-    /// `conversions` conversions of `range` (a ``ConversionRange`` description) have no journeys:
-    /// ``JourneyStep`` has not run for that range.
-    case journeysMissing(conversions: Int, range: String)
-    /// A conversion's weights do not sum to 1; nothing was written.
-    case weightsDoNotSumToOne(conversionID: String, sum: Double)
-    /// No engine has this name.
-    case unknownEngine(String)
-    /// The attribution API failed; the text says how.
-    case remote(String)
-    /// A ``ConversionRange`` whose last date `to` lies before its first date `from`.
-    case reversedRange(from: CivilDate, to: CivilDate)
-    /// A lookback window of `days` days: it must be at least one day.
-    case nonPositiveLookback(days: Int)
-
-    public var description: String {
-        switch self {
-        case .badTimestamp(let table, let key, let date, let time):
-            return "\(table) row \(key): '\(date) \(time)' is not a date YYYY-MM-DD and a time HH:MM:SS"
-        case .journeysMissing(let n, let range):
-            return "\(n) conversions (\(range)) have no journeys yet: build the journeys of that range first"
-        case .reversedRange(let from, let to):
-            return "the conversion range ends on \(to), before it starts on \(from)"
-        case .nonPositiveLookback(let days):
-            return "the lookback window must be at least one day (got \(days))"
-        case .weightsDoNotSumToOne(let id, let sum):
-            return "conversion \(id): weights sum to \(sum), not 1 (tolerance 1e-9); nothing was written"
-        case .unknownEngine(let name):
-            return "unknown engine '\(name)'"
-        case .remote(let message):
-            return message
-        }
     }
 }

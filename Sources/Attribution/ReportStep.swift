@@ -18,7 +18,7 @@ public enum ReportStep {
         public var ihcRevenue: Double
     }
 
-    public static func run(_ database: Warehouse, range: ConversionRange) throws -> Summary {
+    public static func run(_ database: AttributionDatabase, range: ConversionRange) throws -> Summary {
         try database.queue.write { db in
             try db.execute(sql: "DROP TABLE IF EXISTS temp.report_dates; CREATE TEMP TABLE report_dates(date TEXT PRIMARY KEY)")
             let sessionDates = range.condition("event_date"), conversionDates = range.condition("c.conv_date")

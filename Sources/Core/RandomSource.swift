@@ -86,6 +86,17 @@ public struct RandomSource: RandomNumberGenerator, Sendable {
     }
 }
 
+extension RandomSource {
+    /// At most `k` distinct indices of 0..<n, drawn without replacement (a partial
+    /// Fisher-Yates shuffle), in increasing order; all of them when n <= k.
+    public mutating func sampleIndices(_ k: Int, of n: Int) -> [Int] {
+        var indices = Array(0..<n)
+        guard n > k else { return indices }
+        for i in 0..<k { indices.swapAt(i, i + below(n - i)) }
+        return Array(indices[0..<k]).sorted()
+    }
+}
+
 /// Running sums of `weights`, for ``RandomSource/pick(cumulative:)``.
 public func cumulativeSums(_ weights: [Double]) -> [Double] {
     var total = 0.0

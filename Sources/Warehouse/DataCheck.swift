@@ -63,8 +63,8 @@ public struct CheckResult: Codable, Sendable, Equatable {
 
 extension DataCheck {
     /// Runs the checks in one read transaction (a consistent snapshot).
-    public static func run(_ checks: [DataCheck], in warehouse: Warehouse) throws -> [CheckResult] {
-        try warehouse.queue.read { db in
+    public static func run(_ checks: [DataCheck], in database: some SQLiteBacked) throws -> [CheckResult] {
+        try database.queue.read { db in
             try checks.map { check in
                 let n = try Int.fetchOne(db, sql: check.sql) ?? 0
                 return CheckResult(name: check.name, kind: check.kind.rawValue, passed: n == 0, failures: n,

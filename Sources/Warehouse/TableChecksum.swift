@@ -6,14 +6,14 @@ import GRDB
 /// written with its storage class. Two tables with the same rows have the same checksum,
 /// whatever order the rows were written in.
 public enum TableChecksum {
-    public static func of(_ table: String, in warehouse: Warehouse) throws -> String {
-        try warehouse.queue.read { db in try of(table, db: db) }
+    public static func of(_ table: String, in database: some SQLiteBacked) throws -> String {
+        try database.queue.read { db in try of(table, db: db) }
     }
 
     /// Checksums of the named tables (default: every table but the staging tables and the run log).
-    public static func all(in warehouse: Warehouse, tables: [String]? = nil) throws -> [String: String] {
-        let names = try tables ?? warehouse.tableNames().filter { !$0.hasPrefix("stg_") && $0 != "etl_log" }
-        return try warehouse.queue.read { db in
+    public static func all(in database: some SQLiteBacked, tables: [String]? = nil) throws -> [String: String] {
+        let names = try tables ?? database.tableNames().filter { !$0.hasPrefix("stg_") && $0 != "etl_log" }
+        return try database.queue.read { db in
             var sums: [String: String] = [:]
             for name in names { sums[name] = try of(name, db: db) }
             return sums

@@ -46,13 +46,13 @@ public struct LoadSummary: Codable, Sendable, Equatable {
 ///   from a later input are kept (inputs may be deltas), except the lines of an order that is
 ///   loaded again: an order's lines are replaced as a whole.
 public struct WarehouseLoader {
-    public let warehouse: Warehouse
+    public let warehouse: ShopWarehouse
     /// Called with a short line before each step of a long load.
     public var progress: (@Sendable (String) -> Void)?
     /// For tests of the rollback: a step name after which the load throws.
     var failAfterStep: String?
 
-    public init(warehouse: Warehouse, progress: (@Sendable (String) -> Void)? = nil) {
+    public init(warehouse: ShopWarehouse, progress: (@Sendable (String) -> Void)? = nil) {
         self.warehouse = warehouse
         self.progress = progress
     }

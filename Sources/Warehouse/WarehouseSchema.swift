@@ -1,3 +1,5 @@
+import GRDB
+
 /// The warehouse's tables, as SQL. Names follow the dbt convention: `stg_` tables hold the
 /// last load's cleaned source rows, `dim_` tables the entities, `fct_` tables the events.
 ///
@@ -10,6 +12,10 @@
 ///   `is_revenue = 0`; revenue is always `SUM(line_total) WHERE is_revenue = 1`.
 /// - The order lines carry their order's customer, day, time and status (degenerate
 ///   dimensions), so the marts group lines without a join.
+///
+/// The schema changes through versioned migrations (``migrator``), each applied once. The marts
+/// are not among them: each build drops and recreates its tables (see `Marts`), since their
+/// columns follow the data (one per category) and a mart holds nothing that is not rebuilt.
 public enum WarehouseSchema {
     /// The fact and dimension tables, in load order.
     public static let starTables = ["dim_customer", "dim_product", "dim_date", "fct_orders", "fct_order_lines"]
@@ -18,7 +24,29 @@ public enum WarehouseSchema {
     /// marketing audience may have them).
     public static let personalColumns: Set<String> = ["name", "email", "phone", "street", "zip"]
 
-    public static let statements: [String] = [
+    /// The shop warehouse's migrations, in order. Identifiers carry the schema's name, so a file
+    /// that also holds another schema's tables (they share `grdb_migrations`) cannot mistake
+    /// one's version for the other's.
+    ///
+    /// - `warehouse-v1`: the staging tables, the star schema and the run log (``version1``).
+    ///   Written with `IF NOT EXISTS` so that it also applies to a warehouse created before
+    ///   migrations were recorded: it then adds only what is missing and records the version.
+    ///
+    /// A later change is a new migration appended here (`warehouse-v2`, ...); an applied one is
+    /// never edited.
+    public static var migrator: DatabaseMigrator {
+        var migrator = DatabaseMigrator()
+        // Immediate foreign-key checks: v1 only creates tables, and the deferred mode's full
+        // `foreign_key_check` would scan a whole (possibly broken) pre-migration warehouse on
+        // open; finding broken references is the checks' job, not opening's.
+        migrator.registerMigration("warehouse-v1", foreignKeyChecks: .immediate) { db in
+            for sql in version1 { try db.execute(sql: sql) }
+        }
+        return migrator
+    }
+
+    /// Version 1 of the schema, as SQL statements.
+    public static let version1: [String] = [
         """
         CREATE TABLE IF NOT EXISTS stg_customers (
             customer_id TEXT NOT NULL PRIMARY KEY, name TEXT, email TEXT, phone TEXT, street TEXT,

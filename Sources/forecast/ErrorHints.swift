@@ -12,13 +12,11 @@ import Warehouse
 /// to add.
 func commandLineHint(for error: any Error) -> String? {
     switch error {
-    case WarehouseError.noDatabase(let path, let kind):
-        switch kind {
-        case .shopWarehouse: return "create it with `forecast warehouse load --db \(path)`"
-        case .attribution: return "create it with `forecast attribution generate --db \(path)`"
-        default: return nil
-        }
-    case WarehouseError.tableNotEmpty:
+    case WarehouseError.noDatabase(let path):
+        return "create it with `forecast warehouse load --db \(path)`"
+    case AttributionError.noDatabase(let path):
+        return "create it with `forecast attribution generate --db \(path)`"
+    case AttributionError.tableNotEmpty:
         return "generate into a new file (or pass --overwrite)"
 
     case MartError.personalData:

@@ -40,7 +40,7 @@ struct ExportCommand: ParsableCommand {
     }
 
     func run() throws {
-        let warehouse = try Warehouse(path: database.db, create: false)
+        let warehouse = try ShopWarehouse(path: database.db, create: false)
         if mart == "all" {
             let existing = Set(try warehouse.tableNames())
             let chosen = Marts.all.filter { existing.contains($0.table) && (!$0.containsPersonalData || includePII) }

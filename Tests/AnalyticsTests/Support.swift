@@ -54,8 +54,8 @@ func tinyShop() throws -> String {
 }
 
 /// A warehouse loaded with `dir`'s shop.
-func loadedWarehouse(_ dir: String, caller: String = #function) throws -> Warehouse {
-    let w = try Warehouse(path: temporaryDirectory(caller) + "/w.sqlite")
+func loadedWarehouse(_ dir: String, caller: String = #function) throws -> ShopWarehouse {
+    let w = try ShopWarehouse(path: temporaryDirectory(caller) + "/w.sqlite")
     _ = try WarehouseLoader(warehouse: w).load(try ShopIngest.readTables(directory: dir, rules: asOf2019, threads: 1))
     return w
 }

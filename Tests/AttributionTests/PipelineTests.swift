@@ -9,8 +9,8 @@ import Warehouse
 /// A hand-made database: user u1 with sessions on Jan 1, Jan 20, Feb 1 12:00 (the conversion's
 /// exact time, so not before it) and Feb 2; user u2 with one session; a conversion of u1 on
 /// Feb 1 12:00, one of u2 before its session, one of u3 who has no session at all.
-func handMadeDatabase(_ name: String = #function) throws -> Warehouse {
-    let db = try AttributionDatabase.open(path: temporaryDirectory(name) + "/a.sqlite")
+func handMadeDatabase(_ name: String = #function) throws -> AttributionDatabase {
+    let db = try AttributionDatabase(path: temporaryDirectory(name) + "/a.sqlite")
     try db.queue.write { db in
         try db.execute(sql: """
             INSERT INTO session_sources VALUES
@@ -161,7 +161,7 @@ struct PipelineTests {
         let multi = try a.queue.read { try Int.fetchOne($0, sql: "SELECT count(*) FROM (SELECT user_id FROM session_sources GROUP BY user_id HAVING count(*) > 3)") }!
         #expect(multi > 50)
         // Writing into a database that has rows is refused.
-        #expect(throws: WarehouseError.self) { try AttributionGenerator(users: 1, seed: 1).write(to: a) }
+        #expect(throws: AttributionError.self) { try AttributionGenerator(users: 1, seed: 1).write(to: a) }
         #expect(try DataCheck.run(AttributionChecks.all, in: a).allSatisfy(\.passed))
     }
 
@@ -170,11 +170,12 @@ struct PipelineTests {
         let queue = try DatabaseQueue(path: path)
         try queue.write { try $0.execute(sql: "CREATE TABLE conversions (conv_id TEXT PRIMARY KEY, user_id TEXT, conv_date TEXT, conv_time TEXT, revenue REAL); INSERT INTO conversions VALUES ('x', 'u', '2024-01-01', '10:00:00', 5)") }
         try queue.close()
-        let db = try AttributionDatabase.open(path: path, create: false)
+        let db = try AttributionDatabase(path: path, create: false)
         let tables = try db.tableNames()
         for t in AttributionDatabase.sourceTables + AttributionDatabase.outputTables { #expect(tables.contains(t)) }
         #expect(try db.count("conversions") == 1)
+        #expect(try db.database.appliedMigrations(AttributionDatabase.migrator) == ["attribution-v1"])
         #expect(AttributionDatabase.schemaSQL.contains("CREATE TABLE IF NOT EXISTS channel_reporting"))
-        #expect(throws: WarehouseError.self) { try AttributionDatabase.open(path: "/nonexistent/a.sqlite", create: false) }
+        #expect(throws: AttributionError.noDatabase(path: "/nonexistent/a.sqlite")) { try AttributionDatabase(path: "/nonexistent/a.sqlite", create: false) }
     }
 }

@@ -11,8 +11,8 @@ func temporaryDirectory(_ name: String = #function) -> String {
 }
 
 /// A generated attribution database.
-func generatedDatabase(users: Int = 1500, seed: UInt64 = 7, _ name: String = #function) throws -> Warehouse {
-    let db = try AttributionDatabase.open(path: temporaryDirectory(name) + "/a.sqlite")
+func generatedDatabase(users: Int = 1500, seed: UInt64 = 7, _ name: String = #function) throws -> AttributionDatabase {
+    let db = try AttributionDatabase(path: temporaryDirectory(name) + "/a.sqlite")
     _ = try AttributionGenerator(users: users, seed: seed).write(to: db)
     return db
 }
@@ -31,16 +31,16 @@ func journeys(_ paths: [[Int32]], channels: [String] = ["A", "B", "C", "D"], non
 }
 
 /// SHA-256 of every pipeline output table, to compare runs.
-func outputChecksums(_ db: Warehouse) throws -> [String: String] {
+func outputChecksums(_ db: AttributionDatabase) throws -> [String: String] {
     try TableChecksum.all(in: db, tables: AttributionDatabase.outputTables)
 }
 
 /// One integer from a query (synchronous, so async tests do not pick GRDB's async `read`).
-func scalar(_ db: Warehouse, _ sql: String, _ arguments: StatementArguments = []) throws -> Int {
+func scalar(_ db: AttributionDatabase, _ sql: String, _ arguments: StatementArguments = []) throws -> Int {
     try db.queue.read { try Int.fetchOne($0, sql: sql, arguments: arguments) ?? 0 }
 }
 
 /// Rows of a query, synchronously.
-func rows(_ db: Warehouse, _ sql: String) throws -> [Row] {
+func rows(_ db: AttributionDatabase, _ sql: String) throws -> [Row] {
     try db.queue.read { try Row.fetchAll($0, sql: sql) }
 }

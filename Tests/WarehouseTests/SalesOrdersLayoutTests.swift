@@ -51,7 +51,7 @@ struct SalesOrdersLayoutTests {
         #expect(converted.layout == "sales-orders" && converted.rejects.isEmpty)
         #expect(converted.tableQuality.map(\.table) == ["customers", "products", "order_lines"])
 
-        let a = try Warehouse(path: temporaryDirectory() + "/a.sqlite"), b = try Warehouse(path: temporaryDirectory() + "/b.sqlite")
+        let a = try ShopWarehouse(path: temporaryDirectory() + "/a.sqlite"), b = try ShopWarehouse(path: temporaryDirectory() + "/b.sqlite")
         _ = try WarehouseLoader(warehouse: a).load(try readShop(shop))
         _ = try WarehouseLoader(warehouse: b).load(converted)
         for table in ["dim_customer", "dim_date", "fct_orders", "fct_order_lines"] {

@@ -40,6 +40,6 @@ func writeLines(_ lines: [String], to path: String) throws {
     try (lines.joined(separator: "\n") + "\n").write(toFile: path, atomically: true, encoding: .utf8)
 }
 
-func scalar(_ w: Warehouse, _ sql: String) throws -> Double {
+func scalar(_ w: ShopWarehouse, _ sql: String) throws -> Double {
     try w.queue.read { db in try Double.fetchOne(db, sql: sql) ?? .nan }
 }

@@ -12,7 +12,7 @@ struct WarehouseLoadTests {
         let shop = try readShop(dir)
         for t in shop.tableQuality { #expect(t.rowsRead == t.rowsAccepted + t.rowsRejected, "\(t.table)") }
         #expect(shop.tableQuality.contains { $0.rowsRejected > 0 })  // the generator's defects were found
-        let w = try Warehouse(path: temporaryDirectory() + "/w.sqlite")
+        let w = try ShopWarehouse(path: temporaryDirectory() + "/w.sqlite")
         let summary = try WarehouseLoader(warehouse: w).load(shop)
         #expect(summary.tables.map(\.inserted) == [shop.customers.count, shop.products.count, shop.orders.count, shop.lines.count])
         #expect(try w.count("fct_orders") == shop.orders.count && w.count("fct_order_lines") == shop.lines.count)
@@ -32,7 +32,7 @@ struct WarehouseLoadTests {
 
     @Test func loadingTheSameInputAgainChangesNothing() throws {
         let shop = try readShop(try generatedShop())
-        let w = try Warehouse(path: temporaryDirectory() + "/w.sqlite")
+        let w = try ShopWarehouse(path: temporaryDirectory() + "/w.sqlite")
         let loader = WarehouseLoader(warehouse: w)
         _ = try loader.load(shop)
         let before = try TableChecksum.all(in: w)
@@ -56,7 +56,7 @@ struct WarehouseLoadTests {
         try writeLines([items[0]] + items.dropFirst().filter { earlyIDs.contains(String($0.split(separator: ",")[0])) }, to: day1 + "/items.csv")
         for f in ["customers.csv", "products.csv"] { try FileManager.default.copyItem(atPath: full + "/" + f, toPath: day1 + "/" + f) }
 
-        let incremental = try Warehouse(path: temporaryDirectory() + "/inc.sqlite")
+        let incremental = try ShopWarehouse(path: temporaryDirectory() + "/inc.sqlite")
         let first = try WarehouseLoader(warehouse: incremental).load(try readShop(day1))
         let fullShop = try readShop(full)
         let second = try WarehouseLoader(warehouse: incremental).load(fullShop)
@@ -65,7 +65,7 @@ struct WarehouseLoadTests {
         #expect(orderLoad.updated == 0 && orderLoad.unchanged == first.tables[2].staged)
         #expect(second.tables[0].inserted == 0 && second.tables[0].updated == 0)
 
-        let single = try Warehouse(path: temporaryDirectory() + "/single.sqlite")
+        let single = try ShopWarehouse(path: temporaryDirectory() + "/single.sqlite")
         _ = try WarehouseLoader(warehouse: single).load(fullShop)
         #expect(try TableChecksum.all(in: incremental) == TableChecksum.all(in: single))
         #expect(try DataCheck.run(WarehouseChecks.all, in: incremental).allSatisfy(\.passed))
@@ -73,7 +73,7 @@ struct WarehouseLoadTests {
 
     @Test func changedRowsAreUpdatedAndAReloadedOrderLosesItsDroppedLines() throws {
         let dir = try generatedShop(clean: true)
-        let w = try Warehouse(path: temporaryDirectory() + "/w.sqlite")
+        let w = try ShopWarehouse(path: temporaryDirectory() + "/w.sqlite")
         _ = try WarehouseLoader(warehouse: w).load(try readShop(dir))
         // Customer 1 changes email; the first order with two lines loses one.
         var customers = try csvLines(dir + "/customers.csv")
@@ -97,7 +97,7 @@ struct WarehouseLoadTests {
 
     @Test func aFailedLoadLeavesTheDatabaseAsItWas() throws {
         let shop = try readShop(try generatedShop())
-        let w = try Warehouse(path: temporaryDirectory() + "/w.sqlite")
+        let w = try ShopWarehouse(path: temporaryDirectory() + "/w.sqlite")
         _ = try WarehouseLoader(warehouse: w).load(shop)
         let tables = try w.tableNames()
         let before = try TableChecksum.all(in: w, tables: tables)
@@ -113,7 +113,7 @@ struct WarehouseLoadTests {
     }
 
     @Test func checksFindBrokenKeysTotalsAndReferences() throws {
-        let w = try Warehouse(path: temporaryDirectory() + "/w.sqlite")
+        let w = try ShopWarehouse(path: temporaryDirectory() + "/w.sqlite")
         _ = try WarehouseLoader(warehouse: w).load(try readShop(try generatedShop()))
         try w.queue.writeWithoutTransaction { db in
             try db.execute(sql: "PRAGMA foreign_keys = OFF")
@@ -132,10 +132,29 @@ struct WarehouseLoadTests {
     }
 
     @Test func emptyWarehouseFailsTheNotEmptyCheck() throws {
-        let w = try Warehouse(path: temporaryDirectory() + "/w.sqlite")
+        let w = try ShopWarehouse(path: temporaryDirectory() + "/w.sqlite")
         let results = try DataCheck.run(WarehouseChecks.all, in: w)
         #expect(results.filter { !$0.passed }.map(\.name) == ["facts are not empty"])
-        #expect(throws: WarehouseError.noDatabase(path: "/nonexistent/w.sqlite", kind: .shopWarehouse)) { try Warehouse(path: "/nonexistent/w.sqlite", create: false) }
+        #expect(throws: WarehouseError.noDatabase(path: "/nonexistent/w.sqlite")) { try ShopWarehouse(path: "/nonexistent/w.sqlite", create: false) }
+    }
+
+    /// A warehouse made before migrations were recorded (the tables, no `grdb_migrations`) opens:
+    /// warehouse-v1 applies to it without touching its rows, and is recorded once.
+    @Test func aWarehouseFromBeforeMigrationsOpensAndKeepsItsRows() throws {
+        let path = temporaryDirectory() + "/old.sqlite"
+        let old = try DatabaseQueue(path: path)
+        try old.write { db in
+            for sql in WarehouseSchema.version1 { try db.execute(sql: sql) }
+            try db.execute(sql: "INSERT INTO dim_product(product_id, category) VALUES ('p1', 'Food')")
+        }
+        try old.close()
+        let w = try ShopWarehouse(path: path, create: false)
+        #expect(try w.database.appliedMigrations(WarehouseSchema.migrator) == ["warehouse-v1"])
+        #expect(try w.count("dim_product") == 1)
+        #expect(try !w.tableNames().contains("grdb_migrations"))  // bookkeeping, not data
+        let again = try ShopWarehouse(path: path, create: false)
+        #expect(try again.database.appliedMigrations(WarehouseSchema.migrator) == ["warehouse-v1"])
+        #expect(try scalar(again, "SELECT count(*) FROM grdb_migrations") == 1)
     }
 
     @Test func isoWeeksAndTimestamps() {

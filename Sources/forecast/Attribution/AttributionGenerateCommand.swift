@@ -40,7 +40,7 @@ struct AttributionGenerateCommand: ParsableCommand {
             guard overwrite else { throw ValidationError("\(database.db) exists; pass --overwrite to replace it") }
             for suffix in ["", "-wal", "-shm", "-journal"] { try? FileManager.default.removeItem(atPath: database.db + suffix) }
         }
-        let db = try AttributionDatabase.open(path: database.db)
+        let db = try AttributionDatabase(path: database.db)
         let generator = AttributionGenerator(users: users, seed: seed, start: CivilDate(iso: start)!, days: days)
         let progress = progressLine(quiet: quiet)
         let s = try generator.write(to: db) { progress?($0) }

@@ -9,7 +9,7 @@ struct AttributionDatabaseOption: ParsableArguments {
     @Option(help: "The attribution database (SQLite); missing tables are created from the shipped schema.")
     var db = "attribution.sqlite"
 
-    func open() throws -> Warehouse { try AttributionDatabase.open(path: db, create: false) }
+    func open() throws -> AttributionDatabase { try AttributionDatabase(path: db, create: false) }
 }
 
 /// `--from` and `--to`: the range of conversion dates a step works on.

@@ -17,7 +17,7 @@ struct WarehouseBenchCommand: ParsableCommand {
     var rollupOnly = false
 
     func run() throws {
-        let warehouse = try Warehouse(path: database.db, create: false)
+        let warehouse = try ShopWarehouse(path: database.db, create: false)
         let timings = try RollupQueryBench.run(warehouse, repeats: repeats, includeFacts: !rollupOnly)
         for t in timings {
             print(String(format: "%@: %d rows, median %.4f s over %d runs", t.query, t.rows, t.medianSeconds, t.runs.count))

@@ -16,7 +16,7 @@ struct WarehouseChartsCommand: ParsableCommand {
     var out = "reports/warehouse"
 
     func run() throws {
-        let warehouse = try Warehouse(path: database.db, create: false)
+        let warehouse = try ShopWarehouse(path: database.db, create: false)
         try FileManager.default.createDirectory(atPath: out, withIntermediateDirectories: true)
         for chart in try WarehouseCharts.build(warehouse) {
             let path = "\(out)/\(chart.name).svg"

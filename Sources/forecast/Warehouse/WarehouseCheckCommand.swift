@@ -15,7 +15,7 @@ struct WarehouseCheckCommand: ParsableCommand {
     var format: TextOrJSON = .text
 
     func run() throws {
-        let warehouse = try Warehouse(path: database.db, create: false)
+        let warehouse = try ShopWarehouse(path: database.db, create: false)
         try printChecks(try MartChecks.runAll(in: warehouse), format: format)
     }
 }

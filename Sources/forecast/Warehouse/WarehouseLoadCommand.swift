@@ -32,7 +32,7 @@ struct WarehouseLoadCommand: ParsableCommand {
         progress?("reading \(source.source)")
         let tables = try source.read()
         if let qualityOut { try IngestOutput.writeQuality(tables.ingestResult(rules: try source.quality.rules()), to: qualityOut) }
-        let warehouse = try Warehouse(path: database.db)
+        let warehouse = try ShopWarehouse(path: database.db)
         let summary = try WarehouseLoader(warehouse: warehouse, progress: progress).load(tables)
         try warehouse.logStep("load", seconds: summary.seconds, source: source.source,
                               rowsIn: summary.tables.reduce(0) { $0 + $1.staged },

@@ -45,7 +45,7 @@ struct WarehouseMartsCommand: ParsableCommand {
     }
 
     func run() throws {
-        let warehouse = try Warehouse(path: database.db, create: false)
+        let warehouse = try ShopWarehouse(path: database.db, create: false)
         let summary = try Marts.build(warehouse, options: options(), progress: progressLine(quiet: quiet))
         try warehouse.logStep("marts", seconds: summary.seconds.values.reduce(0, +), source: nil, rowsIn: nil,
                               rowsOut: summary.customerDailyRows + summary.productRollupRows + summary.categoryRollupRows, detail: nil)

@@ -1,10 +1,9 @@
-import Foundation
-import Testing
-@testable import Analytics
 import Core
-@testable import Ingestion
+import Foundation
+import Models
+import Testing
 
-@Suite("k-means, silhouette and time zones")
+@Suite("k-means and silhouette")
 struct KMeansTests {
     /// Three well-separated blobs in 2-D, 50 points each.
     func blobs(seed: UInt64 = 1) -> [Double] {
@@ -46,21 +45,5 @@ struct KMeansTests {
         let same = KMeans().fit([Double](repeating: 4, count: 20), dimension: 2, k: 3)
         #expect(same.inertia == 0 && same.assignment.count == 10)
         #expect(KMeans.assign([0, 0, 9, 9], dimension: 2, centroids: [10, 10, 1, 1]) == [1, 0])
-    }
-
-    @Test func timeZonesOfStates() {
-        #expect(USTimeZones.resolve(state: "NY") == .init(zone: "America/New_York", spansTwoZones: false, note: nil))
-        let tx = USTimeZones.resolve(state: " tx ")
-        #expect(tx.zone == "America/Chicago" && tx.spansTwoZones && tx.note!.contains("America/Denver"))
-        #expect(USTimeZones.resolve(state: "ZZ") == .init(zone: nil, spansTwoZones: false, note: "unknown state 'ZZ'"))
-        #expect(USTimeZones.resolve(state: nil).note == "missing state" && USTimeZones.resolve(state: "").zone == nil)
-        #expect(USTimeZones.states.count == 54)  // 50 states, DC, PR, GU, VI
-        let twoZones = USTimeZones.states.filter { USTimeZones.resolve(state: $0).spansTwoZones }
-        #expect(twoZones == ["AK", "FL", "ID", "IN", "KS", "KY", "MI", "ND", "NE", "OR", "SD", "TN", "TX"])
-        // Every zone is a real IANA zone.
-        for state in USTimeZones.states {
-            let zone = USTimeZones.resolve(state: state).zone!
-            #expect(TimeZone(identifier: zone) != nil, "\(state): \(zone)")
-        }
     }
 }

@@ -1,10 +1,22 @@
 import Core
 
 /// k-means clustering (Lloyd's algorithm with k-means++ seeding) and the silhouette score that
-/// chooses k. Points are rows of a row-major `[Double]` with `dimension` columns; distances
-/// are Euclidean. Everything is deterministic for a seed.
+/// chooses k.
+///
+/// Points are the rows of a row-major `[Double]` with `dimension` columns (the layout the
+/// callers already hold, so nothing is copied into per-point arrays); distances are Euclidean.
+/// Everything is deterministic for a seed: the same points and seed give the same clusters,
+/// which is what keeps the marketing audience's committed charts byte-identical.
+///
+/// ```swift
+/// let kmeans = KMeans(seed: 42)
+/// let result = kmeans.fit(points, dimension: 2, k: 3)
+/// let labels = KMeans.assign(morePoints, dimension: 2, centroids: result.centroids)
+/// ```
 public struct KMeans: Sendable {
+    /// A fitted clustering.
     public struct Result: Sendable, Equatable {
+        /// Clusters fitted (the requested k capped at the number of points; 0 for no points).
         public var k: Int
         /// Cluster of each point, 0..<k.
         public var assignment: [Int]
@@ -12,14 +24,18 @@ public struct KMeans: Sendable {
         public var centroids: [Double]
         /// Sum of squared distances to the assigned centroid.
         public var inertia: Double
+        /// Lloyd iterations of the winning start.
         public var iterations: Int
     }
 
+    /// Lloyd iterations per start at most (a start usually converges much earlier).
     public var maxIterations = 100
     /// Independent k-means++ starts; the one with the least inertia wins.
     public var restarts = 4
+    /// The seed of every random choice (seeding, restarts, the silhouette's sample).
     public var seed: UInt64
 
+    /// A clusterer with the default iterations and restarts.
     public init(seed: UInt64 = 42) { self.seed = seed }
 
     /// Clusters `n = points.count / dimension` points into `k` clusters (k is capped at n).
@@ -38,7 +54,7 @@ public struct KMeans: Sendable {
 
     /// k-means++: the first centre uniformly, each next one with probability proportional to
     /// the squared distance to the nearest centre chosen so far.
-    func seedPlusPlus(_ p: [Double], n: Int, dimension d: Int, k: Int, random: inout RandomSource) -> [Double] {
+    private func seedPlusPlus(_ p: [Double], n: Int, dimension d: Int, k: Int, random: inout RandomSource) -> [Double] {
         var centroids: [Double] = []
         centroids.reserveCapacity(k * d)
         let first = random.below(n)
@@ -63,7 +79,8 @@ public struct KMeans: Sendable {
         return centroids
     }
 
-    func lloyd(_ p: [Double], n: Int, dimension d: Int, centroids start: [Double]) -> Result {
+    /// Lloyd's iterations from `start` until no point changes cluster (or ``maxIterations``).
+    private func lloyd(_ p: [Double], n: Int, dimension d: Int, centroids start: [Double]) -> Result {
         let k = start.count / d
         var centroids = start
         var assignment = [Int](repeating: -1, count: n)
@@ -139,6 +156,9 @@ public struct KMeans: Sendable {
 
     /// Fits k = 2...maxK and keeps the k with the best silhouette (measured on a seeded sample
     /// of at most `sampleSize` points, since the silhouette is quadratic).
+    ///
+    /// - Returns: the chosen fit, and the silhouette of every k tried (none when there are at
+    ///   most two points: then k is 1).
     public func fitChoosingK(_ points: [Double], dimension: Int, maxK: Int = 8, sampleSize: Int = 2_000) -> (result: Result, silhouettes: [Int: Double]) {
         let n = dimension > 0 ? points.count / dimension : 0
         guard n > 2 else { return (fit(points, dimension: dimension, k: 1), [:]) }
@@ -156,23 +176,13 @@ public struct KMeans: Sendable {
     }
 }
 
+/// The squared Euclidean distance between the `d` values of `a` from `i` and of `b` from `j`.
 @inline(__always)
-func squaredDistance(_ a: [Double], _ i: Int, _ b: [Double], _ j: Int, _ d: Int) -> Double {
+private func squaredDistance(_ a: [Double], _ i: Int, _ b: [Double], _ j: Int, _ d: Int) -> Double {
     var s = 0.0
     for t in 0..<d {
         let x = a[i + t] - b[j + t]
         s += x * x
     }
     return s
-}
-
-extension RandomSource {
-    /// At most `k` distinct indices of 0..<n, drawn without replacement (a partial
-    /// Fisher-Yates shuffle), in increasing order; all of them when n <= k.
-    mutating func sampleIndices(_ k: Int, of n: Int) -> [Int] {
-        var indices = Array(0..<n)
-        guard n > k else { return indices }
-        for i in 0..<k { indices.swapAt(i, i + below(n - i)) }
-        return Array(indices[0..<k]).sorted()
-    }
 }

@@ -1,0 +1,223 @@
+import Core
+import Foundation
+import GRDB
+import Models
+
+/// The steps of ``MarketingAudience/build(_:options:)``, in the order it runs them, and what
+/// each hands to the next. Only the first two read the database; the rest are pure, so each
+/// can be checked on its own, and the order of the random draws (the fit sample, then k-means)
+/// stays the one the committed cluster chart was made with.
+extension MarketingAudience {
+    /// A customer with at least one order that counts as revenue.
+    struct Buyer {
+        var key: Int64
+        var id: String
+        var name: String?, email: String?, phone: String?, state: String?
+        var orders: Int
+        var spend: Double
+        var lastPurchase: String
+        /// Spend and orders per category, in ``BuyerTable/categories`` order.
+        var categorySpend: [Double]
+        var categoryOrders: [Int]
+    }
+
+    /// Step 1's output: the buyers, described over the categories of `dim_product`.
+    struct BuyerTable {
+        /// The categories, sorted; the order of every per-category array.
+        var categories: [String]
+        /// Customers in `dim_customer`, buyers or not.
+        var customerCount: Int
+        /// The buyers, by customer key.
+        var rows: [Buyer]
+    }
+
+    /// Step 2's output: days since each buyer's last purchase, as of a day.
+    struct Recency {
+        /// The day recency is measured to, `YYYY-MM-DD`.
+        var asOf: String
+        /// One value per buyer, in ``BuyerTable/rows`` order.
+        var days: [Double]
+    }
+
+    /// Step 3's output: one row per buyer (row-major), the category spend shares then the
+    /// standardised recency, log orders and log spend.
+    struct FeatureMatrix {
+        var values: [Double]
+        var dimension: Int
+    }
+
+    /// Step 4's output: the clusters as k-means numbers them (0-based, in no useful order).
+    struct FittedClusters {
+        var k: Int
+        var assignment: [Int]
+        /// Silhouette per k tried, keyed by k as text (for JSON); empty when k was requested.
+        var silhouettes: [String: Double]
+    }
+
+    /// Steps 5 and 6: each buyer's cluster (1-based, by mean spend, highest first) and
+    /// favourite category ("" when it has none).
+    struct Segments {
+        var cluster: [Int]
+        var favourite: [String]
+    }
+
+    /// Step 8's output: who can be reached and in which time zone.
+    struct Reach {
+        /// Indices of the buyers with an email or a phone.
+        var reachable: [Int]
+        /// The time zone of every buyer's state, in ``BuyerTable/rows`` order.
+        var zones: [USTimeZones.Resolution]
+    }
+
+    /// Step 1: the buyers with their orders, spend and last purchase, then their spend and
+    /// orders per category.
+    static func readBuyers(_ db: Database) throws -> BuyerTable {
+        let categories = try String.fetchAll(db, sql: "SELECT DISTINCT category FROM dim_product ORDER BY category")
+        let categoryIndex = Dictionary(uniqueKeysWithValues: categories.enumerated().map { ($1, $0) })
+        let customers = try Int.fetchOne(db, sql: "SELECT count(*) FROM dim_customer") ?? 0
+        var buyers: [Buyer] = []
+        var index: [Int64: Int] = [:]
+        let rows = try Row.fetchCursor(db, sql: """
+            SELECT c.customer_key, c.customer_id, c.name, c.email, c.phone, c.state, o.orders, o.spend, o.last_purchase
+            FROM dim_customer c
+            JOIN (SELECT customer_key, count(*) AS orders, sum(order_total) AS spend, max(ordered_at) AS last_purchase
+                  FROM fct_orders WHERE is_revenue = 1 GROUP BY customer_key) o ON o.customer_key = c.customer_key
+            ORDER BY c.customer_key
+            """)
+        while let r = try rows.next() {
+            index[r[0]] = buyers.count
+            buyers.append(Buyer(key: r[0], id: r[1], name: r[2], email: r[3], phone: r[4], state: r[5], orders: r[6], spend: r[7],
+                                lastPurchase: r[8], categorySpend: [Double](repeating: 0, count: categories.count),
+                                categoryOrders: [Int](repeating: 0, count: categories.count)))
+        }
+        let byCategory = try Row.fetchCursor(db, sql: """
+            SELECT l.customer_key, p.category, count(DISTINCT l.order_key), sum(l.line_total)
+            FROM fct_order_lines l JOIN dim_product p ON p.product_key = l.product_key
+            WHERE l.is_revenue = 1 GROUP BY l.customer_key, p.category
+            """)
+        while let r = try byCategory.next() {
+            guard let b = index[r[0]], let c = categoryIndex[r[1]] else { continue }
+            buyers[b].categoryOrders[c] = r[2]
+            buyers[b].categorySpend[c] = r[3]
+        }
+        return BuyerTable(categories: categories, customerCount: customers, rows: buyers)
+    }
+
+    /// Step 2: days from each buyer's last purchase to `asOf` (default: the last revenue order's day).
+    static func measureRecency(_ db: Database, buyers: [Buyer], asOf requested: String?) throws -> Recency {
+        let asOf = try requested ?? String.fetchOne(db, sql: "SELECT substr(max(ordered_at), 1, 10) FROM fct_orders WHERE is_revenue = 1") ?? "1970-01-01"
+        guard let asOfDay = CivilDate(iso: asOf)?.dayNumber else { throw MartError.invalidAsOf(asOf) }
+        let days = buyers.map { b in Double(asOfDay - (CivilDate(iso: String(b.lastPurchase.prefix(10)))?.dayNumber ?? asOfDay)) }
+        return Recency(asOf: asOf, days: days)
+    }
+
+    /// Step 3: category spend shares, then standardised recency, log orders, log spend.
+    static func makeFeatures(_ buyers: BuyerTable, recencyDays: [Double]) -> FeatureMatrix {
+        let categories = buyers.categories.count
+        let dimension = categories + 3
+        var features = [Double](repeating: 0, count: buyers.rows.count * dimension)
+        let rfm: [[Double]] = [recencyDays, buyers.rows.map { log1p(Double($0.orders)) }, buyers.rows.map { log1p(max(0, $0.spend)) }]
+        let standardised = rfm.map(standardise)
+        for (i, b) in buyers.rows.enumerated() {
+            let total = b.categorySpend.reduce(0, +)
+            for c in 0..<categories { features[i * dimension + c] = total > 0 ? b.categorySpend[c] / total : 0 }
+            for j in 0..<3 { features[i * dimension + categories + j] = standardised[j][i] }
+        }
+        return FeatureMatrix(values: features, dimension: dimension)
+    }
+
+    /// Step 4: k-means fitted on a seeded sample of at most ``Options/fitSampleSize`` buyers
+    /// (k requested, or chosen by silhouette), then every buyer assigned to its nearest centre.
+    static func fitClusters(_ features: FeatureMatrix, options: Options) -> FittedClusters {
+        let dimension = features.dimension, n = dimension > 0 ? features.values.count / dimension : 0
+        var random = RandomSource(seed: options.seed)
+        let sample = random.sampleIndices(options.fitSampleSize, of: n)
+        var samplePoints: [Double] = []
+        samplePoints.reserveCapacity(sample.count * dimension)
+        for i in sample { samplePoints.append(contentsOf: features.values[i * dimension..<(i + 1) * dimension]) }
+        let kmeans = KMeans(seed: options.seed)
+        let fitted: KMeans.Result
+        var silhouettes: [String: Double] = [:]
+        if let k = options.clusters {
+            fitted = kmeans.fit(samplePoints, dimension: dimension, k: k)
+        } else {
+            let chosen = kmeans.fitChoosingK(samplePoints, dimension: dimension, maxK: options.maxClusters)
+            fitted = chosen.result
+            for (k, s) in chosen.silhouettes { silhouettes[String(k)] = s }
+        }
+        let assignment = KMeans.assign(features.values, dimension: dimension, centroids: fitted.centroids)
+        return FittedClusters(k: fitted.k, assignment: assignment, silhouettes: silhouettes)
+    }
+
+    /// Step 5: the clusters numbered by mean spend, highest first (1-based; ties by k-means'
+    /// number), so that cluster 1 means the same thing in every build.
+    static func numberBySpend(_ fitted: FittedClusters, buyers: [Buyer]) -> [Int] {
+        let k = fitted.k
+        var spendSum = [Double](repeating: 0, count: k), members = [Int](repeating: 0, count: k)
+        for (i, c) in fitted.assignment.enumerated() { spendSum[c] += buyers[i].spend; members[c] += 1 }
+        let order = (0..<k).sorted { a, b in
+            let ma = members[a] > 0 ? spendSum[a] / Double(members[a]) : -1, mb = members[b] > 0 ? spendSum[b] / Double(members[b]) : -1
+            return ma != mb ? ma > mb : a < b
+        }
+        var number = [Int](repeating: 0, count: k)
+        for (rank, c) in order.enumerated() { number[c] = rank + 1 }
+        return fitted.assignment.map { number[$0] }
+    }
+
+    /// Step 6: each buyer's favourite category: the most spend, then the most orders, then the
+    /// first name; "" for a buyer with no category spend.
+    static func favouriteCategories(_ buyers: BuyerTable) -> [String] {
+        let categories = buyers.categories
+        return buyers.rows.map { b -> String in
+            guard !categories.isEmpty else { return "" }
+            let best = categories.indices.max { x, y in
+                (b.categorySpend[x], b.categoryOrders[x], categories[y]) < (b.categorySpend[y], b.categoryOrders[y], categories[x])
+            }!
+            return b.categorySpend[best] > 0 ? categories[best] : ""
+        }
+    }
+
+    /// Step 7: the profile of every non-empty cluster, in cluster order.
+    static func describeClusters(_ buyers: BuyerTable, features: FeatureMatrix, recencyDays: [Double], cluster: [Int], k: Int) -> [ClusterProfile] {
+        let categories = buyers.categories, rows = buyers.rows, dimension = features.dimension
+        return (1...max(1, k)).compactMap { c -> ClusterProfile? in
+            let who = rows.indices.filter { cluster[$0] == c }
+            guard !who.isEmpty else { return nil }
+            let n = Double(who.count)
+            var shares = [Double](repeating: 0, count: categories.count)
+            for i in who { for j in categories.indices { shares[j] += features.values[i * dimension + j] / n } }
+            let top = categories.indices.max { shares[$0] < shares[$1] }.map { categories[$0] } ?? ""
+            return ClusterProfile(cluster: c, customers: who.count, share: n / Double(rows.count),
+                                  meanRecencyDays: who.map { recencyDays[$0] }.reduce(0, +) / n,
+                                  meanOrders: who.map { Double(rows[$0].orders) }.reduce(0, +) / n,
+                                  meanSpend: who.map { rows[$0].spend }.reduce(0, +) / n, topCategory: top, categoryShares: shares)
+        }
+    }
+
+    /// Step 8: the buyers with a way to reach them (an email or a phone), and every buyer's time zone.
+    static func findContacts(_ buyers: [Buyer]) -> Reach {
+        let reachable = buyers.indices.filter { (buyers[$0].email?.isEmpty == false || buyers[$0].phone?.isEmpty == false) }
+        return Reach(reachable: reachable, zones: buyers.map { USTimeZones.resolve(state: $0.state) })
+    }
+
+    /// Mean 0, standard deviation 1 (all zeros when the values are constant).
+    static func standardise(_ x: [Double]) -> [Double] {
+        guard !x.isEmpty else { return x }
+        let mean = x.reduce(0, +) / Double(x.count)
+        let sd = (x.map { ($0 - mean) * ($0 - mean) }.reduce(0, +) / Double(x.count)).squareRoot()
+        return x.map { sd > 0 ? ($0 - mean) / sd : 0 }
+    }
+
+    /// Column-safe names for categories: lower case, other characters as `_`, unique.
+    static func columnSlugs(_ names: [String]) -> [String] {
+        var seen: Set<String> = []
+        return names.map { name in
+            var s = String(name.lowercased().map { $0.isASCII && ($0.isLetter || $0.isNumber) ? $0 : "_" })
+            if s.isEmpty { s = "category" }
+            var unique = s, n = 2
+            while seen.contains(unique) { unique = "\(s)_\(n)"; n += 1 }
+            seen.insert(unique)
+            return unique
+        }
+    }
+}
