@@ -64,20 +64,25 @@ public struct ModelDiagnostics: Sendable {
         cutoffs = cutoffDates.map(\.description)
         models = modelNames
         let templates = try modelNames.map { try ModelCatalog.make($0) }
-        var actual: [Double] = []
-        var predicted = [[Double]](repeating: [], count: modelNames.count)
+        // Per cutoff; NaN where a model failed (its row in `comparison` says why).
+        var actual = [Double](repeating: .nan, count: cutoffDates.count)
+        var predicted = [[Double]](repeating: [Double](repeating: .nan, count: cutoffDates.count), count: modelNames.count)
         var lastFits: [any Forecaster] = templates
+        var fittedAtLast = [Bool](repeating: false, count: templates.count)
         var lastPredictions = [[Double]](repeating: [], count: modelNames.count)
         var lastFeatures: FeatureMatrix?
         var done = 0
         let backtest = RollingOriginBacktest(cutoffs: cutoffDates)
         let rows = try backtest.run(events: events, models: templates, progress: progress) { fit in
-            let j = done % templates.count
-            if j == 0 { actual.append(fit.features.nextMonthEvents.reduce(0, +)) }
-            predicted[j].append(fit.predicted.reduce(0, +))
-            lastFits[j] = fit.model
-            lastPredictions[j] = fit.predicted
-            lastFeatures = fit.features
+            let j = fit.modelIndex
+            actual[fit.cutoffIndex] = fit.features.nextMonthEvents.reduce(0, +)
+            predicted[j][fit.cutoffIndex] = fit.predicted.reduce(0, +)
+            if fit.cutoffIndex == cutoffDates.count - 1 {
+                lastFits[j] = fit.model
+                fittedAtLast[j] = true
+                lastPredictions[j] = fit.predicted
+                lastFeatures = fit.features
+            }
             done += 1
             progress("backtest: \(fit.model.name) at \(fit.cutoff) (\(done)/\(templates.count * cutoffDates.count))")
         }
@@ -85,15 +90,17 @@ public struct ModelDiagnostics: Sendable {
         predictedTotals = predicted
         let means = RollingOriginBacktest.means(rows)
         comparison = means
-        let bestIndex = means.indices.min { means[$0].deviance < means[$1].deviance } ?? 0
-        let bestName = means.isEmpty ? (modelNames.first ?? "") : means[bestIndex].model
+        let scored = means.indices.filter { means[$0].deviance.isFinite }
+        let bestIndex = scored.min { means[$0].deviance < means[$1].deviance }
+        let bestName = bestIndex.map { means[$0].model } ?? (modelNames.first ?? "")
         best = bestName
         let bestModel = modelNames.firstIndex(of: bestName) ?? 0
 
         // Calibration and tracking for the best model at the last cutoff.
         calibration = []
         trackingDays = []; trackingActual = []; trackingPredicted = []; proRata = []
-        if let features = lastFeatures, let cutoff = cutoffDates.last {
+        // (Not when the best model failed at the last cutoff: it has no forecasts there.)
+        if let features = lastFeatures, let cutoff = cutoffDates.last, lastPredictions[bestModel].count == features.rowCount {
             let p = lastPredictions[bestModel], y = features.nextMonthEvents
             calibration = Self.calibration(predicted: p, actual: y)
             let c = cutoff.dayNumber
@@ -111,7 +118,11 @@ public struct ModelDiagnostics: Sendable {
                 trackingDays.append(h)
                 trackingActual.append(running)
             }
-            for model in lastFits {
+            for (j, model) in lastFits.enumerated() {
+                guard fittedAtLast[j] else {  // failed at the last cutoff: no curve
+                    trackingPredicted.append(trackingDays.map { _ in .nan })
+                    continue
+                }
                 // Two forecasts tell whether the model uses the horizon at all; only then are the others needed.
                 let first = try model.predict(features, horizonDays: 1).reduce(0, +)
                 let last = try model.predict(features, horizonDays: horizon).reduce(0, +)
@@ -129,7 +140,7 @@ public struct ModelDiagnostics: Sendable {
         importanceModel = nil
         importance = []
         trainingLogs = []
-        for model in lastFits {
+        for (j, model) in lastFits.enumerated() where fittedAtLast[j] {
             let parameters = model.describe().parameters
             let shares = parameters.filter { $0.key.hasPrefix("importance_") }
             if importanceModel == nil, !shares.isEmpty {

@@ -12,6 +12,10 @@ struct BacktestCommand: ParsableCommand {
             events (distinct days) in that month; supervised models train only on earlier months. One row per \
             model and cutoff, then the mean per model.
 
+            A model that fails at a cutoff (too little data for it, a fit that cannot converge) gets a row that says \
+            why, with no scores, and the others go on; its mean is over the cutoffs where it fitted. The exit code \
+            is then 2, after every row is written.
+
             Example: forecast backtest --data CDNOW_master.txt --layout cdnow --cutoffs 1997-10-01..1998-06-01 --models zero,last30,hist_rate
             """
     )
@@ -68,30 +72,10 @@ struct BacktestCommand: ParsableCommand {
         }
         print(text, terminator: text.hasSuffix("\n") ? "" : "\n")
         if let out { try text.write(toFile: out, atomically: true, encoding: .utf8) }
-    }
-}
-
-/// Text renderings of backtest rows.
-enum BacktestReport {
-    static let header = ["model", "cutoff", "customers", "deviance", "rmse", "mae", "bias", "top10_capture", "fit_seconds", "predict_seconds"]
-
-    static func fields(_ r: BacktestRow, timings: Bool) -> [String] {
-        let scores = [r.model, r.cutoff, String(r.customers), String(format: "%.4f", r.deviance), String(format: "%.4f", r.rmse),
-                      String(format: "%.4f", r.mae), String(format: "%+.4f", r.bias), String(format: "%.4f", r.top10Capture)]
-        return timings ? scores + [String(format: "%.3f", r.fitSeconds), String(format: "%.3f", r.predictSeconds)] : scores
-    }
-
-    static func columns(timings: Bool) -> [String] { timings ? header : Array(header.dropLast(2)) }
-
-    static func csv(_ rows: [BacktestRow], timings: Bool) -> String {
-        ([columns(timings: timings).joined(separator: ",")] + rows.map { fields($0, timings: timings).joined(separator: ",") })
-            .joined(separator: "\n") + "\n"
-    }
-
-    static func table(_ rows: [BacktestRow], timings: Bool) -> String {
-        let names = columns(timings: timings)
-        var s = "| " + names.joined(separator: " | ") + " |\n|" + String(repeating: " --- |", count: names.count) + "\n"
-        for r in rows { s += "| " + fields(r, timings: timings).joined(separator: " | ") + " |\n" }
-        return s
+        let failed = rows.filter { $0.error != nil }
+        if !failed.isEmpty {
+            printError("backtest: \(failed.count) of \(rows.count) model fits failed (their rows say why); exit code 2")
+            throw ExitCode(2)
+        }
     }
 }

@@ -249,6 +249,23 @@ struct CLIBacktestTests {
                                     "--cutoffs", "2019-01-01", "--models", "zero,magic"])
         #expect(unknown.status != 0 && unknown.stderr.contains("unknown model 'magic'"))
     }
+
+    /// Three months of history: at the first cutoff no month of training rows exists, so the
+    /// supervised models fail there; the run reports those rows, scores the rest, exits 2.
+    @Test func aModelThatCannotFitIsReportedNotFatal() throws {
+        let dir = scratch()
+        _ = try forecast(["generate", "--out", dir, "--customers", "300", "--clean", "-q", "--start", "2019-10-01", "--end", "2019-12-31"])
+        let r = try forecast(["backtest", "--data", dir + "/transactions.csv", "--layout", "transactions", "--as-of", "2019-12-31",
+                              "--cutoffs", "2019-11-01..2019-12-01", "--models", "zero,ols", "--format", "csv", "--no-timings"])
+        #expect(r.status == 2)
+        #expect(r.stderr.contains("model fits failed"))
+        let lines = r.stdout.split(separator: "\n").map(String.init)
+        #expect(lines.first == "model,cutoff,customers,deviance,rmse,mae,bias,top10_capture,error")
+        #expect(lines.contains { $0.hasPrefix("ols,2019-11-01,") && $0.contains("no training rows") })
+        #expect(lines.contains { $0.hasPrefix("ols,2019-12-01,") && $0.hasSuffix(",") })
+        #expect(lines.contains { $0.hasPrefix("zero,mean,") })
+        #expect(lines.contains { $0.hasPrefix("ols,mean,") && $0.contains("failed at 1 of 2 cutoffs") })
+    }
 }
 
 @Suite("forecast train, evaluate, predict, models")
