@@ -40,7 +40,13 @@ public struct HistoricalRateForecaster: Forecaster {
     public func predict(_ features: FeatureMatrix, horizonDays: Int) throws -> [Double] {
         guard let n = features.column("freq_total") else { throw ForecasterError.missingFeature("freq_total") }
         guard let tenure = features.column("tenure_days") else { throw ForecasterError.missingFeature("tenure_days") }
-        return zip(n, tenure).map { $0 / $1 * Double(horizonDays) }
+        // Tenure is at least 1 day in any feature matrix of an event log; rows built elsewhere
+        // (a service's request) may hold 0 or a missing value, which get no rate rather than
+        // an infinite or NaN one.
+        return zip(n, tenure).map { count, days in
+            let rate = count / days * Double(horizonDays)
+            return rate.isFinite ? max(0, rate) : 0
+        }
     }
     public func describe() -> ModelDescription {
         ModelDescription(kind: name, notes: ["events before the cutoff / tenure days × horizon days"])

@@ -16,14 +16,41 @@ import Foundation
 /// The components are models, not names, so a blend can combine tuned models (a booster with
 /// its own settings, a penalised BG/NBD): each fit starts from a copy of the component as
 /// given.
+///
+/// A component that cannot fit these data (BG/NBD on a log where nobody bought twice, say)
+/// does not sink the blend: it is dropped, and the blend fits with the others and says which
+/// it dropped and why (``dropped``, `describe()`'s notes, the training log).
 public struct Blend: Forecaster {
-    /// The models blended: as given until the blend is fitted, then fitted on every origin.
+    /// The models blended: as given until the blend is fitted, then the ones that fitted,
+    /// fitted on every origin (without the ``dropped`` ones).
     public private(set) var components: [any Forecaster]
+    /// The components as given to the last fit, dropped ones included, so that fitting again
+    /// tries every one again, in the same order. Not saved: a loaded blend refits what it kept.
+    private var given: [any Forecaster]
     public var weightOrigins: Int
     /// One weight per component; empty until the blend is fitted.
     public private(set) var weights: [Double] = []
     /// The deviance of the weighted predictions on the weighting months, per EM iteration.
     public private(set) var objectiveTrace: [Double] = []
+    /// The components the last fit left out, because they failed; empty when every one fitted.
+    public private(set) var dropped: [DroppedComponent] = []
+
+    /// A component the blend left out of its last fit: where and why it failed.
+    public struct DroppedComponent: Codable, Sendable, Equatable, CustomStringConvertible {
+        /// Its kind (``Forecaster/name``).
+        public var name: String
+        /// Where it failed: "weighting origin YYYY-MM-DD" or "final fit".
+        public var stage: String
+        /// The error it threw, as text.
+        public var reason: String
+
+        public var description: String { "\(name) dropped at the \(stage): \(reason)" }
+    }
+
+    /// Why a component that fitted is still left out.
+    struct UnusablePredictions: Error, CustomStringConvertible {
+        var description: String { "its predictions are not all finite and non-negative" }
+    }
 
     /// The GLM, Pareto/NBD and BG/NBD with their default settings.
     public static var defaultComponents: [any Forecaster] { [PoissonRegression(), ParetoNBD(), BGNBD()] }
@@ -31,6 +58,7 @@ public struct Blend: Forecaster {
     /// A blend of `components`, weighted on the last `weightOrigins` training origins.
     public init(components: [any Forecaster] = Blend.defaultComponents, weightOrigins: Int = 6) {
         self.components = components
+        self.given = components
         self.weightOrigins = weightOrigins
     }
 
@@ -42,10 +70,23 @@ public struct Blend: Forecaster {
 
     private var isFitted: Bool { !weights.isEmpty }
 
+    /// Fits every component at each weighting origin, the weights, then every component on all
+    /// origins. A component that throws (or predicts a non-finite or negative value) at any of
+    /// these steps is dropped: it leaves ``components``, ``dropped`` and `describe()` say where
+    /// and why, the training log starts with a `dropped_<name>` entry, and the blend fits with
+    /// the rest (when a final fit fails, the weights are fitted again without it). Throws
+    /// ``ModelFitError/allComponentsFailed(model:reasons:)`` when no component is left.
     public mutating func fit(panel: TrainingPanel?, events: EventLog, cutoff: Int, observer: TrainingObserver?) throws {
-        guard let panel, panel.origins.count >= 2 else { throw ModelFitError.noTrainingData(model: name) }
+        guard let panel else { throw ModelFitError.noTrainingData(model: name) }
+        guard panel.origins.count >= 2 else { throw ModelFitError.tooFewOrigins(model: name, origins: panel.origins.count, minimum: 2) }
         let k = min(weightOrigins, panel.origins.count - 1)
-        let templates = components
+        let templates = given
+        var failures: [Int: DroppedComponent] = [:]
+        func drop(_ m: Int, _ stage: String, _ error: any Error) {
+            let entry = DroppedComponent(name: templates[m].name, stage: stage, reason: String(describing: error))
+            failures[m] = entry
+            observer?(name, Self.logEntry(entry))
+        }
         var predictions = [[Double]](repeating: [], count: templates.count)
         var target: [Double] = []
         for j in (panel.origins.count - k)..<panel.origins.count {
@@ -53,20 +94,50 @@ public struct Blend: Forecaster {
             let earlier = panel.prefix(origins: j)
             let features = events.features(asOf: o)
             let horizon = MonthHorizon.daysToNextMonthStart(from: o)
-            for (m, template) in templates.enumerated() {
+            for (m, template) in templates.enumerated() where failures[m] == nil {
                 var model = template
-                try model.fit(panel: earlier, events: events, cutoff: o, observer: observer)
-                predictions[m] += try model.predict(features, horizonDays: horizon)
+                do {
+                    try model.fit(panel: earlier, events: events, cutoff: o, observer: observer)
+                    let p = try model.predict(features, horizonDays: horizon)
+                    guard p.count == features.rowCount, p.allSatisfy({ $0.isFinite && $0 >= 0 }) else { throw UnusablePredictions() }
+                    predictions[m] += p
+                } catch {
+                    drop(m, "weighting origin \(CivilDate(dayNumber: o))", error)
+                }
             }
             target += features.nextMonthEvents
         }
-        let fittedWeights = fitWeights(predictions, target, observer: observer)
-        let fitted = try templates.map { template in
-            var model = template
-            try model.fit(panel: panel, events: events, cutoff: cutoff, observer: observer)
-            return model
+        // Weights on the components still in, then their final fits; a failed final fit drops
+        // its component and the weights are fitted again on the others.
+        var fitted: [Int: any Forecaster] = [:]
+        var fittedWeights: [Double] = []
+        var survivors = templates.indices.filter { failures[$0] == nil }
+        while true {
+            guard !survivors.isEmpty else {
+                throw ModelFitError.allComponentsFailed(model: name, reasons: templates.indices.map { failures[$0]?.description ?? templates[$0].name })
+            }
+            fittedWeights = fitWeights(survivors.map { predictions[$0] }, target, observer: observer)
+            var failedNow = false
+            for m in survivors where fitted[m] == nil {
+                var model = templates[m]
+                do {
+                    try model.fit(panel: panel, events: events, cutoff: cutoff, observer: observer)
+                    fitted[m] = model
+                } catch {
+                    drop(m, "final fit", error)
+                    failedNow = true
+                }
+            }
+            if !failedNow { break }
+            survivors = survivors.filter { failures[$0] == nil }
         }
-        (weights, components) = (fittedWeights, fitted)
+        (weights, components) = (fittedWeights, survivors.compactMap { fitted[$0] })
+        dropped = templates.indices.compactMap { failures[$0] }
+    }
+
+    /// The training-log line of a dropped component (iteration 0, before the weighting).
+    static func logEntry(_ d: DroppedComponent) -> TrainingLogEntry {
+        TrainingLogEntry(iteration: 0, metrics: ["dropped_" + d.name: 1])
     }
 
     /// Non-negative weights minimising the Poisson deviance of Σ wₘ pₘ against y; `observer`
@@ -106,8 +177,11 @@ public struct Blend: Forecaster {
         return total
     }
 
+    /// A `dropped_<name>` entry per dropped component (iteration 0), then the weighting
+    /// deviance per EM iteration (of the last weighting, when a final fit failed).
     public var trainingLog: [TrainingLogEntry] {
-        objectiveTrace.enumerated().map { TrainingLogEntry(iteration: $0.offset + 1, metrics: ["weighting_deviance": $0.element]) }
+        dropped.map(Self.logEntry)
+            + objectiveTrace.enumerated().map { TrainingLogEntry(iteration: $0.offset + 1, metrics: ["weighting_deviance": $0.element]) }
     }
 
     public func describe() -> ModelDescription {
@@ -119,7 +193,7 @@ public struct Blend: Forecaster {
             }
         }
         return ModelDescription(kind: name, parameters: parameters,
-                                notes: ["weights fitted out of sample on the last \(weightOrigins) training origins"])
+                                notes: ["weights fitted out of sample on the last \(weightOrigins) training origins"] + dropped.map(\.description))
     }
 
     // MARK: Codable (components are saved with their kind)
@@ -145,15 +219,19 @@ public struct Blend: Forecaster {
         }
     }
 
-    enum CodingKeys: String, CodingKey { case componentNames, weightOrigins, components, weights, objectiveTrace }
+    // `dropped` is written only when a component was dropped, so a blend whose components all
+    // fitted saves exactly as before it existed.
+    enum CodingKeys: String, CodingKey { case componentNames, weightOrigins, components, weights, objectiveTrace, dropped }
 
     public init(from decoder: any Decoder) throws {
         let c = try decoder.container(keyedBy: CodingKeys.self)
         _ = try c.decode([String].self, forKey: .componentNames)  // the components' kinds, which they carry too
         weightOrigins = try c.decode(Int.self, forKey: .weightOrigins)
         components = try c.decode([SavedComponent].self, forKey: .components).map(\.model)
+        given = components
         weights = try c.decode([Double].self, forKey: .weights)
         objectiveTrace = try c.decode([Double].self, forKey: .objectiveTrace)
+        dropped = try c.decodeIfPresent([DroppedComponent].self, forKey: .dropped) ?? []
     }
 
     public func encode(to encoder: any Encoder) throws {
@@ -163,5 +241,6 @@ public struct Blend: Forecaster {
         try c.encode(components.map(SavedComponent.init), forKey: .components)
         try c.encode(weights, forKey: .weights)
         try c.encode(objectiveTrace, forKey: .objectiveTrace)
+        if !dropped.isEmpty { try c.encode(dropped, forKey: .dropped) }
     }
 }

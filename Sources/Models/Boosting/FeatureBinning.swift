@@ -61,7 +61,7 @@ public struct FeatureBinning: Codable, Sendable, Equatable {
         let rows = columns.first?.count ?? 0
         var out = [UInt8](repeating: 0, count: rows * width)
         out.withUnsafeMutableBufferPointer { buffer in
-            let base = buffer.baseAddress!
+            guard let base = buffer.baseAddress, !buffer.isEmpty else { return }  // no rows or no features
             let parts = max(1, min(threads, rows / 100_000))
             _ = parallelMapRanges(rows, parts: parts) { range in
                 for f in 0..<width {

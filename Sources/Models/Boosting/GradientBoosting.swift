@@ -67,11 +67,14 @@ public struct GradientBoosting: Forecaster {
 
     /// Fits on `columns[f][row]`. With validation rows, first grows trees on `training` while
     /// the validation deviance improves, then refits on all rows with the best tree count.
-    /// `observer` receives each tree's deviances.
+    /// `observer` receives each tree's deviances. Throws ``ModelFitError/noTrainingData(model:)``
+    /// without rows, or without feature columns as long as the targets (one per name), and
+    /// ``ModelFitError/invalidTarget(model:)`` unless every target is a finite count ≥ 0.
     public mutating func fit(names: [String], columns: [[Double]], target: [Double], training: [Int32] = [], validation: [Int32] = [],
                              observer: TrainingObserver? = nil) throws {
         let n = target.count
-        guard n > 0 else { throw ModelFitError.noTrainingData(model: name) }
+        guard n > 0, !columns.isEmpty, columns.count == names.count, columns.allSatisfy({ $0.count == n }),
+              training.allSatisfy({ $0 >= 0 && Int($0) < n }), validation.allSatisfy({ $0 >= 0 && Int($0) < n }) else { throw ModelFitError.noTrainingData(model: name) }
         guard target.allSatisfy({ $0 >= 0 && $0.isFinite }) else { throw ModelFitError.invalidTarget(model: name) }
         let threads = settings.threads > 0 ? settings.threads : defaultThreadCount
         let binning = FeatureBinning(columns: columns)

@@ -7,8 +7,10 @@ enum GaussLegendre {
     /// The 64 nodes and weights on [−1, 1].
     static let standard64 = nodes(64)
 
-    /// The n nodes and weights on [−1, 1], by Newton's method on the Legendre polynomial.
+    /// The n nodes and weights on [−1, 1], by Newton's method on the Legendre polynomial
+    /// (none for n < 1; the one-point rule is the midpoint with weight 2).
     static func nodes(_ n: Int) -> [(Double, Double)] {
+        guard n > 1 else { return n == 1 ? [(0, 2)] : [] }
         var result: [(Double, Double)] = []
         for i in 1...n {
             var x = cos(Double.pi * (Double(i) - 0.25) / (Double(n) + 0.5))
@@ -26,9 +28,11 @@ enum GaussLegendre {
         return result
     }
 
-    /// The nodes and weights mapped to `range`.
-    static func nodes32(on range: ClosedRange<Double>) -> [(Double, Double)] {
-        let half = (range.upperBound - range.lowerBound) / 2, mid = (range.upperBound + range.lowerBound) / 2
+    /// The nodes and weights mapped to [`lower`, `upper`] (reversed, with negative weights,
+    /// when upper < lower, as the integral's sign requires; NaN ends give NaN nodes). Takes
+    /// two numbers rather than a range, which would trap on ends that come from data.
+    static func nodes32(from lower: Double, to upper: Double) -> [(Double, Double)] {
+        let half = (upper - lower) / 2, mid = (upper + lower) / 2
         return standard32.map { (mid + half * $0.0, half * $0.1) }
     }
 }

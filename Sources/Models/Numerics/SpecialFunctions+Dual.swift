@@ -7,9 +7,11 @@ extension SpecialFunctions {
     /// (z near 1) into a fast one with positive terms. Each term's derivative is carried along:
     /// ∂ log t_k/∂a = Σ_{j<k} 1/(a + j), likewise b, −c, and k/z for z.
     /// Nil when the series has not converged after `maxTerms` terms (z very near 1 with
-    /// small parameters); callers then use another representation.
+    /// small parameters), and when z is outside [0, 1) or NaN (z rounds to 1 when the
+    /// parameters it is made of are many orders of magnitude apart): callers then use another
+    /// representation, as they would for a series too slow to sum.
     static func logHypergeometric2F1(_ a: Dual, _ b: Dual, _ c: Dual, _ z: Dual, maxTerms: Int = 1_000_000) -> Dual? {
-        precondition(z.value >= 0 && z.value < 1, "the series needs 0 <= z < 1")
+        guard z.value >= 0, z.value < 1 else { return nil }
         let exponent = c - a - b
         if exponent.value < 0, c.value - a.value > 0, c.value - b.value > 0 {
             return logHypergeometric2F1Series(c - a, c - b, c, z, maxTerms).map { exponent * (-z + 1).log() + $0 }

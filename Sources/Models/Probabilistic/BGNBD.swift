@@ -108,6 +108,7 @@ public struct BGNBD: RepeatBuyingModel {
     /// P = E[(1−p)^k]·NB(k) + [k > 0]·E[p(1−p)^(k−1)]·(1 − Σ_{j<k} NB(j)),
     /// NB the negative binomial of Gamma(r+x, α+T) over t. Dead customers buy nothing.
     public static func probabilities(_ p: Parameters, _ h: RepeatHistory, horizon t: Double, upTo maxCount: Int) -> [Double] {
+        guard maxCount >= 0 else { return [] }
         let alive = probabilityAlive(p, h)
         let shape = p.r + h.x, rate = p.alpha + h.T
         let b = p.b + h.x

@@ -136,16 +136,17 @@ public struct ParetoNBD: RepeatBuyingModel {
     /// and a remaining lifetime with P(τ > u) = ((β+T)/(β+T+u))^s, so X is negative binomial
     /// over the exposure min(τ, t), integrated over τ by Gauss-Legendre quadrature.
     public static func probability(_ p: Parameters, _ h: RepeatHistory, horizon t: Double, count k: Int) -> Double {
-        probabilities(p, h, horizon: t, upTo: k)[k]
+        k < 0 ? 0 : probabilities(p, h, horizon: t, upTo: k)[k]
     }
 
     /// P(X(t) = k | x, t_x, T) for k = 0 ... `maxCount` (P(alive) and the quadrature's
-    /// lifetime densities computed once).
+    /// lifetime densities computed once); empty when `maxCount` < 0.
     public static func probabilities(_ p: Parameters, _ h: RepeatHistory, horizon t: Double, upTo maxCount: Int) -> [Double] {
+        guard maxCount >= 0 else { return [] }
         let alive = probabilityAlive(p, h)
         let shape = p.r + h.x, rate = p.alpha + h.T, b = p.beta + h.T
         let survives = exp(-p.s * log1p(t / b))
-        let nodes = GaussLegendre.nodes32(on: 0...t).map { u, w in (u, w * p.s / b * exp(-(p.s + 1) * log1p(u / b))) }
+        let nodes = GaussLegendre.nodes32(from: 0, to: t).map { u, w in (u, w * p.s / b * exp(-(p.s + 1) * log1p(u / b))) }
         return (0...maxCount).map { k in
             var givenAlive = survives * NegativeBinomial.probability(k, shape: shape, rate: rate, exposure: t)
             for (u, weightedDensity) in nodes { givenAlive += weightedDensity * NegativeBinomial.probability(k, shape: shape, rate: rate, exposure: u) }

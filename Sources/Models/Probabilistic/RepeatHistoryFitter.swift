@@ -8,7 +8,14 @@ import Foundation
 /// - The objective is f(θ) = −(mean log-likelihood) + penalty · Σ p² over θ = log p, so the
 ///   parameters stay positive; the optional L2 penalty (lifetimes' penalizer) keeps fits on
 ///   tiny or degenerate data finite.
-/// - BFGS minimises it from θ = 0 (every parameter 1), reporting each iteration.
+/// - BFGS minimises it from θ = 0 (every parameter 1), reporting each iteration, over the box
+///   |θ| ≤ 30 (every parameter between e^−30 ≈ 1e-13 and e^30 ≈ 1e13 in the rescaled time,
+///   far beyond any fitted value on real data: CDNOW's and the shop's optima have |θ| < 5). The
+///   box keeps the likelihood and its gradient finite where data that do not identify a
+///   parameter push it towards 0 or ∞: the fit then ends at the edge with finite parameters.
+/// - Without a penalty some logs have no maximum at all, and the fit refuses them with a
+///   typed error before it starts: fewer customers than parameters, or nobody who bought
+///   twice (the likelihood keeps rising as the repeat-buying rate falls to 0).
 /// - The parameters measured in time come back in the histories' unit.
 ///
 /// The model supplies the log-likelihood of one history with its gradient, taken with respect
@@ -42,9 +49,26 @@ struct RepeatHistoryFitter<Parameters: RepeatBuyingParameters> {
     let gradientSpace: GradientSpace
     let logLikelihood: LogLikelihood
 
+    /// The box of the log-parameters: |θ| ≤ this (see the type's notes).
+    static var logParameterBound: Double { 30 }
+
     /// Fits the parameters to `histories`; `observer` receives each BFGS iteration.
     func fit(_ histories: [RepeatHistory], observer: TrainingObserver?) throws -> Fit {
         guard !histories.isEmpty else { throw ModelFitError.noTrainingData(model: model) }
+        guard histories.allSatisfy({ [$0.x, $0.tx, $0.T].allSatisfy { $0.isFinite && $0 >= 0 } }) else {
+            throw ModelFitError.nonFiniteObjective(model: model, reason: "a purchase history has a negative or non-finite x, t_x or T")
+        }
+        if !(penalty > 0) {
+            // Four parameters need more than a handful of customers; a penalty makes any count
+            // well defined.
+            let minimum = Parameters.names.count
+            guard histories.count >= minimum else {
+                throw ModelFitError.tooFewCustomers(model: model, customers: histories.count, minimum: minimum)
+            }
+            guard histories.contains(where: { $0.x > 0 }) else {
+                throw ModelFitError.noRepeatPurchases(model: model, customers: histories.count)
+            }
+        }
         let (scale, distinct, weights) = Self.collapsed(histories)
         let n = Double(histories.count)
         let penalty = self.penalty, gradientSpace = self.gradientSpace, logLikelihood = self.logLikelihood
@@ -75,9 +99,15 @@ struct RepeatHistoryFitter<Parameters: RepeatBuyingParameters> {
         }
         var trace: [Double] = []
         let model = self.model
-        let (theta, iterations) = try BFGS.minimize(objective, start: [0.0, 0.0, 0.0, 0.0]) { k, value in
-            trace.append(value)
-            observer?(model, TrainingLogEntry(iteration: k, metrics: ["objective": value]))
+        let theta: [Double], iterations: Int
+        do {
+            (theta, iterations) = try BFGS.minimize(objective, start: [0.0, 0.0, 0.0, 0.0], bound: Self.logParameterBound) { k, value in
+                trace.append(value)
+                observer?(model, TrainingLogEntry(iteration: k, metrics: ["objective": value]))
+            }
+        } catch BFGS.Failure.nonFiniteStart(let value) {
+            throw ModelFitError.nonFiniteObjective(
+                model: model, reason: "the log-likelihood of the \(histories.count) purchase histories is \(-value * n) with every parameter 1")
         }
         var values = SIMD4(exp(theta[0]), exp(theta[1]), exp(theta[2]), exp(theta[3]))
         for k in Parameters.timeParameters { values[k] *= scale }
@@ -92,6 +122,6 @@ struct RepeatHistoryFitter<Parameters: RepeatBuyingParameters> {
         var counts: [RepeatHistory: Double] = [:]
         for h in histories { counts[RepeatHistory(x: h.x, tx: h.tx / scale, T: h.T / scale), default: 0] += 1 }
         let distinct = counts.keys.sorted { ($0.x, $0.tx, $0.T) < ($1.x, $1.tx, $1.T) }
-        return (scale, distinct, distinct.map { counts[$0]! })
+        return (scale, distinct, distinct.map { counts[$0, default: 0] })
     }
 }

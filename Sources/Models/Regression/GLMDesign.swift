@@ -47,24 +47,32 @@ public struct GLMDesign: Codable, Sendable, Equatable {
         return (design, try design.matrix(names: panel.names, columns: panel.columns))
     }
 
-    /// Fits the transformation on training columns (`columns[f][row]`).
+    /// Fits the transformation on training columns (`columns[f][row]`; a name without a
+    /// column counts as a column with no rows).
     public init(names: [String], columns data: [[Double]]) {
         var cols: [Column] = []
+        // The training column each design column reads: the first with its feature's name.
+        var source: [Int] = []
+        func column(_ f: Int) -> [Double] { f < data.count ? data[f] : [] }
         for (f, name) in names.enumerated() where name != "target_month" {
-            let values = data[f]
+            let values = column(f)
             var present = values.filter { !$0.isNaN }
             let median = GLMDesign.median(&present)
             let signed = GLMDesign.signedFeatures.contains(name)
+            let first = names.firstIndex(of: name) ?? f
             cols.append(Column(feature: name, indicator: false, median: median, signedLog: signed, mean: 0, scale: 1))
+            source.append(first)
             if present.count < values.count {
                 cols.append(Column(feature: name, indicator: true, median: 0, signedLog: false, mean: 0, scale: 1))
+                source.append(first)
             }
         }
         self.columns = cols
         self.monthOneHot = names.contains("target_month")
-        // Means and scales of the transformed training values.
+        // Means and scales of the transformed training values; a constant column gets scale 0,
+        // and `matrix` then writes 0 for it instead of dividing by 0.
         for k in columns.indices {
-            let raw = data[names.firstIndex(of: columns[k].feature)!]
+            let raw = column(source[k])
             var sum = 0.0, sumSq = 0.0
             for v in raw { let t = transform(v, columns[k]); sum += t; sumSq += t * t }
             let n = Double(max(1, raw.count))
@@ -98,7 +106,7 @@ public struct GLMDesign: Codable, Sendable, Equatable {
         if n % 2 == 1 { return select(n / 2) }
         let upper = select(n / 2)
         // After selecting n/2, everything before it is <= it: the lower middle is their maximum.
-        let lower = values[0..<(n / 2)].max()!
+        let lower = values[0..<(n / 2)].max() ?? upper  // n ≥ 2 here: never empty
         return (lower + upper) / 2
     }
 
@@ -110,24 +118,31 @@ public struct GLMDesign: Codable, Sendable, Equatable {
     }
 
     /// The design matrix (rows × width, column-major) of feature columns named `names`.
+    /// Throws ``ForecasterError/missingFeature(_:)`` for a feature without a full column.
     public func matrix(names: [String], columns data: [[Double]]) throws -> Matrix {
         let rows = data.first?.count ?? 0
         var x = Matrix(rows: rows, columns: width)
         for i in 0..<rows { x[i, 0] = 1 }
+        func column(_ feature: String) throws -> [Double] {
+            guard let f = names.firstIndex(of: feature), f < data.count, data[f].count == rows else {
+                throw ForecasterError.missingFeature(feature)
+            }
+            return data[f]
+        }
         for (k, c) in columns.enumerated() {
-            guard let f = names.firstIndex(of: c.feature) else { throw ForecasterError.missingFeature(c.feature) }
-            let values = data[f]
+            let values = try column(c.feature)
             x.storage.withUnsafeMutableBufferPointer { s in
                 let base = (k + 1) * rows
                 for i in 0..<rows { s[base + i] = c.scale > 0 ? (transform(values[i], c) - c.mean) / c.scale : 0 }
             }
         }
         if monthOneHot {
-            guard let f = names.firstIndex(of: "target_month") else { throw ForecasterError.missingFeature("target_month") }
+            let months = try column("target_month")
             let first = 1 + columns.count
             for i in 0..<rows {
-                let m = Int(data[f][i])
-                if (1...12).contains(m) { x[i, first + m - 1] = 1 }
+                // 1 ≤ v < 13 is exactly Int(v) ∈ 1...12, without Int's trap on NaN or huge values.
+                let v = months[i]
+                if v >= 1, v < 13 { x[i, first + Int(v) - 1] = 1 }
             }
         }
         return x

@@ -21,15 +21,26 @@ public struct LogLinearRegression: Forecaster {
     public var name: String { "ols" }
     public var needsTrainingPanel: Bool { true }
 
+    /// Fits on the panel's rows; a failed least-squares solve becomes
+    /// ``ModelFitError/numericalFailure(model:reason:)``.
     public mutating func fit(panel: TrainingPanel?, events: EventLog, cutoff: Int, observer: TrainingObserver?) throws {
         let (design, x) = try GLMDesign.training(panel, model: name)
-        try fit(x: x, y: panel!.target)
+        guard let panel else { throw ModelFitError.noTrainingData(model: name) }
+        do {
+            try fit(x: x, y: panel.target)
+        } catch let error as LinearAlgebraError {
+            throw ModelFitError.numericalFailure(model: name, reason: error.description)
+        }
         self.design = design
     }
 
     /// Fits on a design matrix whose first column is the intercept: solves the augmented
-    /// system [X; √(nλ)·I without the intercept] β = [log1p(y); 0] by QR.
+    /// system [X; √(nλ)·I without the intercept] β = [log1p(y); 0] by QR. Throws
+    /// ``ModelFitError/noTrainingData(model:)`` without rows or columns and
+    /// ``ModelFitError/invalidTarget(model:)`` unless every target is finite and > −1.
     public mutating func fit(x: Matrix, y: [Double]) throws {
+        guard x.rows > 0, x.columns > 0, y.count == x.rows else { throw ModelFitError.noTrainingData(model: name) }
+        guard y.allSatisfy({ $0 > -1 && $0.isFinite }) else { throw ModelFitError.invalidTarget(model: name) }
         let n = x.rows, p = x.columns
         var augmented = Matrix(rows: n + p - 1, columns: p)
         for k in 0..<p {
@@ -42,7 +53,9 @@ public struct LogLinearRegression: Forecaster {
     public func predict(_ features: FeatureMatrix, horizonDays: Int) throws -> [Double] {
         guard let design, !coefficients.isEmpty else { throw ModelFitError.notFitted(model: name) }
         let x = try design.matrix(names: features.names, columns: features.columns)
-        return try Matrix.rowDotProducts(x, coefficients).map { max(0, expm1($0)) }
+        // Capped as the GLM caps its linear predictor (e^30 ≈ 1e13 events), so that a row far
+        // outside the training range cannot overflow to an infinite forecast.
+        return try Matrix.rowDotProducts(x, coefficients).map { max(0, expm1(min($0, 30))) }
     }
 
     public func describe() -> ModelDescription {

@@ -35,15 +35,25 @@ public struct PoissonRegression: Forecaster {
     public var name: String { "glm" }
     public var needsTrainingPanel: Bool { true }
 
+    /// Fits on the panel's rows. A linear solve that fails on them (a singular system, which
+    /// the penalty α > 0 prevents) becomes ``ModelFitError/numericalFailure(model:reason:)``.
     public mutating func fit(panel: TrainingPanel?, events: EventLog, cutoff: Int, observer: TrainingObserver?) throws {
         let (design, x) = try GLMDesign.training(panel, model: name)
-        try fit(x: x, y: panel!.target, observer: observer)
+        guard let panel else { throw ModelFitError.noTrainingData(model: name) }
+        do {
+            try fit(x: x, y: panel.target, observer: observer)
+        } catch let error as LinearAlgebraError {
+            throw ModelFitError.numericalFailure(model: name, reason: error.description)
+        }
         self.design = design
     }
 
     /// Fits on a ready design matrix (first column the intercept); `observer` receives each
-    /// Newton step.
+    /// Newton step. Throws ``ModelFitError/noTrainingData(model:)`` without rows or columns
+    /// and ``ModelFitError/invalidTarget(model:)`` unless every target is a finite count ≥ 0.
     public mutating func fit(x: Matrix, y: [Double], observer: TrainingObserver? = nil) throws {
+        guard x.rows > 0, x.columns > 0, y.count == x.rows else { throw ModelFitError.noTrainingData(model: name) }
+        guard y.allSatisfy({ $0 >= 0 && $0.isFinite }) else { throw ModelFitError.invalidTarget(model: name) }
         let n = Double(x.rows), p = x.columns
         let meanY = y.reduce(0, +) / n
         var beta = [Double](repeating: 0, count: p)
