@@ -6,8 +6,22 @@ public struct ShopGeneratorConfig: Sendable {
     public var customers = 10_000
     public var products = 400
     public var seed: UInt64 = 42
-    public var start = CivilDate(year: 2017, month: 1, day: 1)
-    public var end = CivilDate(year: 2019, month: 12, day: 31)
+    /// The kind of shop: the parameters of the process, and the period unless ``start`` or
+    /// ``end`` is set.
+    public var profile = ShopProfile.default
+    /// First day of the period: the profile's unless set.
+    public var start: CivilDate {
+        get { startOverride ?? profile.start }
+        set { startOverride = newValue }
+    }
+    /// Last day of the period: the profile's unless set.
+    public var end: CivilDate {
+        get { endOverride ?? profile.end }
+        set { endOverride = newValue }
+    }
+    // Kept apart from the profile so that setting the profile after the period keeps the period.
+    private var startOverride: CivilDate?
+    private var endOverride: CivilDate?
     /// Rate of each injected defect kind, relative to the rows of the table it affects.
     public var defectRate = 0.004
     /// No injected defects.
@@ -27,10 +41,10 @@ public struct ShopGeneratorSummary: Sendable, Codable {
     public var defects: [LabelCount]
 }
 
-/// The built-in shop: the toolkit's default data.
+/// The built-in shop: the toolkit's default data, or another kind of shop (``ShopProfile``).
 ///
-/// The process, per customer (each with its own random stream, so results do not depend on
-/// the order of work):
+/// The process with the ``ShopProfile/default`` profile's values, per customer (each with its
+/// own random stream, so results do not depend on the order of work):
 /// - acquisition: a first order on a day drawn from a slowly growing, seasonal intake;
 /// - purchase rate λ ~ Gamma(0.6, mean 6 orders a year) and lifetime ~ Exponential with a
 ///   Gamma-distributed churn rate (mean lifetime about two years): heterogeneous buyers who
@@ -44,6 +58,10 @@ public struct ShopGeneratorSummary: Sendable, Codable {
 ///   discounts (more in November);
 /// - status: 93% completed, 3% returned, 4% cancelled (cancelled orders are not in
 ///   `transactions.csv`).
+///
+/// Other profiles change the numbers, make some customers buy once only, replace the Poisson
+/// process by regular Gamma gaps, write dates without times, or keep cancelled orders in
+/// `transactions.csv` with a status column (see ``ShopProfile``).
 ///
 /// Defects, each at `defectRate` of its table unless `clean`: orders duplicated, with
 /// unparseable timestamps (half that rate), with missing or unknown customers (half),
@@ -76,7 +94,6 @@ public struct ShopGenerator {
     }
 
     static let statusNames = ["completed", "returned", "cancelled"]
-    static let monthFactor: [Double] = [0.85, 0.8, 0.9, 0.9, 0.95, 0.9, 0.88, 0.95, 0.95, 1.0, 1.45, 1.75]
     static let weekdayFactor: [Double] = [1.0, 0.97, 0.97, 1.0, 0.95, 1.1, 1.15]  // Monday..Sunday
     static let hourWeights: [Double] = [0.6, 0.35, 0.2, 0.15, 0.15, 0.25, 0.6, 1.2, 1.8, 2.2, 2.5, 2.7,
                                         3.0, 2.8, 2.6, 2.6, 2.8, 3.2, 3.8, 4.4, 4.6, 4.0, 2.8, 1.4]
@@ -89,6 +106,7 @@ public struct ShopGenerator {
         guard lastDay - firstDay >= ShopGeneratorError.minimumDays else {
             throw ShopGeneratorError.periodTooShort(start: config.start, end: config.end)
         }
+        if let problem = config.profile.problem { throw ShopGeneratorError.invalidProfile(name: config.profile.name, problem: problem) }
         try FileManager.default.createDirectory(atPath: directory, withIntermediateDirectories: true)
 
         var rng = RandomSource(seed: config.seed)
@@ -98,7 +116,7 @@ public struct ShopGenerator {
         var items = Items()
         let acquisition = cumulativeSums((firstDay...lastDay).map { d in
             let growth = 1 + 1.5 * Double(d - firstDay) / Double(lastDay - firstDay)
-            return growth * ShopGenerator.monthFactor[CivilDate(dayNumber: d).month - 1]
+            return growth * config.profile.monthFactors[CivilDate(dayNumber: d).month - 1]
         })
         let hours = cumulativeSums(ShopGenerator.hourWeights)
         let reportEvery = max(1, config.customers / 10)
@@ -177,23 +195,34 @@ public struct ShopGenerator {
                                   firstDay: Int, lastDay: Int, products: ([Product], [[[Double]]], [[Int]]),
                                   orders: inout Orders, items: inout Items) {
         let cats = GeneratorVocabulary.categories
+        let profile = config.profile
         let born = firstDay + r.pick(cumulative: acquisition)
-        let ordersPerYear = r.gamma(shape: 0.6, scale: 6 / 0.6)
-        let churnPerYear = r.gamma(shape: 2, scale: 0.5 / 2)
-        let death = Double(born) + r.exponential(rate: max(churnPerYear, 1e-6) / 365.25)
+        let ordersPerYear = r.gamma(shape: profile.purchaseRateShape, scale: profile.purchaseRateMean / profile.purchaseRateShape)
+        let churnPerYear = r.gamma(shape: profile.churnRateShape, scale: profile.churnRateMean / profile.churnRateShape)
+        var death = Double(born) + r.exponential(rate: max(churnPerYear, 1e-6) / 365.25)
         let preferences = cumulativeSums(cats.map { _ in r.gamma(shape: 0.5, scale: 1) + 1e-6 })
-        let maxFactor = ShopGenerator.monthFactor.max()! * ShopGenerator.weekdayFactor.max()!
+        // Drawn only when the profile has one-time buyers, so that the default's streams stay as they were.
+        if profile.oneTimeShare > 0, r.chance(profile.oneTimeShare) { death = Double(born) }
+        let maxFactor = profile.monthFactors.max()! * ShopGenerator.weekdayFactor.max()!
         let ratePerDay = ordersPerYear / 365.25
+        let regular = profile.interPurchaseShape != 1
 
         var t = Double(born) + r.uniform()
         var first = true
         while true {
-            if !first {
+            if !first, regular {
+                // A renewal process: thinning would turn one regular gap into two, so a slow
+                // month stretches the gap instead.
+                let k = profile.interPurchaseShape
+                let month = CivilDate(dayNumber: Int(t)).month
+                t += r.gamma(shape: k, scale: 1 / (max(ratePerDay, 1e-9) * k)) / profile.monthFactors[month - 1]
+                if t > death || t >= Double(lastDay + 1) { break }
+            } else if !first {
                 t += r.exponential(rate: max(ratePerDay * maxFactor, 1e-9))
                 if t > death || t >= Double(lastDay + 1) { break }
                 let day = Int(t)
                 let date = CivilDate(dayNumber: day)
-                let factor = ShopGenerator.monthFactor[date.month - 1] * ShopGenerator.weekdayFactor[CivilDate.weekday(dayNumber: day) - 1]
+                let factor = profile.monthFactors[date.month - 1] * ShopGenerator.weekdayFactor[CivilDate.weekday(dayNumber: day) - 1]
                 if !r.chance(factor / maxFactor) { continue }
             }
             first = false
@@ -203,10 +232,12 @@ public struct ShopGenerator {
             let roll = r.uniform()
             orders.customer.append(Int32(c))
             orders.seconds.append(seconds)
-            orders.status.append(roll < 0.93 ? 0 : roll < 0.96 ? 1 : 2)
+            // 1 - cancelled rather than completed + returned: for the default (0.93, 0.04) it is
+            // exactly the 0.96 the generator always used.
+            orders.status.append(roll < profile.completedShare ? 0 : roll < 1 - profile.cancelledShare ? 1 : 2)
             orders.firstItem.append(Int32(items.product.count))
             let holiday = date.month >= 11
-            let lines = min(8, 1 + r.poisson(holiday ? 0.7 : 0.45))
+            let lines = min(8, 1 + r.poisson(holiday ? profile.holidayExtraLines : profile.extraLines))
             let monthIndex = (date.year * 12 + date.month) - (config.start.year * 12 + config.start.month)
             let years = Double(day - firstDay) / 365.25
             var chosen: [Int32] = []
@@ -227,138 +258,5 @@ public struct ShopGenerator {
                 items.priceCents.append(Int32(max(1, price.rounded())))
             }
         }
-    }
-
-    // MARK: writing
-
-    struct DefectLog {
-        private var table: [String: Int] = [:]
-        mutating func add(_ label: String) { table[label, default: 0] += 1 }
-        var counts: [LabelCount] { table.sorted { $0.key < $1.key }.map { LabelCount(label: $0.key, count: $0.value) } }
-    }
-
-    private var rate: Double { config.clean ? 0 : config.defectRate }
-
-    private func writeCustomers(_ dir: String, _ r: inout RandomSource, _ defects: inout DefectLog, orders: Orders) throws {
-        let v = GeneratorVocabulary.self
-        let places = cumulativeSums(v.places.map(\.4))
-        var firstOrderDay = [Int](repeating: Int.max, count: config.customers)
-        for (i, c) in orders.customer.enumerated() { firstOrderDay[Int(c)] = min(firstOrderDay[Int(c)], dayNumber(ofSeconds: orders.seconds[i])) }
-        let w = try ByteWriter(path: dir + "/customers.csv")
-        w.text("customer_id,name,email,phone,street,city,state,zip,signup_date"); w.newline()
-        for c in 0..<config.customers {
-            var cr = RandomSource(seed: config.seed ^ 0x5EED, stream: UInt64(c))
-            let first = v.firstNames[cr.below(v.firstNames.count)], last = v.lastNames[cr.below(v.lastNames.count)]
-            let place = v.places[cr.pick(cumulative: places)]
-            let line = w
-            line.int(c + 1); line.comma(); line.field("\(first) \(last)"); line.comma()
-            if !cr.chance(0.1) {
-                let user = "\(first).\(last)".lowercased().filter { $0.isLetter || $0 == "." }
-                line.text("\(user)\(c + 1)@example.\(["com", "org", "net"][cr.below(3)])")
-            }
-            line.comma()
-            if !cr.chance(0.25) { line.text("+1-\(place.3)-555-\(String(format: "%04d", cr.below(10_000)))") }
-            line.comma()
-            line.field("\(1 + cr.below(9_899)) \(v.streets[cr.below(v.streets.count)]) \(v.streetSuffixes[cr.below(v.streetSuffixes.count)])")
-            line.comma(); line.field(place.0); line.comma()
-            let s = cr.uniform()
-            line.text(s < 0.015 ? "" : s < 0.02 ? "ZZ" : place.1)
-            line.comma(); line.text(String(format: "%03d%02d", place.2, cr.below(100))); line.comma()
-            let signup = firstOrderDay[c] == Int.max ? config.start.dayNumber : firstOrderDay[c] - cr.below(31)
-            line.date(signup)
-            line.endLine(copies: r.chance(rate / 5) ? 2 : 1, defects: &defects, label: "customers: duplicated row")
-        }
-        try w.close()
-    }
-
-    private func writeProducts(_ dir: String, _ products: [Product]) throws {
-        let w = try ByteWriter(path: dir + "/products.csv")
-        w.text("product_id,name,category,price"); w.newline()
-        for p in products {
-            w.field(p.id); w.byte(44); w.field(p.name); w.byte(44)
-            w.field(GeneratorVocabulary.categories[p.category].0); w.byte(44)
-            w.decimal(Double(p.priceCents) / 100); w.newline()
-        }
-        try w.close()
-    }
-
-    private func writeOrders(_ dir: String, _ r: inout RandomSource, _ defects: inout DefectLog, orders: Orders, byTime: [Int]) throws {
-        let w = try ByteWriter(path: dir + "/orders.csv")
-        w.text("order_id,customer_id,timestamp,status"); w.newline()
-        for (k, o) in byTime.enumerated() {
-            let line = w
-            line.int(k + 1); line.comma()
-            if r.chance(rate / 2) {
-                if r.chance(0.5) { defects.add("orders: missing customer reference") }
-                else { line.int(config.customers + 1 + r.below(1000)); defects.add("orders: unknown customer reference") }
-            } else {
-                line.int(Int(orders.customer[o]) + 1)
-            }
-            line.comma()
-            if r.chance(rate / 2) {
-                let bad = ["2018-02-30T10:15:00", "31/12/2018 10:00", "not available", "2019-13-01T00:00:00", ""]
-                line.text(bad[r.below(bad.count)]); defects.add("orders: unparseable timestamp")
-            } else if r.chance(rate / 10) {
-                line.timestamp(orders.seconds[o] + Int64(80 * 365) * 86_400); defects.add("orders: timestamp far in the future")
-            } else {
-                line.timestamp(orders.seconds[o])
-            }
-            line.comma(); line.text(ShopGenerator.statusNames[Int(orders.status[o])])
-            line.endLine(copies: r.chance(rate) ? 2 : 1, defects: &defects, label: "orders: duplicated row")
-        }
-        try w.close()
-    }
-
-    private func writeItems(_ dir: String, _ r: inout RandomSource, _ defects: inout DefectLog, orders: Orders, items: Items,
-                            byTime: [Int], products: [Product]) throws {
-        let w = try ByteWriter(path: dir + "/items.csv")
-        w.text("order_id,product_id,quantity,unit_price"); w.newline()
-        for (k, o) in byTime.enumerated() {
-            for i in Int(orders.firstItem[o])..<Int(orders.firstItem[o + 1]) {
-                let line = w
-                if r.chance(rate / 2) { line.int(byTime.count + 1 + r.below(100_000)); defects.add("items: orphan (unknown order)") }
-                else { line.int(k + 1) }
-                line.comma(); line.field(products[Int(items.product[i])].id); line.comma()
-                if r.chance(rate / 2) { line.int(-Int(items.quantity[i])); defects.add("items: negative quantity") }
-                else { line.int(Int(items.quantity[i])) }
-                line.comma(); line.decimal(Double(items.priceCents[i]) / 100)
-                line.endLine(copies: r.chance(rate) ? 2 : 1, defects: &defects, label: "items: duplicated row")
-            }
-        }
-        try w.close()
-    }
-
-    private func writeTransactions(_ dir: String, _ r: inout RandomSource, _ defects: inout DefectLog, orders: Orders,
-                                   items: Items, byTime: [Int], products: [Product]) throws -> Int {
-        let w = try ByteWriter(path: dir + "/transactions.csv")
-        w.text("customer_id,product_id,timestamp,quantity,unit_price"); w.newline()
-        var rows = 0
-        for o in byTime where orders.status[o] != 2 {
-            for i in Int(orders.firstItem[o])..<Int(orders.firstItem[o + 1]) {
-                let line = w
-                line.int(Int(orders.customer[o]) + 1); line.comma()
-                line.field(products[Int(items.product[i])].id); line.comma()
-                line.timestamp(orders.seconds[o]); line.comma()
-                if r.chance(rate / 2) { line.int(-Int(items.quantity[i])); defects.add("transactions: negative quantity") }
-                else { line.int(Int(items.quantity[i])) }
-                line.comma(); line.decimal(Double(items.priceCents[i]) / 100)
-                let copies = r.chance(rate) ? 2 : 1
-                line.endLine(copies: copies, defects: &defects, label: "transactions: duplicated row")
-                rows += copies
-            }
-        }
-        try w.close()
-        return rows
-    }
-}
-
-extension ByteWriter {
-    @inline(__always)
-    func comma() { byte(44) }
-
-    /// Ends the line; with `copies == 2` writes it twice (an injected duplicate) and logs it.
-    func endLine(copies: Int, defects: inout ShopGenerator.DefectLog, label: String) {
-        newline(repeating: copies == 2)
-        if copies == 2 { defects.add(label) }
     }
 }

@@ -12,6 +12,9 @@ struct GenerateCommand: ParsableCommand {
             --layout shop) and transactions.csv (the flat log customer_id,product_id,timestamp,quantity,unit_price,
             read with --layout transactions). The same arguments give byte-identical files.
             Data-quality defects are injected at --defect-rate per kind (see docs/data-generator.md); --clean turns them off.
+            --profile picks the kind of shop; its period applies unless --start or --end is given. The low-repeat
+            profile's transactions.csv has a sixth column, status, with the cancelled orders' lines: read it with
+            --layout transactions --status-col status.
             """
     )
 
@@ -23,10 +26,12 @@ struct GenerateCommand: ParsableCommand {
     var products = 400
     @Option(help: "Random seed.")
     var seed: UInt64 = 42
-    @Option(help: "First day of the period (YYYY-MM-DD).")
-    var start = "2017-01-01"
-    @Option(help: "Last day of the period (YYYY-MM-DD).")
-    var end = "2019-12-31"
+    @Option(help: "The kind of shop to imitate.")
+    var profile = ProfileArgument(.default)
+    @Option(help: "First day of the period (YYYY-MM-DD; default: the profile's, 2017-01-01 for default).")
+    var start: String?
+    @Option(help: "Last day of the period (YYYY-MM-DD; default: the profile's, 2019-12-31 for default).")
+    var end: String?
     @Option(name: .customLong("defect-rate"), help: "Rate of each injected defect kind, relative to its table's rows.")
     var defectRate = 0.004
     @Flag(help: "Inject no data-quality defects.")
@@ -38,8 +43,8 @@ struct GenerateCommand: ParsableCommand {
         guard customers >= 1 else { throw ValidationError("--customers must be at least 1") }
         guard products >= 1 else { throw ValidationError("--products must be at least 1") }
         guard (0...0.2).contains(defectRate) else { throw ValidationError("--defect-rate must be between 0 and 0.2") }
-        guard CivilDate(iso: start) != nil else { throw ValidationError("--start must be a date like 2017-01-01") }
-        guard CivilDate(iso: end) != nil else { throw ValidationError("--end must be a date like 2019-12-31") }
+        if let start { guard CivilDate(iso: start) != nil else { throw ValidationError("--start must be a date like 2017-01-01") } }
+        if let end { guard CivilDate(iso: end) != nil else { throw ValidationError("--end must be a date like 2019-12-31") } }
     }
 
     func run() throws {
@@ -47,8 +52,9 @@ struct GenerateCommand: ParsableCommand {
         config.customers = customers
         config.products = products
         config.seed = seed
-        config.start = CivilDate(iso: start)!
-        config.end = CivilDate(iso: end)!
+        config.profile = profile.profile
+        if let start { config.start = CivilDate(iso: start)! }
+        if let end { config.end = CivilDate(iso: end)! }
         config.defectRate = defectRate
         config.clean = clean
         let began = Date()
@@ -60,5 +66,23 @@ struct GenerateCommand: ParsableCommand {
         if !summary.defects.isEmpty {
             print("injected defects: " + summary.defects.map { "\($0.count) \($0.label)" }.joined(separator: "; "))
         }
+    }
+}
+
+/// `--profile NAME`: a built-in ``ShopProfile``; the help lists each name with its one-line summary.
+struct ProfileArgument: ExpressibleByArgument {
+    var profile: ShopProfile
+
+    init(_ profile: ShopProfile) { self.profile = profile }
+
+    init?(argument: String) {
+        guard let profile = ShopProfile.named(argument) else { return nil }
+        self.profile = profile
+    }
+
+    var defaultValueDescription: String { profile.name }
+    static var allValueStrings: [String] { ShopProfile.all.map(\.name) }
+    static var allValueDescriptions: [String: String] {
+        Dictionary(uniqueKeysWithValues: ShopProfile.all.map { ($0.name, $0.summary) })
     }
 }

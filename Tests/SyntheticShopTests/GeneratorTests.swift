@@ -35,6 +35,15 @@ struct GeneratorTests {
         #expect(header == "customer_id,product_id,timestamp,quantity,unit_price\n")
     }
 
+    /// The committed reports are computed from the default data, so its bytes must never drift:
+    /// the hash was taken from the generator before shop profiles existed.
+    @Test func defaultShopBytesArePinned() throws {
+        #expect(fnv1a(directory: try generate(small)) == 0x053f_6d3d_2d28_b548)
+        var clean = small
+        clean.clean = true
+        #expect(fnv1a(directory: try generate(clean)) == 0x4cf0_a8b2_57da_4547)
+    }
+
     @Test func defectsAreFoundByTheQualityReport() throws {
         let dir = try generate(small)
         let r = try ShopIngest.read(directory: dir, rules: QualityRules(asOfDay: CivilDate(year: 2019, month: 12, day: 31).dayNumber), threads: 1)
@@ -88,6 +97,15 @@ struct GeneratorTests {
         let r = try ShopIngest.read(directory: dir, threads: 1)
         #expect(r.log.customerCount == 1)
     }
+}
+
+/// FNV-1a (64 bits) over the five files of a shop, in a fixed order.
+func fnv1a(directory: String) -> UInt64 {
+    var h: UInt64 = 0xcbf2_9ce4_8422_2325
+    for file in ["customers.csv", "products.csv", "orders.csv", "items.csv", "transactions.csv"] {
+        for byte in FileManager.default.contents(atPath: directory + "/" + file) ?? Data() { h = (h ^ UInt64(byte)) &* 0x100_0000_01b3 }
+    }
+    return h
 }
 
 /// A fresh temporary folder for one test.
