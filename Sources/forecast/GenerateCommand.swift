@@ -8,13 +8,14 @@ struct GenerateCommand: ParsableCommand {
         commandName: "generate",
         abstract: "Write the built-in synthetic shop: customers, products, orders, items and the flat transaction log.",
         discussion: """
-            Writes customers.csv, products.csv, orders.csv, items.csv (the four shop tables, read with
-            --layout shop) and transactions.csv (the flat log customer_id,product_id,timestamp,quantity,unit_price,
-            read with --layout transactions). The same arguments give byte-identical files.
-            Data-quality defects are injected at --defect-rate per kind (see docs/data-generator.md); --clean turns them off.
-            --profile picks the kind of shop; its period applies unless --start or --end is given. The low-repeat
-            profile's transactions.csv has a sixth column, status, with the cancelled orders' lines: read it with
-            --layout transactions --status-col status.
+            Writes customers.csv, products.csv, orders.csv, items.csv (the four shop tables, read with \
+            --layout shop) and transactions.csv (the flat log customer_id,product_id,timestamp,quantity,unit_price, \
+            read with --layout transactions). The same arguments give byte-identical files. Data-quality defects \
+            are injected at --defect-rate per kind (see docs/data-generator.md); --clean turns them off.
+
+            --profile picks the kind of shop; its period applies unless --start or --end is given. The \
+            low-repeat profile's transactions.csv has a sixth column, status, with the cancelled orders' lines: \
+            read it with --layout transactions --status-col status.
             """
     )
 
