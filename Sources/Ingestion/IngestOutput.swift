@@ -103,6 +103,7 @@ enum QualityMarkdown {
         if !l.mostActiveCustomers.isEmpty {
             s += "\nMost active customers: " + l.mostActiveCustomers.map { "\($0.customer) (\($0.events))" }.joined(separator: ", ") + "\n"
         }
+        if let warning = r.unmappedStatusWarning { s += "\n## Warnings\n\n- \(warning)\n" }
         s += "\n## Rules\n\n| check | action | setting |\n| --- | --- | --- |\n"
         for rule in r.rules { s += "| \(rule.check) | \(rule.action) | \(rule.note) |\n" }
         return s

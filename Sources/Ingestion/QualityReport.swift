@@ -60,6 +60,17 @@ public struct QualityReport: Codable, Sendable, Equatable {
     public var tables: [TableQuality]
     public var log: LogQuality
     public var rules: [RuleDescription]
+    /// A header column that looks like an order status (`status`, `order_status`, ...) when no
+    /// status is mapped: every row then counts as a purchase, cancelled orders included. Absent
+    /// (nil) otherwise. It costs no row, but it changes what the numbers mean.
+    public var unmappedStatusColumn: String? = nil
+
+    /// What ``unmappedStatusColumn`` means, for people; nil when there is none.
+    public var unmappedStatusWarning: String? {
+        unmappedStatusColumn.map {
+            "column \"\($0)\" looks like an order status but is not mapped as one: every row counts as a purchase, cancelled orders included"
+        }
+    }
 
     /// Counted over all tables.
     public var rowsRead: Int { tables.reduce(0) { $0 + $1.rowsRead } }

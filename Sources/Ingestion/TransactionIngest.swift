@@ -1,4 +1,5 @@
 import Core
+import Foundation
 /// The outcome of ingesting a source: the log, what was rejected, and the quality report.
 public struct IngestResult: Sendable {
     public var log: TransactionLog
@@ -46,6 +47,15 @@ public struct IngestSummary: Codable, Sendable, Equatable {
 
 /// Ingestion of transaction sources into a ``TransactionLog``.
 public enum TransactionIngest {
+    /// Header names that exports use for an order's status (compared without case).
+    static let statusLikeNames: Set<String> = ["status", "order_status", "orderstatus", "order status", "order_state"]
+
+    /// The first header column that looks like an order status, when no status is mapped:
+    /// a shop export whose cancelled orders would otherwise count as sales without a word.
+    static func unreadStatusColumn(_ header: [String]) -> String? {
+        header.first { statusLikeNames.contains($0.trimmingCharacters(in: .whitespaces).lowercased()) }
+    }
+
     /// Reads one delimited file of transaction rows mapped by `mapping`.
     public static func flat(path: String, mapping: ColumnMapping, layoutName: String = "custom",
                             rules: QualityRules = QualityRules(), policy: BadRowPolicy = .reject,
@@ -104,10 +114,11 @@ public enum TransactionIngest {
             duplicateRows = 0
         }
         let log = grouping.log
-        let report = QualityReport(source: path, layout: layoutName,
+        var report = QualityReport(source: path, layout: layoutName,
                                    tables: [TableQuality(table, duplicateRows: duplicateRows)],
                                    log: .assess(log, excludedByStatus: excluded, rules: rules),
                                    rules: rules.descriptions)
+        if statusColumn == nil { report.unmappedStatusColumn = unreadStatusColumn(table.headerNames) }
         clock.lap("checks")
         return IngestResult(log: log, rejects: table.rejects, report: report, phaseSeconds: table.phaseSeconds + clock.laps)
     }

@@ -69,7 +69,12 @@ func ingest(_ source: MappingOptions, _ quality: QualityOptions) throws -> Inges
         return try ShopIngest.read(directory: source.data, rules: rules, policy: quality.onBadRow,
                                    excludedStatuses: try source.columnMapping().excludedStatuses, threads: quality.threadCount)
     }
-    return try TransactionIngest.flat(path: source.data, mapping: try source.columnMapping(),
-                                      layoutName: source.layout ?? "custom", rules: rules,
-                                      policy: quality.onBadRow, threads: quality.threadCount)
+    let result = try TransactionIngest.flat(path: source.data, mapping: try source.columnMapping(),
+                                            layoutName: source.layout ?? "custom", rules: rules,
+                                            policy: quality.onBadRow, threads: quality.threadCount)
+    // Findings that cost no row but change what the numbers mean, with the flag that settles them.
+    if let warning = result.report.unmappedStatusWarning, let column = result.report.unmappedStatusColumn {
+        printError("warning: \(warning) (map it with --status-col \(TextQuoting.csv(column)))")
+    }
+    return result
 }
