@@ -3,8 +3,5 @@ public struct LabelCount: Codable, Sendable, Equatable {
     public var label: String
     public var count: Int
 
-    public init(label: String, count: Int) {
-        self.label = label
-        self.count = count
-    }
+    public init(label: String, count: Int) { (self.label, self.count) = (label, count) }
 }

@@ -127,39 +127,44 @@ public struct ShopProfile: Sendable, Equatable {
         extraLines: 0.45, holidayExtraLines: 0.7, completedShare: 0.93, cancelledShare: 0.04,
         timestampPrecision: .seconds, flatLogHasStatus: false)
 
+    /// The default profile with `changes` applied: each other profile says only how it differs.
+    static func variant(_ name: String, _ summary: String, _ changes: (inout ShopProfile) -> Void) -> ShopProfile {
+        var profile = ShopProfile.default
+        profile.name = name
+        profile.summary = summary
+        changes(&profile)
+        return profile
+    }
+
     /// Most customers buy once: a year of a marketplace-like or one-off-purchase shop, a third
     /// of orders cancelled, order dates without times, the status in the flat log.
-    public static let lowRepeat = ShopProfile(
-        name: "low-repeat",
-        summary: "one year where most customers buy once, a third of orders cancelled (status column), dates without times",
-        start: CivilDate(year: 2019, month: 1, day: 1), end: CivilDate(year: 2019, month: 12, day: 31),
-        purchaseRateShape: 0.5, purchaseRateMean: 3, churnRateShape: 2, churnRateMean: 2,
-        oneTimeShare: 0.15, interPurchaseShape: 1,
-        monthFactors: ShopProfile.default.monthFactors,
-        extraLines: 0.3, holidayExtraLines: 0.45, completedShare: 0.64, cancelledShare: 0.33,
-        timestampPrecision: .day, flatLogHasStatus: true)
+    public static let lowRepeat = variant(
+        "low-repeat", "one year where most customers buy once, a third of orders cancelled (status column), dates without times") {
+        $0.start = CivilDate(year: 2019, month: 1, day: 1)
+        $0.purchaseRateShape = 0.5; $0.purchaseRateMean = 3; $0.churnRateMean = 2
+        $0.oneTimeShare = 0.15
+        $0.extraLines = 0.3; $0.holidayExtraLines = 0.45
+        $0.completedShare = 0.64; $0.cancelledShare = 0.33
+        $0.timestampPrecision = .day; $0.flatLogHasStatus = true
+    }
 
     /// A gift-like shop that lives on the holidays: a November-December peak about three
     /// times the rest of the year, in orders and in new customers, and bigger holiday baskets.
-    public static let seasonal = ShopProfile(
-        name: "seasonal",
-        summary: "a gift and toy shop: orders and new customers peak strongly in November-December",
-        start: CivilDate(year: 2017, month: 1, day: 1), end: CivilDate(year: 2019, month: 12, day: 31),
-        purchaseRateShape: 0.6, purchaseRateMean: 4, churnRateShape: 2, churnRateMean: 0.5,
-        oneTimeShare: 0, interPurchaseShape: 1,
-        monthFactors: [0.8, 0.7, 0.75, 0.75, 0.8, 0.75, 0.75, 0.8, 0.85, 1.0, 2.0, 2.6],
-        extraLines: 0.45, holidayExtraLines: 1.0, completedShare: 0.93, cancelledShare: 0.04,
-        timestampPrecision: .seconds, flatLogHasStatus: false)
+    public static let seasonal = variant(
+        "seasonal", "a gift and toy shop: orders and new customers peak strongly in November-December") {
+        $0.purchaseRateMean = 4
+        $0.monthFactors = [0.8, 0.7, 0.75, 0.75, 0.8, 0.75, 0.75, 0.8, 0.85, 1.0, 2.0, 2.6]
+        $0.holidayExtraLines = 1.0
+    }
 
     /// Replenishment buyers (coffee, pet food, contact lenses): each reorders about every 25-35
     /// days with little jitter, no seasonality, and churns slowly.
-    public static let subscriptionLike = ShopProfile(
-        name: "subscription-like",
-        summary: "regular repeat buyers: a reorder about every 25-35 days per customer, low churn, no season",
-        start: CivilDate(year: 2017, month: 1, day: 1), end: CivilDate(year: 2019, month: 12, day: 31),
-        purchaseRateShape: 30, purchaseRateMean: 12, churnRateShape: 2, churnRateMean: 0.35,
-        oneTimeShare: 0.1, interPurchaseShape: 16,
-        monthFactors: [Double](repeating: 1, count: 12),
-        extraLines: 0.3, holidayExtraLines: 0.3, completedShare: 0.95, cancelledShare: 0.03,
-        timestampPrecision: .seconds, flatLogHasStatus: false)
+    public static let subscriptionLike = variant(
+        "subscription-like", "regular repeat buyers: a reorder about every 25-35 days per customer, low churn, no season") {
+        $0.purchaseRateShape = 30; $0.purchaseRateMean = 12; $0.churnRateMean = 0.35
+        $0.oneTimeShare = 0.1; $0.interPurchaseShape = 16
+        $0.monthFactors = [Double](repeating: 1, count: 12)
+        $0.extraLines = 0.3; $0.holidayExtraLines = 0.3
+        $0.completedShare = 0.95; $0.cancelledShare = 0.03
+    }
 }
