@@ -13,6 +13,13 @@ public struct BacktestRow: Codable, Sendable, Equatable {
     public var mae: Double
     public var bias: Double
     public var top10Capture: Double
+    /// The share of customers whose actual count lies inside their central 80% interval.
+    public var coverage80: Double
+    /// The mean probability each customer's law gives to their own 80% interval: the
+    /// coverage a calibrated model would have (counts are discrete, so above 0.8).
+    public var nominal80: Double
+    /// The mean of −log P(actual count) under each customer's predictive distribution.
+    public var logScore: Double
     public var fitSeconds: Double
     public var predictSeconds: Double
     /// Why the model has no scores here (a cutoff row), or at how many cutoffs it failed (a
@@ -20,7 +27,8 @@ public struct BacktestRow: Codable, Sendable, Equatable {
     public var error: String?
 
     public init(model: String, cutoff: String, customers: Int, deviance: Double, rmse: Double, mae: Double, bias: Double,
-                top10Capture: Double, fitSeconds: Double, predictSeconds: Double, error: String? = nil) {
+                top10Capture: Double, coverage80: Double = .nan, nominal80: Double = .nan, logScore: Double = .nan, fitSeconds: Double, predictSeconds: Double,
+                error: String? = nil) {
         self.model = model
         self.cutoff = cutoff
         self.customers = customers
@@ -29,6 +37,9 @@ public struct BacktestRow: Codable, Sendable, Equatable {
         self.mae = mae
         self.bias = bias
         self.top10Capture = top10Capture
+        self.coverage80 = coverage80
+        self.nominal80 = nominal80
+        self.logScore = logScore
         self.fitSeconds = fitSeconds
         self.predictSeconds = predictSeconds
         self.error = error
@@ -44,7 +55,7 @@ public struct BacktestRow: Codable, Sendable, Equatable {
     public var isScored: Bool { deviance.isFinite }
 
     enum CodingKeys: String, CodingKey {
-        case model, cutoff, customers, deviance, rmse, mae, bias, top10Capture, fitSeconds, predictSeconds, error
+        case model, cutoff, customers, deviance, rmse, mae, bias, top10Capture, coverage80, nominal80, logScore, fitSeconds, predictSeconds, error
     }
 
     public init(from decoder: any Decoder) throws {
@@ -53,6 +64,7 @@ public struct BacktestRow: Codable, Sendable, Equatable {
         self.init(model: try c.decode(String.self, forKey: .model), cutoff: try c.decode(String.self, forKey: .cutoff),
                   customers: try c.decode(Int.self, forKey: .customers), deviance: try number(.deviance), rmse: try number(.rmse),
                   mae: try number(.mae), bias: try number(.bias), top10Capture: try number(.top10Capture),
+                  coverage80: try number(.coverage80), nominal80: try number(.nominal80), logScore: try number(.logScore),
                   fitSeconds: try number(.fitSeconds), predictSeconds: try number(.predictSeconds),
                   error: try c.decodeIfPresent(String.self, forKey: .error))
     }
@@ -71,6 +83,9 @@ public struct BacktestRow: Codable, Sendable, Equatable {
         try number(mae, .mae)
         try number(bias, .bias)
         try number(top10Capture, .top10Capture)
+        try number(coverage80, .coverage80)
+        try number(nominal80, .nominal80)
+        try number(logScore, .logScore)
         try number(fitSeconds, .fitSeconds)
         try number(predictSeconds, .predictSeconds)
         try c.encodeIfPresent(error, forKey: .error)
@@ -83,6 +98,7 @@ extension BacktestRow {
         func same(_ x: Double, _ y: Double) -> Bool { x == y || (x.isNaN && y.isNaN) }
         return a.model == b.model && a.cutoff == b.cutoff && a.customers == b.customers && same(a.deviance, b.deviance)
             && same(a.rmse, b.rmse) && same(a.mae, b.mae) && same(a.bias, b.bias) && same(a.top10Capture, b.top10Capture)
+            && same(a.coverage80, b.coverage80) && same(a.nominal80, b.nominal80) && same(a.logScore, b.logScore)
             && same(a.fitSeconds, b.fitSeconds) && same(a.predictSeconds, b.predictSeconds) && a.error == b.error
     }
 }

@@ -3,6 +3,17 @@ import Features
 import Foundation
 import Models
 
+/// Why a backtest row could not be scored, beyond the model's own errors.
+public enum BacktestError: Error, Equatable, CustomStringConvertible {
+    case wrongPredictionCount(model: String, rows: Int, predictions: Int)
+
+    public var description: String {
+        switch self {
+        case .wrongPredictionCount(let m, let rows, let n): return "\(m): \(n) predictions for \(rows) customers"
+        }
+    }
+}
+
 /// The rolling-origin protocol of docs/evaluation.md: for each cutoff c (a month start), every
 /// customer with an event before c is scored on the number of events in [c, next month);
 /// supervised models train on the origins from `firstOrigin` to c − 1 month (so no target
@@ -36,6 +47,8 @@ public struct RollingOriginBacktest: Sendable {
         public var model: any Forecaster
         public var features: FeatureMatrix
         public var predicted: [Double]
+        /// Each customer's predictive summary (expected count, P(0), 80% interval).
+        public var predictive: [PredictiveSummary]
     }
 
     /// Runs every model at every cutoff; rows in cutoff order, models in the given order.
@@ -58,11 +71,19 @@ public struct RollingOriginBacktest: Sendable {
                 var model = template
                 let t0 = DispatchTime.now().uptimeNanoseconds
                 let predicted: [Double]
+                let predictive: [PredictiveSummary]
+                let probabilities: [Double]
                 let t1: UInt64
                 do {
                     try model.fit(panel: panel, events: events, cutoff: c)
                     t1 = DispatchTime.now().uptimeNanoseconds
                     predicted = try model.predict(features, horizonDays: horizon)
+                    predictive = try model.predictive(features, horizonDays: horizon)
+                    probabilities = try model.probabilities(of: features.nextMonthEvents.map { Int($0) }, features, horizonDays: horizon)
+                    guard predicted.count == features.rowCount, predictive.count == features.rowCount,
+                          probabilities.count == features.rowCount else {
+                        throw BacktestError.wrongPredictionCount(model: model.name, rows: features.rowCount, predictions: predicted.count)
+                    }
                 } catch {
                     let seconds = Double(DispatchTime.now().uptimeNanoseconds - t0) / 1e9
                     rows.append(.failed(model: template.name, cutoff: cutoff.description, customers: features.rowCount,
@@ -72,11 +93,14 @@ public struct RollingOriginBacktest: Sendable {
                 }
                 let t2 = DispatchTime.now().uptimeNanoseconds
                 let m = ForecastMetrics.score(actual: features.nextMonthEvents, predicted: predicted)
+                let intervals = IntervalMetrics.score(actual: features.nextMonthEvents, predictive: predictive,
+                                                      probabilities: probabilities)
                 rows.append(BacktestRow(model: model.name, cutoff: cutoff.description, customers: features.rowCount,
                                         deviance: m.deviance, rmse: m.rmse, mae: m.mae, bias: m.bias, top10Capture: m.top10Capture,
+                                        coverage80: intervals.coverage80, nominal80: intervals.nominal80, logScore: intervals.logScore,
                                         fitSeconds: Double(t1 - t0) / 1e9, predictSeconds: Double(t2 - t1) / 1e9))
                 try inspect(Fit(cutoff: cutoff, cutoffIndex: cutoffIndex, modelIndex: modelIndex, model: model,
-                                features: features, predicted: predicted))
+                                features: features, predicted: predicted, predictive: predictive))
             }
             progress("cutoff \(cutoff): \(features.rowCount) customers, \(Int(features.nextMonthEvents.reduce(0, +))) events in the month")
         }
@@ -105,7 +129,8 @@ public struct RollingOriginBacktest: Sendable {
                 : scored.isEmpty ? "failed at every cutoff (\(failed))" : "failed at \(failed) of \(all.count) cutoffs; the mean of the others"
             return BacktestRow(model: name, cutoff: "mean", customers: Int((g.map { Double($0.customers) }.reduce(0, +) / Double(max(1, g.count))).rounded()),
                                deviance: mean(\.deviance), rmse: mean(\.rmse), mae: mean(\.mae), bias: mean(\.bias),
-                               top10Capture: mean(\.top10Capture), fitSeconds: mean(\.fitSeconds), predictSeconds: mean(\.predictSeconds),
+                               top10Capture: mean(\.top10Capture), coverage80: mean(\.coverage80), nominal80: mean(\.nominal80), logScore: mean(\.logScore),
+                               fitSeconds: mean(\.fitSeconds), predictSeconds: mean(\.predictSeconds),
                                error: note)
         }
     }

@@ -25,11 +25,20 @@ public protocol Forecaster: Sendable, Codable {
     /// Parameters and other facts worth showing.
     func describe() -> ModelDescription
     /// Per-customer predictive summaries: the expected count, P(0) and the central 80%
-    /// interval. By default from a Poisson law with the predicted mean; models with a
-    /// distribution of their own (BG/NBD, Pareto/NBD) use it.
+    /// interval. By default from a negative binomial law around the predicted mean with
+    /// ``dispersionSize`` (Poisson without one); models with a distribution of their own
+    /// (BG/NBD, Pareto/NBD, MBG/NBD) use it.
     func predictive(_ features: FeatureMatrix, horizonDays: Int) throws -> [PredictiveSummary]
+    /// The probability each row's predictive distribution gives to `counts[row]` (the
+    /// backtest's log score and calibration read it): by default from the Poisson law of
+    /// ``predictive(_:horizonDays:)``.
+    func probabilities(of counts: [Int], _ features: FeatureMatrix, horizonDays: Int) throws -> [Double]
     /// What the last `fit` recorded per iteration (empty for models without iterations).
     var trainingLog: [TrainingLogEntry] { get }
+    /// The size θ of the negative binomial law around the mean that the default
+    /// ``predictive(_:horizonDays:)`` and ``probabilities(of:_:horizonDays:)`` use; nil for a
+    /// Poisson law (the default).
+    var dispersionSize: Double? { get }
 }
 
 extension Forecaster {
@@ -39,8 +48,16 @@ extension Forecaster {
     }
 
     public func predictive(_ features: FeatureMatrix, horizonDays: Int) throws -> [PredictiveSummary] {
-        try predict(features, horizonDays: horizonDays).map { PoissonPredictive.summary(mean: $0) }
+        let size = dispersionSize
+        return try predict(features, horizonDays: horizonDays).map { CountDispersion.summary(mean: $0, size: size) }
     }
+
+    public func probabilities(of counts: [Int], _ features: FeatureMatrix, horizonDays: Int) throws -> [Double] {
+        let size = dispersionSize
+        return try zip(predict(features, horizonDays: horizonDays), counts).map { CountDispersion.probability($1, mean: $0, size: size) }
+    }
+
+    public var dispersionSize: Double? { nil }
 
     public var trainingLog: [TrainingLogEntry] { [] }
 }

@@ -28,6 +28,7 @@ public enum ModelCatalog {
         Entry("gbm") { GradientBoosting() },
         Entry("bgnbd") { BGNBD() },
         Entry("paretonbd") { ParetoNBD() },
+        Entry("mbgnbd") { MBGNBD() },
         Entry("blend") { Blend() },
     ]
 

@@ -81,11 +81,11 @@ struct FailedFitTests {
         #expect(back == rows + [mean])
     }
 
-    @Test func rowsWithoutFailuresEncodeAsBefore() throws {
+    @Test func rowsWithoutIntervalScoresEncodeThemAsNull() throws {
         let row = BacktestRow(model: "m", cutoff: "2019-10-01", customers: 3, deviance: 1, rmse: 2, mae: 3, bias: 0.5,
                               top10Capture: 0.25, fitSeconds: 0, predictSeconds: 0)
         let json = try TextQuoting.jsonText(row, pretty: false)
-        #expect(json == #"{"bias":0.5,"customers":3,"cutoff":"2019-10-01","deviance":1,"fit_seconds":0,"mae":3,"model":"m","predict_seconds":0,"rmse":2,"top10_capture":0.25}"#)
+        #expect(json == #"{"bias":0.5,"coverage80":null,"customers":3,"cutoff":"2019-10-01","deviance":1,"fit_seconds":0,"log_score":null,"mae":3,"model":"m","nominal80":null,"predict_seconds":0,"rmse":2,"top10_capture":0.25}"#)
     }
 }
 

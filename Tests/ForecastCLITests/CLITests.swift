@@ -231,18 +231,25 @@ struct CLIBacktestTests {
                               "--cutoffs", "2019-01-01..2019-03-01", "--format", "json", "--out", dir + "/bt.json"])
         #expect(r.status == 0)
         let rows = (try? JSONSerialization.jsonObject(with: Data(r.stdout.utf8))) as? [[String: Any]] ?? []
-        #expect(rows.count == 9 * 3 + 9)
+        let models = ["zero", "last30", "hist_rate", "ols", "glm", "gbm", "bgnbd", "paretonbd", "mbgnbd", "blend"]
+        #expect(rows.count == models.count * 4)
         let means = rows.filter { $0["cutoff"] as? String == "mean" }
-        #expect(Set(means.compactMap { $0["model"] as? String })
-                == ["zero", "last30", "hist_rate", "ols", "glm", "gbm", "bgnbd", "paretonbd", "blend"])
+        #expect(Set(means.compactMap { $0["model"] as? String }) == Set(models))
         #expect(means.allSatisfy { ($0["deviance"] as? Double ?? -1) >= 0 })
+        // Every scored row has its interval scores: coverage of the 80% intervals near what
+        // the laws promise, and a finite log score.
+        #expect(means.allSatisfy { row in
+            guard let coverage = row["coverage80"] as? Double, let nominal = row["nominal80"] as? Double,
+                  let logScore = row["log_score"] as? Double else { return false }
+            return coverage >= 0.5 && coverage <= 1 && nominal >= 0.8 && logScore.isFinite && logScore >= 0
+        })
         #expect(FileManager.default.fileExists(atPath: dir + "/bt.json"))
         // --no-timings: no timing columns, and two runs give the same bytes.
         let args = ["backtest", "--data", dir + "/transactions.csv", "--layout", "transactions", "--as-of", "2019-12-31",
                     "--cutoffs", "2019-01-01..2019-02-01", "--models", "zero,glm", "--format", "csv", "--no-timings"]
         let first = try forecast(args), second = try forecast(args)
         #expect(first.status == 0 && first.stdout == second.stdout)
-        #expect(first.stdout.hasPrefix("model,cutoff,customers,deviance,rmse,mae,bias,top10_capture\n"))
+        #expect(first.stdout.hasPrefix("model,cutoff,customers,deviance,rmse,mae,bias,top10_capture,coverage_80,nominal_80,log_score\n"))
         let bad = try forecast(["backtest", "--data", dir + "/transactions.csv", "--layout", "transactions", "--cutoffs", "2019-01-15"])
         #expect(bad.status != 0 && bad.stderr.contains("month starts"))
         let unknown = try forecast(["backtest", "--data", dir + "/transactions.csv", "--layout", "transactions",
@@ -260,7 +267,7 @@ struct CLIBacktestTests {
         #expect(r.status == 2)
         #expect(r.stderr.contains("model fits failed"))
         let lines = r.stdout.split(separator: "\n").map(String.init)
-        #expect(lines.first == "model,cutoff,customers,deviance,rmse,mae,bias,top10_capture,error")
+        #expect(lines.first == "model,cutoff,customers,deviance,rmse,mae,bias,top10_capture,coverage_80,nominal_80,log_score,error")
         #expect(lines.contains { $0.hasPrefix("ols,2019-11-01,") && $0.contains("no training rows") })
         #expect(lines.contains { $0.hasPrefix("ols,2019-12-01,") && $0.hasSuffix(",") })
         #expect(lines.contains { $0.hasPrefix("zero,mean,") })

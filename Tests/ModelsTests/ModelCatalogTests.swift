@@ -6,7 +6,7 @@ import Testing
 @Suite("Model catalog")
 struct ModelCatalogTests {
     @Test func everyEntryMakesItsOwnKind() throws {
-        #expect(ModelCatalog.names == ["zero", "last30", "hist_rate", "ols", "glm", "gbm", "bgnbd", "paretonbd", "blend"])
+        #expect(ModelCatalog.names == ["zero", "last30", "hist_rate", "ols", "glm", "gbm", "bgnbd", "paretonbd", "mbgnbd", "blend"])
         for entry in ModelCatalog.entries {
             let model = try ModelCatalog.make(entry.name)
             #expect(model.name == entry.name)

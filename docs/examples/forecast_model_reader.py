@@ -139,20 +139,28 @@ def expected_count(payload, features, horizon_days):
     raise ModelFileError(f"kind {kind!r} is not read by this example (it reads zero, last30, hist_rate, ols, glm, gbm)")
 
 
-def poisson_summary(mean):
-    """P(0) and the central 80% interval (10% and 90% quantiles) of a Poisson law."""
+def count_summary(mean, size=None):
+    """P(0) and the central 80% interval (10% and 90% quantiles) of the law around the mean:
+    negative binomial with the model's `dispersion_size` when it has one, else Poisson."""
     mu = max(0.0, mean)
+    if size is None:
+        p0 = math.exp(-mu)
+        step = lambda k, p: p * mu / (k + 1)
+    else:
+        p0 = math.exp(size * math.log(size / (size + mu))) if mu > 0 else 1.0
+        q = mu / (size + mu)
+        step = lambda k, p: p * (k + size) / (k + 1) * q
 
-    def quantile(q):
-        p = math.exp(-mu)
-        cumulative, k = p, 0
-        while cumulative < q and k < 100000:
+    def quantile(level):
+        p, k = p0, 0
+        cumulative = p
+        while cumulative < level and k < 100000:
+            p = step(k, p)
             k += 1
-            p *= mu / k
             cumulative += p
         return k
 
-    return math.exp(-mu), quantile(0.1), quantile(0.9)
+    return p0, quantile(0.1), quantile(0.9)
 
 
 def read_features(path):
@@ -195,7 +203,7 @@ def main(argv=None):
     ours = {}
     for customer, features in read_features(args.features):
         mean = expected_count(payload, features, horizon)
-        ours[customer] = (mean,) + poisson_summary(mean)
+        ours[customer] = (mean,) + count_summary(mean, payload["model"].get("dispersion_size"))
 
     if not args.compare:
         out = csv.writer(sys.stdout, lineterminator="\n")

@@ -48,6 +48,8 @@ public struct GradientBoosting: Forecaster {
     /// Total split gain per feature, in `featureNames` order.
     public private(set) var gainImportance: [Double] = []
     private var iterationLog: [TrainingLogEntry] = []
+    /// The negative binomial size fitted on the training rows (nil: Poisson; see ``CountDispersion``).
+    public private(set) var dispersionSize: Double?
 
     public init(settings: Settings = Settings()) { self.settings = settings }
 
@@ -63,6 +65,7 @@ public struct GradientBoosting: Forecaster {
             for i in 0..<panel.rowCount { if panel.origin[i] == lastOrigin { holdout.append(Int32(i)) } else { earlier.append(Int32(i)) } }
         }
         try fit(names: panel.names, columns: panel.columns, target: panel.target, training: earlier, validation: holdout, observer: observer)
+        dispersionSize = CountDispersion.fitSize(actual: panel.target, mean: predict(columns: panel.columns, rows: panel.rowCount))
     }
 
     /// Fits on `columns[f][row]`. With validation rows, first grows trees on `training` while
@@ -72,6 +75,7 @@ public struct GradientBoosting: Forecaster {
     /// ``ModelFitError/invalidTarget(model:)`` unless every target is a finite count ≥ 0.
     public mutating func fit(names: [String], columns: [[Double]], target: [Double], training: [Int32] = [], validation: [Int32] = [],
                              observer: TrainingObserver? = nil) throws {
+        dispersionSize = nil
         let n = target.count
         guard n > 0, !columns.isEmpty, columns.count == names.count, columns.allSatisfy({ $0.count == n }),
               training.allSatisfy({ $0 >= 0 && Int($0) < n }), validation.allSatisfy({ $0 >= 0 && Int($0) < n }) else { throw ModelFitError.noTrainingData(model: name) }
@@ -139,6 +143,7 @@ public struct GradientBoosting: Forecaster {
             "min_data_in_leaf": Double(settings.minDataInLeaf), "l2": settings.l2, "row_subsample": settings.rowSubsample,
             "feature_subsample": settings.featureSubsample, "max_delta_step": settings.maxDeltaStep, "initial_score": initialScore,
         ]
+        if let dispersionSize { parameters["dispersion_size"] = dispersionSize }
         let total = gainImportance.reduce(0, +)
         for (f, name) in featureNames.enumerated() where total > 0 { parameters["importance_" + name] = gainImportance[f] / total }
         return ModelDescription(kind: name, parameters: parameters,

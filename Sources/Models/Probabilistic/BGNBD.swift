@@ -24,8 +24,13 @@ public struct BGNBD: RepeatBuyingModel {
     public private(set) var iterations = 0
     /// The mean negative log-likelihood (plus penalty) after each BFGS iteration.
     public private(set) var objectiveTrace: [Double] = []
+    public var calibrates: Bool
+    public var calibration: SeasonalCalibration?
 
-    public init(penalty: Double = 0) { self.penalty = penalty }
+    public init(penalty: Double = 0, calibrates: Bool = true) {
+        self.penalty = penalty
+        self.calibrates = calibrates
+    }
 
     public var name: String { "bgnbd" }
 
@@ -103,31 +108,10 @@ public struct BGNBD: RepeatBuyingModel {
     }
 
     /// P(X(t) = k | x, t_x, T). Given alive at T the posterior is λ ~ Gamma(r+x, α+T) and
-    /// p ~ Beta(a, b+x), independent; then X(t) = k with k purchases and survival after each,
-    /// or k purchases and a drop-out after the k-th:
-    /// P = E[(1−p)^k]·NB(k) + [k > 0]·E[p(1−p)^(k−1)]·(1 − Σ_{j<k} NB(j)),
-    /// NB the negative binomial of Gamma(r+x, α+T) over t. Dead customers buy nothing.
+    /// p ~ Beta(a, b+x), independent (``RepeatBuyingDistribution``); dead customers buy nothing.
     public static func probabilities(_ p: Parameters, _ h: RepeatHistory, horizon t: Double, upTo maxCount: Int) -> [Double] {
-        guard maxCount >= 0 else { return [] }
-        let alive = probabilityAlive(p, h)
-        let shape = p.r + h.x, rate = p.alpha + h.T
-        let b = p.b + h.x
-        let logBeta = lgamma(p.a) + lgamma(b) - lgamma(p.a + b)
-        var result: [Double] = []
-        var cumulativeNB = 0.0
-        for k in 0...maxCount {
-            let kk = Double(k)
-            let nb = NegativeBinomial.probability(k, shape: shape, rate: rate, exposure: t)
-            let survive = exp(lgamma(p.a) + lgamma(b + kk) - lgamma(p.a + b + kk) - logBeta)
-            var given = survive * nb
-            if k > 0 {
-                let drop = exp(lgamma(p.a + 1) + lgamma(b + kk - 1) - lgamma(p.a + b + kk) - logBeta)
-                given += drop * max(0, 1 - cumulativeNB)
-            }
-            cumulativeNB += nb
-            result.append(alive * given + (k == 0 ? 1 - alive : 0))
-        }
-        return result
+        RepeatBuyingDistribution.probabilities(alive: probabilityAlive(p, h), shape: p.r + h.x, rate: p.alpha + h.T,
+                                               a: p.a, b: p.b + h.x, horizon: t, upTo: maxCount)
     }
 }
 

@@ -31,8 +31,13 @@ public struct ParetoNBD: RepeatBuyingModel {
     public private(set) var logLikelihood = Double.nan
     public private(set) var iterations = 0
     public private(set) var objectiveTrace: [Double] = []
+    public var calibrates: Bool
+    public var calibration: SeasonalCalibration?
 
-    public init(penalty: Double = 0) { self.penalty = penalty }
+    public init(penalty: Double = 0, calibrates: Bool = true) {
+        self.penalty = penalty
+        self.calibrates = calibrates
+    }
 
     public var name: String { "paretonbd" }
     public static var notes: [String] { ["alpha and beta in days"] }

@@ -36,6 +36,11 @@ public protocol RepeatBuyingModel: Forecaster {
     var objectiveTrace: [Double] { get }
     /// Notes `describe()` adds to the parameters of a fitted model.
     static var notes: [String] { get }
+    /// Whether a fit from an event log also learns a ``SeasonalCalibration``.
+    var calibrates: Bool { get }
+    /// The calibration of the last fit from an event log; nil after a fit from histories
+    /// alone (or with ``calibrates`` off), which leaves the forecasts as the model gives them.
+    var calibration: SeasonalCalibration? { get set }
 
     /// Fits the parameters to the histories (in any time unit; the rates come out in that
     /// unit); `observer` receives each BFGS step.
@@ -44,6 +49,8 @@ public protocol RepeatBuyingModel: Forecaster {
     static func conditionalExpectation(_ p: Parameters, _ h: RepeatHistory, horizon t: Double) -> Double
     /// P(X(t) = k | x, t_x, T) for k = 0 ... `maxCount`.
     static func probabilities(_ p: Parameters, _ h: RepeatHistory, horizon t: Double, upTo maxCount: Int) -> [Double]
+    /// P(alive at T | x, t_x, T).
+    static func probabilityAlive(_ p: Parameters, _ h: RepeatHistory) -> Double
 }
 
 extension RepeatBuyingModel {
@@ -51,30 +58,63 @@ extension RepeatBuyingModel {
 
     public static var notes: [String] { [] }
 
-    /// Fits on the histories of the customers with an event before `cutoff`, in days.
+    /// Fits on the histories of the customers with an event before `cutoff`, in days, then
+    /// (when ``calibrates``) learns the seasonal calibration from the months before it.
     public mutating func fit(panel: TrainingPanel?, events: EventLog, cutoff: Int, observer: TrainingObserver?) throws {
+        calibration = nil
         try fit(histories: RepeatHistory.histories(events, cutoff: cutoff), observer: observer)
-    }
-
-    /// The conditional expectation of each row's history over `horizonDays`.
-    public func predict(_ features: FeatureMatrix, horizonDays: Int) throws -> [Double] {
-        guard let p = parameters else { throw ModelFitError.notFitted(model: name) }
-        let columns = try RepeatHistory.Columns(features)
-        return (0..<features.rowCount).map { i in
-            Self.conditionalExpectation(p, columns[row: i], horizon: Double(horizonDays))
+        guard calibrates, let p = parameters else { return }
+        calibration = SeasonalCalibration.fit(events: events, cutoff: cutoff) { origin, horizon in
+            RepeatHistory.histories(events, cutoff: origin).reduce(0) {
+                $0 + Self.conditionalExpectation(p, $1, horizon: Double(horizon))
+            }
         }
     }
 
-    /// The model's own predictive distribution of each row's count over `horizonDays`.
+    /// The calibration's factor for forecasts from `cutoff` over `horizonDays` (1 without one).
+    func calibrationFactor(cutoff: Int, horizonDays: Int) -> Double {
+        calibration?.factor(cutoff: cutoff, horizonDays: horizonDays) ?? 1
+    }
+
+    /// The conditional expectation of each row's history over `horizonDays`, times the
+    /// calibration's factor for the month.
+    public func predict(_ features: FeatureMatrix, horizonDays: Int) throws -> [Double] {
+        guard let p = parameters else { throw ModelFitError.notFitted(model: name) }
+        let columns = try RepeatHistory.Columns(features)
+        let factor = calibrationFactor(cutoff: features.cutoff, horizonDays: horizonDays)
+        return (0..<features.rowCount).map { i in
+            factor * Self.conditionalExpectation(p, columns[row: i], horizon: Double(horizonDays))
+        }
+    }
+
+    /// The model's own predictive distribution of each row's count over `horizonDays`, with
+    /// P(alive). A calibration factor c scales the expected count and stretches the horizon of
+    /// the distribution to c · `horizonDays` (a month c times as busy as the model's average).
     public func predictive(_ features: FeatureMatrix, horizonDays: Int) throws -> [PredictiveSummary] {
         guard let p = parameters else { throw ModelFitError.notFitted(model: name) }
         let columns = try RepeatHistory.Columns(features)
+        let factor = calibrationFactor(cutoff: features.cutoff, horizonDays: horizonDays)
         let t = Double(horizonDays)
         return (0..<features.rowCount).map { i in
             let h = columns[row: i]
-            return PredictiveSummary.fromProbabilityTable(expected: Self.conditionalExpectation(p, h, horizon: t)) {
-                Self.probabilities(p, h, horizon: t, upTo: $0)
+            var summary = PredictiveSummary.fromProbabilityTable(expected: factor * Self.conditionalExpectation(p, h, horizon: t)) {
+                Self.probabilities(p, h, horizon: factor * t, upTo: $0)
             }
+            summary.probabilityAlive = Self.probabilityAlive(p, h)
+            return summary
+        }
+    }
+
+    /// P(actual count) under each row's predictive distribution (the calibrated horizon, as
+    /// ``predictive(_:horizonDays:)``).
+    public func probabilities(of counts: [Int], _ features: FeatureMatrix, horizonDays: Int) throws -> [Double] {
+        guard let p = parameters else { throw ModelFitError.notFitted(model: name) }
+        let columns = try RepeatHistory.Columns(features)
+        let t = calibrationFactor(cutoff: features.cutoff, horizonDays: horizonDays) * Double(horizonDays)
+        return (0..<features.rowCount).map { i in
+            let k = counts[i]
+            guard k >= 0 else { return 0 }
+            return Self.probabilities(p, columns[row: i], horizon: t, upTo: k)[k]
         }
     }
 
@@ -86,6 +126,12 @@ extension RepeatBuyingModel {
         guard let p = parameters else { return ModelDescription(kind: name, notes: ["not fitted"]) }
         var described = ["log_likelihood": logLikelihood, "iterations": Double(iterations)]
         for (k, key) in Parameters.names.enumerated() { described[key] = p.values[k] }
-        return ModelDescription(kind: name, parameters: described, notes: Self.notes)
+        var notes = Self.notes
+        if let calibration {
+            let months = ["jan", "feb", "mar", "apr", "may", "jun", "jul", "aug", "sep", "oct", "nov", "dec"]
+            for (m, factor) in zip(months, calibration.factors) { described["season_\(m)"] = factor }
+            notes.append("season_<month>: the seasonal calibration's factor per target month, from \(calibration.months.count) months before the cutoff")
+        }
+        return ModelDescription(kind: name, parameters: described, notes: notes)
     }
 }

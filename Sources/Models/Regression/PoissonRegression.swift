@@ -25,6 +25,8 @@ public struct PoissonRegression: Forecaster {
     public private(set) var converged = false
     /// The objective after each iteration (the training log).
     public private(set) var objectiveTrace: [Double] = []
+    /// The negative binomial size fitted on the training rows (nil: Poisson; see ``CountDispersion``).
+    public private(set) var dispersionSize: Double?
 
     public init(alpha: Double = 1e-4, maxIterations: Int = 100, tolerance: Double = 1e-8) {
         self.alpha = alpha
@@ -46,6 +48,8 @@ public struct PoissonRegression: Forecaster {
             throw ModelFitError.numericalFailure(model: name, reason: error.description)
         }
         self.design = design
+        let fitted = (try? Matrix.rowDotProducts(x, coefficients))?.map { exp(min($0, 30)) } ?? []
+        dispersionSize = CountDispersion.fitSize(actual: panel.target, mean: fitted)
     }
 
     /// Fits on a ready design matrix (first column the intercept); `observer` receives each
@@ -122,6 +126,7 @@ public struct PoissonRegression: Forecaster {
     public func describe() -> ModelDescription {
         let names = design?.names ?? []
         var parameters: [String: Double] = ["alpha": alpha, "iterations": Double(iterations), "converged": converged ? 1 : 0]
+        if let dispersionSize { parameters["dispersion_size"] = dispersionSize }
         for (k, c) in coefficients.enumerated() where k < names.count { parameters["coef_" + names[k]] = c }
         return ModelDescription(kind: name, parameters: parameters,
                                 notes: converged ? [] : ["stopped after \(iterations) iterations without meeting the tolerance"])
