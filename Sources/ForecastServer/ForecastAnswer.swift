@@ -48,6 +48,7 @@ struct ForecastAnswer: Encodable {
             case pZero = "p_zero"
             case lower80 = "lower_80"
             case upper80 = "upper_80"
+            case pAlive = "p_alive"
             case note
         }
 
@@ -64,6 +65,8 @@ struct ForecastAnswer: Encodable {
             try c.encode(p.probabilityOfZero.isFinite ? p.probabilityOfZero : nil, forKey: .pZero)
             try c.encode(p.interval80.lowerBound, forKey: .lower80)
             try c.encode(p.interval80.upperBound, forKey: .upper80)
+            // Only the models that say how likely a customer is to still be one.
+            if let alive = p.probabilityAlive, alive.isFinite { try c.encode(alive, forKey: .pAlive) }
         }
     }
 }

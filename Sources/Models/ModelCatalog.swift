@@ -30,6 +30,7 @@ public enum ModelCatalog {
         Entry("paretonbd") { ParetoNBD() },
         Entry("mbgnbd") { MBGNBD() },
         Entry("blend") { Blend() },
+        Entry("auto") { AutoForecaster() },
     ]
 
     /// The names of ``entries``, in order.

@@ -11,8 +11,10 @@ struct PredictCommand: ParsableCommand {
             Features are computed from the events up to and including --as-of (default: the data's last day). \
             For each customer with an event by then: the expected number of events (distinct purchase days) \
             from the next day to the same day a month later, the probability of none, and the central 80% \
-            predictive interval (10% and 90% quantiles). BG/NBD and Pareto/NBD use their own predictive \
-            distribution; the other models a Poisson law around their expectation.
+            predictive interval (10% and 90% quantiles). BG/NBD, Pareto/NBD and MBG/NBD use their own predictive \
+            distribution and add p_alive, the probability that the customer has not dropped out; the other \
+            models a negative binomial law around their expectation, with the dispersion fitted on their \
+            training rows (Poisson when the model has none).
 
             Example: forecast predict --model default --data data/shop/transactions.csv --layout transactions --out predictions.csv
             """

@@ -11,7 +11,12 @@ struct TrainCommand: ParsableCommand {
             The model sees the events up to and including --as-of (later rows count as future and are rejected, \
             as in `forecast ingest`) and learns to predict each customer's events in the month after it. \
             Supervised models (glm, ols, gbm) train on one row per customer per past month start; the \
-            probabilistic ones (bgnbd, paretonbd) on each customer's purchase history.
+            probabilistic ones (bgnbd, paretonbd, mbgnbd) on each customer's purchase history.
+
+            Without --model it trains `auto`, the recommended model: it compares glm, gbm, paretonbd, bgnbd, \
+            mbgnbd and their blend on how they would have forecast the last three training months (each fitted \
+            only on the months before), keeps the best, and says what it compared and why it chose in the model's \
+            description and training log.
 
             Writes <store>/<name>/<version>/model.json (format: docs/model-store.md), the per-iteration \
             training log training-log.jsonl beside it, and points <store>/<name>/latest at the new version.
@@ -25,8 +30,8 @@ struct TrainCommand: ParsableCommand {
     @OptionGroup var quality: QualityOptions
     @OptionGroup var storeOptions: StoreOptions
 
-    @Option(help: "Model kind: \(ModelCatalog.names.joined(separator: ", ")).")
-    var model: String
+    @Option(help: "Model kind: \(ModelCatalog.names.joined(separator: ", ")) (default: auto, the recommended model).")
+    var model = "auto"
 
     @Option(help: "Name in the store (letters, digits, '-', '_', '.').")
     var name: String

@@ -231,7 +231,7 @@ struct CLIBacktestTests {
                               "--cutoffs", "2019-01-01..2019-03-01", "--format", "json", "--out", dir + "/bt.json"])
         #expect(r.status == 0)
         let rows = (try? JSONSerialization.jsonObject(with: Data(r.stdout.utf8))) as? [[String: Any]] ?? []
-        let models = ["zero", "last30", "hist_rate", "ols", "glm", "gbm", "bgnbd", "paretonbd", "mbgnbd", "blend"]
+        let models = ["zero", "last30", "hist_rate", "ols", "glm", "gbm", "bgnbd", "paretonbd", "mbgnbd", "blend", "auto"]
         #expect(rows.count == models.count * 4)
         let means = rows.filter { $0["cutoff"] as? String == "mean" }
         #expect(Set(means.compactMap { $0["model"] as? String }) == Set(models))
@@ -313,18 +313,19 @@ struct CLIModelTests {
         let predict = try forecast(["predict", "--model", "shop"] + data + store + ["--as-of", "2019-12-31", "--out", dir + "/p.csv"])
         #expect(predict.status == 0, "\(predict.stderr)")
         let lines = try String(contentsOfFile: dir + "/p.csv", encoding: .utf8).split(separator: "\n")
-        #expect(lines.first == "customer_id,expected_events,p_zero,lower_80,upper_80")
+        #expect(lines.first == "customer_id,expected_events,p_zero,lower_80,upper_80,p_alive")
         #expect(lines.count > 400)
         for line in lines.dropFirst() {
             let f = line.split(separator: ",")
-            let expected = Double(f[1])!, p0 = Double(f[2])!, lo = Int(f[3])!, hi = Int(f[4])!
-            #expect(expected >= 0 && p0 >= 0 && p0 <= 1 && lo <= hi)
+            let expected = Double(f[1])!, p0 = Double(f[2])!, lo = Int(f[3])!, hi = Int(f[4])!, alive = Double(f[5])!
+            #expect(expected >= 0 && p0 >= 0 && p0 <= 1 && lo <= hi && alive > 0 && alive <= 1)
         }
         let predictJSON = try forecast(["predict", "--model", "shop@1"] + data + store + ["--out", dir + "/p.json"])
         #expect(predictJSON.status == 0)
         let rows = (try? JSONSerialization.jsonObject(with: Data(contentsOf: URL(fileURLWithPath: dir + "/p.json")))) as? [[String: Any]]
         #expect(rows?.count == lines.count - 1)
         #expect(rows?.first?["p_zero"] is Double)
+        #expect(rows?.first?.keys.contains("p_alive") == false)  // shop@1 is the GLM: no P(alive)
     }
 
     @Test func damagedOrMissingModelsAreClearErrors() throws {

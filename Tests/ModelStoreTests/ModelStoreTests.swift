@@ -45,7 +45,7 @@ func temporaryStore(_ caller: String = #function) -> ModelStore {
 
 @Suite("Model store")
 struct ModelStoreTests {
-    @Test(arguments: ["zero", "last30", "hist_rate", "ols", "glm", "gbm", "bgnbd", "paretonbd", "blend"])
+    @Test(arguments: ["zero", "last30", "hist_rate", "ols", "glm", "gbm", "bgnbd", "paretonbd", "mbgnbd", "blend", "auto"])
     func savedModelsPredictExactlyAsBefore(kind: String) throws {
         let model = try SmallShop.fitted(kind)
         let store = temporaryStore()

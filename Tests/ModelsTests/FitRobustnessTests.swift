@@ -110,14 +110,14 @@ struct FitRobustnessTests {
         try blend.fit(panel: Self.panel(log), events: log.events, cutoff: log.cutoff.dayNumber) { name, entry in
             reports.withLock { $0.append((name, entry)) }
         }
-        #expect(blend.dropped.map(\.name) == ["paretonbd", "bgnbd"])
+        #expect(blend.dropped.map(\.name) == ["paretonbd", "bgnbd", "mbgnbd"])
         #expect(blend.dropped.allSatisfy { $0.reason.contains("repeat purchase") })
-        #expect(blend.componentNames == ["glm"] && blend.weights.count == 1)
+        #expect(blend.componentNames == ["glm", "gbm"] && blend.weights.count == 2)
         let notes = blend.describe().notes
         #expect(notes.contains { $0.hasPrefix("paretonbd dropped at the weighting origin") })
         #expect(notes.contains { $0.hasPrefix("bgnbd dropped at the weighting origin") })
         #expect(blend.describe().parameters["weight_bgnbd"] == nil && blend.describe().parameters["weight_glm"] != nil)
-        #expect(blend.trainingLog.prefix(2).map(\.metrics) == [["dropped_paretonbd": 1], ["dropped_bgnbd": 1]])
+        #expect(blend.trainingLog.prefix(3).map(\.metrics) == [["dropped_paretonbd": 1], ["dropped_bgnbd": 1], ["dropped_mbgnbd": 1]])
         #expect(reports.withLock { $0 }.contains { $0.0 == "blend" && $0.1.metrics["dropped_bgnbd"] == 1 })
         let predicted = try blend.predict(log.events.features(asOf: log.cutoff.dayNumber), horizonDays: 31)
         #expect(predicted.allSatisfy { $0.isFinite && $0 >= 0 })
@@ -125,11 +125,11 @@ struct FitRobustnessTests {
         // Saved and loaded, the blend keeps what it dropped.
         let data = try JSONEncoder().encode(blend)
         let decoded = try JSONDecoder().decode(Blend.self, from: data)
-        #expect(decoded.dropped == blend.dropped && decoded.weights == blend.weights && decoded.componentNames == ["glm"])
+        #expect(decoded.dropped == blend.dropped && decoded.weights == blend.weights && decoded.componentNames == ["glm", "gbm"])
         // Fitted again, it tries every component it was given.
         var again = blend
         try again.fit(panel: Self.panel(log), events: log.events, cutoff: log.cutoff.dayNumber)
-        #expect(again.dropped.map(\.name) == ["paretonbd", "bgnbd"])
+        #expect(again.dropped.map(\.name) == ["paretonbd", "bgnbd", "mbgnbd"])
 
         // With only repeat-buying models, nothing is left: one reason per component.
         var hopeless = Blend(components: [BGNBD(), ParetoNBD()])
@@ -141,16 +141,18 @@ struct FitRobustnessTests {
         }
     }
 
-    /// A blend whose components all fit saves exactly the members it saved before blends could
-    /// drop components.
-    @Test func aBlendWithoutDropsSavesAsBefore() throws {
+    /// A blend whose components all fit saves no `dropped` member; it says which months it
+    /// weighed on (here the last two, as the panel does not reach a year before the scored month).
+    @Test func aBlendWithoutDropsSavesNoDroppedMember() throws {
         let log = LogGenerator.log(.datesWithoutTimes, seed: 3)
         var blend = Blend(components: [PoissonRegression(), HistoricalRateForecaster()], weightOrigins: 2)
         try blend.fit(panel: Self.panel(log), events: log.events, cutoff: log.cutoff.dayNumber)
         #expect(blend.dropped.isEmpty)
         let object = try #require(try JSONSerialization.jsonObject(with: JSONEncoder().encode(blend)) as? [String: Any])
-        #expect(Set(object.keys) == ["componentNames", "weightOrigins", "components", "weights", "objectiveTrace"])
-        #expect(blend.describe().notes == ["weights fitted out of sample on the last 2 training origins"])
+        #expect(Set(object.keys).isSuperset(of: ["componentNames", "weightOrigins", "components", "weights", "objectiveTrace", "weightingMonths"]))
+        #expect(object["dropped"] == nil)
+        #expect(blend.weightingMonths.count == 2)
+        #expect(blend.describe().notes.count == 1 && blend.describe().notes[0].hasPrefix("weights fitted out of sample on the months "))
     }
 
     /// One customer is too few for four parameters; a panel with one origin too few for a blend.

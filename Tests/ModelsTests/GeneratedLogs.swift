@@ -38,6 +38,9 @@ struct GeneratedLog {
 struct LogGenerator {
     var random: RandomSource
     var withTimes = true
+    /// Rows on or after this day are drawn (the random stream goes on as before) but not kept:
+    /// the same log cut at a day.
+    var keepBefore = Int.max
     private var rows = UngroupedTransactions(customer: [], customerIDs: [], seconds: [])
 
     init(seed: UInt64) { random = RandomSource(seed: seed) }
@@ -50,9 +53,12 @@ struct LogGenerator {
 
     /// One row of customer `c` on `day`.
     mutating func buy(_ c: Int32, day: Int) {
+        let seconds = Int64(day) * 86_400 + (withTimes ? Int64(random.below(86_400)) : 0)
+        let amount = Double(1 + random.below(200))
+        guard day < keepBefore else { return }
         rows.customer.append(c)
-        rows.seconds.append(Int64(day) * 86_400 + (withTimes ? Int64(random.below(86_400)) : 0))
-        rows.amount.append(Double(1 + random.below(200)))
+        rows.seconds.append(seconds)
+        rows.amount.append(amount)
         rows.quantity.append(1)
     }
 
