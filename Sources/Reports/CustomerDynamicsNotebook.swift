@@ -121,6 +121,14 @@ public enum CustomerDynamicsNotebook {
                                    + "and made \(String(format: "%.2f", top.meanActual)); the lowest expected \(String(format: "%.3f", bottom.meanPredicted)) and made \(String(format: "%.3f", bottom.meanActual))."))
             }
             figure("model-calibration")
+            if !d.intervalCalibration.isEmpty {
+                let covered = d.intervalCalibration.reduce(0.0) { $0 + $1.coverage * Double($1.customers) }
+                let promised = d.intervalCalibration.reduce(0.0) { $0 + $1.nominal * Double($1.customers) }
+                let n = Double(d.intervalCalibration.reduce(0) { $0 + $1.customers })
+                doc.add(.paragraph("The 80% intervals of \(d.best) held the actual count of \(pct(covered / max(n, 1))) of the customers that month; "
+                                   + "their laws promised \(pct(promised / max(n, 1))) (above 80% because counts are whole numbers and most customers' interval is [0, 0])."))
+                figure("model-intervals")
+            }
             if let a = d.trackingActual.last, let j = d.models.firstIndex(of: d.best), j < d.trackingPredicted.count, let p = d.trackingPredicted[j].last {
                 doc.add(.paragraph("Over the last month, \(num(a)) events happened against \(num(p)) forecast by \(d.best) (\(String(format: "%+.1f%%", (p / max(a, 1) - 1) * 100)))."))
             }

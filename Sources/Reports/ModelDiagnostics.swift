@@ -21,6 +21,9 @@ public struct ModelDiagnostics: Sendable {
     public var best: String
     /// The best model at the last cutoff, customers in deciles of predicted value (lowest first).
     public var calibration: [CalibrationBin]
+    /// The best model's 80% intervals at the last cutoff, same deciles: how many customers'
+    /// actual counts they held against how many their laws promised.
+    public var intervalCalibration: [IntervalBin]
     /// Days into the last backtest month, and the cumulative events: actual, and forecast by
     /// each model (in `models` order) for horizons of 1 ... n days.
     public var trackingDays: [Int]
@@ -40,6 +43,16 @@ public struct ModelDiagnostics: Sendable {
         public var customers: Int
         public var meanPredicted: Double
         public var meanActual: Double
+    }
+
+    /// One decile of customers by forecast: the share whose actual count fell inside their
+    /// 80% interval, and the mean probability their laws gave those intervals.
+    public struct IntervalBin: Sendable, Codable, Equatable {
+        public var decile: Int
+        public var customers: Int
+        public var meanPredicted: Double
+        public var coverage: Double
+        public var nominal: Double
     }
 
     /// The month starts of the last `count` months fully inside the data.
@@ -70,6 +83,7 @@ public struct ModelDiagnostics: Sendable {
         var lastFits: [any Forecaster] = templates
         var fittedAtLast = [Bool](repeating: false, count: templates.count)
         var lastPredictions = [[Double]](repeating: [], count: modelNames.count)
+        var lastPredictive = [[PredictiveSummary]](repeating: [], count: modelNames.count)
         var lastFeatures: FeatureMatrix?
         var done = 0
         let backtest = RollingOriginBacktest(cutoffs: cutoffDates)
@@ -81,6 +95,7 @@ public struct ModelDiagnostics: Sendable {
                 lastFits[j] = fit.model
                 fittedAtLast[j] = true
                 lastPredictions[j] = fit.predicted
+                lastPredictive[j] = fit.predictive
                 lastFeatures = fit.features
             }
             done += 1
@@ -98,11 +113,15 @@ public struct ModelDiagnostics: Sendable {
 
         // Calibration and tracking for the best model at the last cutoff.
         calibration = []
+        intervalCalibration = []
         trackingDays = []; trackingActual = []; trackingPredicted = []; proRata = []
         // (Not when the best model failed at the last cutoff: it has no forecasts there.)
         if let features = lastFeatures, let cutoff = cutoffDates.last, lastPredictions[bestModel].count == features.rowCount {
             let p = lastPredictions[bestModel], y = features.nextMonthEvents
             calibration = Self.calibration(predicted: p, actual: y)
+            if lastPredictive[bestModel].count == p.count {
+                intervalCalibration = Self.intervalCalibration(predicted: p, predictive: lastPredictive[bestModel], actual: y)
+            }
             let c = cutoff.dayNumber
             let horizon = MonthHorizon.daysToNextMonthStart(from: c)
             var perDay = [Double](repeating: 0, count: horizon)
@@ -152,6 +171,29 @@ public struct ModelDiagnostics: Sendable {
         }
         // The tree model's curve (train and validation deviance) first: it is the one that tells the most.
         trainingLogs.sort { ($0.model == importanceModel ? 0 : 1) < ($1.model == importanceModel ? 0 : 1) }
+    }
+
+    /// The deciles of ``calibration(predicted:actual:)`` with each group's interval coverage
+    /// and the probability its laws promised (NaN where the summaries do not say).
+    public static func intervalCalibration(predicted p: [Double], predictive: [PredictiveSummary], actual y: [Double]) -> [IntervalBin] {
+        deciles(p).enumerated().map { k, group in
+            let inside = group.filter { Double(predictive[$0].interval80.lowerBound) <= y[$0] && y[$0] <= Double(predictive[$0].interval80.upperBound) }
+            let n = Double(group.count)
+            return IntervalBin(decile: k + 1, customers: group.count, meanPredicted: group.reduce(0) { $0 + p[$1] } / n,
+                               coverage: Double(inside.count) / n,
+                               nominal: group.reduce(0) { $0 + (predictive[$1].interval80Probability ?? .nan) } / n)
+        }
+    }
+
+    /// The positions of `p` in ten groups of (nearly) equal size by value, lowest first; ties
+    /// broken by position so the split is deterministic. Empty groups are left out.
+    static func deciles(_ p: [Double]) -> [ArraySlice<Int>] {
+        let n = p.count
+        let order = p.indices.sorted { p[$0] != p[$1] ? p[$0] < p[$1] : $0 < $1 }
+        return (0..<10).compactMap { k in
+            let lo = k * n / 10, hi = (k + 1) * n / 10
+            return hi > lo ? order[lo..<hi] : nil
+        }
     }
 
     /// Customers in ten groups of (nearly) equal size by predicted value; ties broken by

@@ -130,6 +130,23 @@ public enum ReportCharts {
                               caption: "Customers in ten groups by forecast: mean forecast against mean actual events for \(d.best), the best model by deviance.",
                               svg: calChart.svg()))
 
+        let intervals = d.intervalCalibration
+        if !intervals.isEmpty {
+            let deciles = intervals.map { Double($0.decile) }
+            let coverageChart = Chart(
+                title: "80% intervals of \(d.best) by decile of forecast",
+                subtitle: "Month from \(d.cutoffs.last ?? "-"): counts inside the interval, against what the laws promised",
+                x: Axis("Decile of forecast (1 = lowest)"), y: Axis("Share of customers", style: .percent, includesZero: false),
+                marks: [.line(Series("80%", x: [deciles.first ?? 1, deciles.last ?? 10], y: [0.8, 0.8], color: "#999999"), points: false, dashed: true),
+                        .line(Series("promised by the laws", x: deciles, y: intervals.map(\.nominal), color: Palette.color(1)), points: true, dashed: true),
+                        .line(Series("actual coverage", x: deciles, y: intervals.map(\.coverage), color: Palette.color(0),
+                                     tooltips: intervals.map { "decile \($0.decile) (\($0.customers) customers, mean forecast \(fmt($0.meanPredicted))): coverage \(fmt($0.coverage)), promised \(fmt($0.nominal))" }),
+                              points: true)])
+            figures.append(Figure(name: "model-intervals", title: "Calibration of the 80% intervals",
+                                  caption: "Customers in ten groups by forecast: how often the actual count fell inside the 80% interval of \(d.best), against how often its laws said it would (counts are whole numbers, so an interval that is [0, 0] holds P(0), often over 90%).",
+                                  svg: coverageChart.svg()))
+        }
+
         var trackMarks: [Mark] = [.line(Series("actual", x: d.trackingDays.map(Double.init), y: d.trackingActual, color: "#000000"))]
         for (j, m) in d.models.enumerated() where j < d.trackingPredicted.count {
             trackMarks.append(.line(Series(m + (d.proRata.contains(m) ? " (pro rata)" : ""), x: d.trackingDays.map(Double.init), y: d.trackingPredicted[j],

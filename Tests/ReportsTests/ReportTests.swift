@@ -33,7 +33,7 @@ struct ReportTests {
     @Test func everyFigureIsValidSVGWithAnEscapedDataName() {
         let figures = GeneratedShop.report.figures()
         let names = figures.map(\.name)
-        for expected in ["ranking", "top-products", "top-products-revenue", "model-monthly", "model-calibration", "model-tracking",
+        for expected in ["ranking", "top-products", "top-products-revenue", "model-monthly", "model-calibration", "model-intervals", "model-tracking",
                          "model-comparison", "model-training", "season-month", "season-weekday", "season-hour", "season-decomposition",
                          "cohort-retention", "purchase-gaps", "new-returning"] {
             #expect(names.contains(expected), "missing \(expected)")
