@@ -1,7 +1,8 @@
 # The two commands of the README:
 #   make demo   install what is missing, build, generate the default shop, ingest it, write the reports
 #   make test   install what is missing, run every test
-# Other targets: setup, build, model (rebuild the committed default model), reports (rebuild the charts and the
+# Other targets: setup, build, model (rebuild the committed default model), accuracy (every model and the Python
+# reference models on CDNOW and each generator profile, in one run: data/accuracy/accuracy.md), reports (rebuild the charts and the
 # notebook), warehouse (the daily pipeline on the default data and its charts), attribution (the attribution
 # pipeline and the engines compared), bench, scale, warehouse-bench, attribution-bench, serve-bench (forecast serve
 # under wrk), reader-check (the Python model reader against forecast predict), docs (the ForecastKit DocC
@@ -14,7 +15,7 @@ SEED ?= 42
 FORECAST = .build/release/forecast
 SYSTEM_PACKAGES = liblapack-dev libopenblas-dev libsqlite3-dev python3
 
-.PHONY: demo test setup build model blas-check reports warehouse attribution bench scale warehouse-bench attribution-bench serve-bench reader-check docs clean
+.PHONY: demo test setup build model blas-check accuracy reports warehouse attribution bench scale warehouse-bench attribution-bench serve-bench reader-check docs clean
 
 # The committed default model: a Poisson GLM trained on the default data as of 2019-11-30.
 # SOURCE_DATE_EPOCH fixes the recorded creation time; the GLM's fit sums in a fixed order of its
@@ -56,6 +57,11 @@ setup:
 
 build: setup
 	$(SWIFT) build -c release --product forecast
+
+# Accuracy on every data set, ours beside the Python references in the same run (bench/accuracy.sh; about an hour
+# on 2 cores, most of it CDNOW): data/accuracy/accuracy.md, summarised in the README.
+accuracy: build
+	FORECAST=$(FORECAST) OUT=$(DATA)/accuracy bash bench/accuracy.sh
 
 # The main job on the built-in data. Fixed seed and --as-of date: the outputs are reproducible.
 demo: build

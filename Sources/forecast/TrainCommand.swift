@@ -30,7 +30,7 @@ struct TrainCommand: ParsableCommand {
     @OptionGroup var quality: QualityOptions
     @OptionGroup var storeOptions: StoreOptions
 
-    @Option(help: "Model kind: \(ModelCatalog.names.joined(separator: ", ")) (default: auto, the recommended model).")
+    @Option(help: "Model kind: \(ModelCatalog.names.joined(separator: ", ")) auto is the recommended model.")
     var model = "auto"
 
     @Option(help: "Name in the store (letters, digits, '-', '_', '.').")

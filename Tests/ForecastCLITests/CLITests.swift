@@ -328,6 +328,23 @@ struct CLIModelTests {
         #expect(rows?.first?.keys.contains("p_alive") == false)  // shop@1 is the GLM: no P(alive)
     }
 
+    /// Without --model, `forecast train` trains `auto`, which says what it compared and chose.
+    @Test func trainWithoutAModelTrainsTheRecommendedOne() throws {
+        let dir = scratch()
+        _ = try forecast(["generate", "--out", dir, "--customers", "400", "--clean", "-q"])
+        let data = ["--data", dir + "/transactions.csv", "--layout", "transactions"]
+        let store = ["--store", dir + "/models"]
+        let train = try forecast(["train"] + data + store + ["--as-of", "2019-10-31", "--name", "rec"])
+        #expect(train.status == 0, "\(train.stderr)")
+        #expect(train.stdout.contains("saved auto model rec@1"))
+        let show = try forecast(["models", "show", "rec"] + store)
+        #expect(show.status == 0 && show.stdout.contains("chose ") && show.stdout.contains("selection_deviance_blend"))
+        let log = try String(contentsOfFile: dir + "/models/rec/1/training-log.jsonl", encoding: .utf8)
+        #expect(log.contains("selection_deviance_glm"))
+        let predict = try forecast(["predict", "--model", "rec"] + data + store + ["--out", dir + "/p.csv"])
+        #expect(predict.status == 0, "\(predict.stderr)")
+    }
+
     @Test func damagedOrMissingModelsAreClearErrors() throws {
         let dir = scratch()
         _ = try forecast(["generate", "--out", dir, "--customers", "300", "--clean", "-q"])

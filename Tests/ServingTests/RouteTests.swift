@@ -7,8 +7,8 @@ import Logging
 import Testing
 
 /// A server over the fixture's store, not listening: tests drive its application in process.
-func inProcessServer(data: CustomerData? = nil) throws -> ForecastServer {
-    var configuration = ForecastServerConfiguration(store: ServingFixture.storeRoot)
+func inProcessServer(data: CustomerData? = nil, store: String = ServingFixture.storeRoot) throws -> ForecastServer {
+    var configuration = ForecastServerConfiguration(store: store)
     configuration.defaultModel = "glm"
     configuration.reloadInterval = .seconds(3600)
     var logger = Logger(label: "test.routes")
@@ -128,6 +128,31 @@ struct RouteTests {
                 {"histories": [{"customer_id": "x", "purchases": [{"timestamp": "2019-05-01", "quantity": 1, "amount": 3}]}]}
                 """)
             #expect((plain.json["warnings"] as? [String])?.first?.contains("product_breadth") == true)
+        }
+    }
+
+    /// A repeat-buying model's answers add `p_alive`, the same number `ForecastKit` gives; the
+    /// GLM's have none.
+    @Test func repeatBuyingModelsAnswerWithPAlive() async throws {
+        let root = ServingFixture.storeCopy()
+        var model = try ModelCatalog.make("mbgnbd")
+        try model.fit(panel: nil, events: ServingFixture.events, cutoff: ServingFixture.cutoff)
+        try ModelStore(root: root).save(ServingFixture.saved(model, name: "mbg", version: 1))
+        let expected = try ModelStore(root: root).forecastModel("mbg").forecast(histories: (0..<6).map { ServingFixture.history($0) })
+        let server = try inProcessServer(store: root)
+        try await server.application().test(.router) { client in
+            let answer = try await client.answer(.post, "/predict", body: historiesBody(Array(0..<6), extra: "\"model\":\"mbg\","))
+            #expect(answer.status == 200, "\(answer.text)")
+            let items = answer.json["predictions"] as? [[String: Any]] ?? []
+            #expect(items.count == 6)
+            for (item, e) in zip(items, expected) {
+                guard let alive = e.prediction?.probabilityAlive else { Issue.record("no P(alive) for \(e.customerID)"); continue }
+                // Exact through the text (JSONSerialization rounds some doubles on Linux).
+                #expect(answer.text.contains("\"p_alive\":\(shortestText(alive))"), "\(alive)")
+                #expect(item["p_alive"] is NSNumber && alive >= 0 && alive <= 1)
+            }
+            let glm = try await client.answer(.post, "/predict", body: historiesBody([0], extra: "\"model\":\"glm\","))
+            #expect(glm.status == 200 && !glm.text.contains("p_alive"))
         }
     }
 
