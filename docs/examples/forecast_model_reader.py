@@ -2,14 +2,24 @@
 """A reference reader of the toolkit's model files (docs/model-store.md), standard library only.
 
 It checks a model file's envelope and checksum, then predicts from the features that
-`forecast features` writes, for the kinds zero, last30, hist_rate, ols, glm and gbm:
+`forecast features` writes, for every kind the toolkit saves: zero, last30, hist_rate, ols, glm,
+gbm, bgnbd, paretonbd, mbgnbd (with their seasonal calibration), blend and auto. It writes what
+`forecast predict` writes: the expected count, P(0) and the 80% interval, and P(alive) as a
+sixth column `p_alive` for the repeat-buying models (bgnbd, paretonbd, mbgnbd, also as auto's
+choice):
 
     forecast features --data data/shop/transactions.csv --layout transactions --cutoff 2020-01-01 --out f.csv
-    python3 docs/examples/forecast_model_reader.py models/default/1/model.json f.csv > p.csv
-    python3 docs/examples/forecast_model_reader.py models/default/1/model.json f.csv --compare predictions.csv
+    python3 docs/examples/forecast_model_reader.py models/default/1/model.json f.csv --cutoff 2020-01-01 > p.csv
+    python3 docs/examples/forecast_model_reader.py models/default/1/model.json f.csv --cutoff 2020-01-01 --compare predictions.csv
+
+--cutoff is the features' cutoff day: it gives the horizon (the days to the same day a month
+later) and the month whose seasonal calibration factor the repeat-buying models apply. The
+numerical algorithms are the toolkit's (Sources/Models), in the same order of operations, so
+the numbers agree to the last bit or nearly.
 
 With --compare it reads a `forecast predict` CSV for the same cutoff and exits 1 unless every
-expected count, P(0) and interval agrees (counts within 1e-9, relative to max(1, |value|)).
+expected count, P(0), P(alive) (when the model has it) and interval agrees (numbers within
+1e-9, relative to max(1, |value|); interval ends exactly).
 """
 
 import argparse
@@ -147,6 +157,9 @@ def log1p(v):
 
 
 def lgamma(v):
+    """ln |Gamma(v)|. Python's own, which can differ from the C library's (the toolkit's) in the
+    last digits (about 1e-11 at most, absolute): it only reaches P(k) for k >= 1, so the interval
+    ends, where it would take a cumulative probability within that of 10% or 90% to change one."""
     try:
         return math.lgamma(v)
     except ValueError:  # a pole: 0 or a negative integer
@@ -436,7 +449,7 @@ def expected_count(kind, model, features, horizon_days, cutoff):
     if kind == "glm":
         return math.exp(min(linear_score(model, features), 30.0))
     if kind == "ols":
-        return max(0.0, math.expm1(linear_score(model, features)))
+        return max(0.0, expm1(linear_score(model, features)))
     if kind == "gbm":
         return math.exp(min(gbm_score(model, features), 30.0))
     if kind in REPEAT_BUYING:
@@ -551,7 +564,8 @@ def main(argv=None):
     parser.add_argument("model", help="a model.json")
     parser.add_argument("features", help="a CSV written by `forecast features`")
     parser.add_argument("--cutoff", help="the features' cutoff day (YYYY-MM-DD), for the horizon and the seasonal "
-                                         "calibration's month (default: a 31-day month, no calibration)")
+                                         "calibration's month (without it: a 31-day month, and a model with a "
+                                         "seasonal calibration is refused)")
     parser.add_argument("--horizon-days", type=int, help="the horizon in days (overrides the one from --cutoff)")
     parser.add_argument("--compare", help="a `forecast predict` CSV to check against")
     parser.add_argument("--tolerance", type=float, default=1e-9)
@@ -582,28 +596,33 @@ def main(argv=None):
     compared, problems = 0, []
     with open(args.compare, newline="") as f:
         reader = csv.DictReader(f)
-        if alive != ("p_alive" in (reader.fieldnames or [])):
+        header = reader.fieldnames or []
+        if alive != ("p_alive" in header):
             problems.append("the model gives P(alive) but the predictions have no p_alive column" if alive
                             else "the predictions have a p_alive column but the model gives no P(alive)")
+        columns = [c for c in columns if c in header]
         for row in reader:
             customer = row["customer_id"]
             if customer not in ours:
                 problems.append(f"{customer}: in the predictions but not in the features")
                 continue
             mean, p0, lo, hi, p_alive = ours[customer]
-            for column, mine in zip(columns, (mean, p0, p_alive)):
+            mine = {"expected_events": mean, "p_zero": p0, "p_alive": p_alive}
+            for column in columns:
                 if row.get(column) in (None, ""):
                     problems.append(f"{customer}: no {column}")
                     continue
-                theirs = float(row[column])
-                difference = abs(mine - theirs) / max(1.0, abs(theirs))
+                a, b = mine[column], float(row[column])
+                if a == b or (math.isnan(a) and math.isnan(b)):
+                    continue
+                difference = abs(a - b) / max(1.0, abs(b))
                 worst[column] = max(worst[column], difference if difference == difference else math.inf)
             if (lo, hi) != (int(row["lower_80"]), int(row["upper_80"])):
                 problems.append(f"{customer}: interval {lo}..{hi}, predictions say {row['lower_80']}..{row['upper_80']}")
             compared += 1
     if compared != len(ours):
         problems.append(f"{len(ours)} customers in the features, {compared} compared")
-    largest = max(worst.values())
+    largest = max(worst.values(), default=0.0)
     ok = largest <= args.tolerance and not problems
     kind = payload["kind"] + (f" chose {payload['model']['chosen']['kind']}" if payload["kind"] == "auto" else "")
     detail = ", ".join(f"{c} {worst[c]:.3g}" for c in columns)
