@@ -5,7 +5,7 @@ import ForecastKit
 /// ```json
 /// {"as_of": "2019-11-30", "horizon_days": 31, "kind": "glm", "model": "default", "version": 1,
 ///  "predictions": [{"customer_id": "c-1042", "expected": 0.4291984306883526, "lower_80": 0,
-///                   "p_zero": 0.6510307318868355, "upper_80": 1}]}
+///                   "p_zero": 0.6687700955119346, "upper_80": 1}]}
 /// ```
 ///
 /// `warnings` is present only when something had to be assumed.
