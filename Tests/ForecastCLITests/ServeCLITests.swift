@@ -98,7 +98,7 @@ struct ServeCLITests {
         #expect(example.process.terminationStatus == 0, "\(example.stderr)")
         #expect(out.contains("default@1: a glm model trained to 2019-11-30, reading 16 features"))
         // The numbers the getting-started article shows.
-        #expect(out.contains("example-customer: 0.606 purchase days expected in the month after 2019-11-30; P(none) = 0.546; 80% interval 0...2"))
+        #expect(out.contains("example-customer: 0.606 purchase days expected in the month after 2019-11-30; P(none) = 0.575; 80% interval 0...2"))
         let missing = try Background(["/nonexistent-store"], executable: "forecastkit-example")
         while missing.process.isRunning { try await Task.sleep(for: .milliseconds(20)) }
         #expect(missing.process.terminationStatus == 1 && missing.stderr.contains("is not a folder"))
