@@ -352,6 +352,9 @@ class ParetoNBD:
         a = r + s + x
         c = r + s + x + 1
         big, small, b = (alpha, beta, s + 1) if alpha >= beta else (beta, alpha, r + x)
+        # Near z = 1 the series is slow: the quadrature instead (ParetoNBD.seriesLimit).
+        if (big - small) / (big + tx) > 0.99:
+            return first, log(s) + self.log_death_integral(r + x, from_=tx, to=T)
 
         def log_f(t):
             z = (big - small) / (big + t)

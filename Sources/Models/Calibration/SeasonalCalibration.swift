@@ -68,11 +68,17 @@ public struct SeasonalCalibration: Codable, Sendable, Equatable {
         let last = CivilDate(dayNumber: cutoff).firstOfMonth(adding: -1)
         while o <= last { origins.append(o.dayNumber); o = o.firstOfMonth(adding: 1) }
         origins = Array(origins.suffix(maxOrigins))
-        let months: [Month] = origins.map { origin in
-            let horizon = MonthHorizon.daysToNextMonthStart(from: origin)
-            return Month(month: String(CivilDate(dayNumber: origin).description.prefix(7)),
-                         actual: events.eventsOfKnownCustomers(from: origin, to: origin + horizon),
-                         forecast: forecast(origin, horizon))
+        // One origin per task: each month's sums run in a fixed order, so the factors are the
+        // same on any number of threads.
+        let months: [Month] = withoutActuallyEscaping(forecast) { forecast in
+            nonisolated(unsafe) let forecast = forecast
+            return parallelMap(origins.count) { k in
+                let origin = origins[k]
+                let horizon = MonthHorizon.daysToNextMonthStart(from: origin)
+                return Month(month: String(CivilDate(dayNumber: origin).description.prefix(7)),
+                             actual: events.eventsOfKnownCustomers(from: origin, to: origin + horizon),
+                             forecast: forecast(origin, horizon))
+            }
         }
         return SeasonalCalibration(months: months, factors: validatedFactors(months))
     }

@@ -52,6 +52,11 @@ public struct ParetoNBD: RepeatBuyingModel {
         guard h.tx < h.T else { return (first, nil) }
         let a = r + s + x, c = r + s + x + 1
         let (big, small, b) = alpha.value >= beta.value ? (alpha, beta, s + 1) : (beta, alpha, r + x)
+        // Near z = 1 the series needs thousands of terms (and often gives up after 20,000):
+        // the quadrature is as accurate there and costs 64 points.
+        if (big.value - small.value) / (big.value + h.tx) > seriesLimit {
+            return (first, s.log() + logDeathIntegral(r + x, alpha, s, beta, from: h.tx, to: h.T))
+        }
         func logF(_ t: Double) -> Dual? {
             let z = (big - small) / (big + t)
             return SpecialFunctions.logHypergeometric2F1(a, b, c, z, maxTerms: 20_000).map { $0 - a * (big + t).log() }
@@ -64,9 +69,12 @@ public struct ParetoNBD: RepeatBuyingModel {
         return (first, s.log() - a.log() + logA0)
     }
 
+    /// The largest z (at t_x) for which A₀ is summed as a series; above it, by quadrature.
+    static let seriesLimit = 0.99
+
     /// log ∫ (α+τ)^−(r+x) (β+τ)^−(s+1) dτ over [t_x, T], the same quantity as A₀/(r+s+x),
-    /// for when the series converges too slowly (z within about 1e-4 of 1, which needs small
-    /// r + x or s): then the integrand is smooth in w = log(min(α, β) + τ), and 64-point
+    /// for when the series converges too slowly (z above ``seriesLimit``, or a series that
+    /// has not converged after 20,000 terms): then the integrand is smooth in w = log(min(α, β) + τ), and 64-point
     /// Gauss-Legendre quadrature in w, carried out on duals, gives value and gradient.
     static func logDeathIntegral(_ rx: Dual, _ alpha: Dual, _ s: Dual, _ beta: Dual, from tx: Double, to T: Double) -> Dual {
         let m = alpha.value <= beta.value ? alpha : beta
