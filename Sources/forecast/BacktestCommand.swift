@@ -10,7 +10,11 @@ struct BacktestCommand: ParsableCommand {
         discussion: """
             For each cutoff (a month start) every customer with an event before it is scored on the number of \
             events (distinct days) in that month; supervised models train only on earlier months. One row per \
-            model and cutoff, then the mean per model.
+            model and cutoff, then the mean per model: deviance, RMSE, MAE, bias, top-10% capture, and the \
+            predictive laws' scores: coverage_80 (share of customers inside their 80% interval), nominal_80 \
+            (the share the laws promise) and log_score (mean -log P(actual)). By default every model, auto \
+            (the recommended one) included; blend and auto refit their five candidates at up to seven earlier \
+            months, so they take most of the time.
 
             A model that fails at a cutoff (too little data for it, a fit that cannot converge) gets a row that says \
             why, with no scores, and the others go on; its mean is over the cutoffs where it fitted. The exit code \
