@@ -97,6 +97,9 @@ struct TrainCommand: ParsableCommand {
                                               progress: { printError("train: \($0)") }, observer: observer.report)
         observer.finish()
         printError(String(format: "train: fitted in %.2f s", trained.fitSeconds))
+        if let auto = trained.model as? AutoForecaster, let reason = auto.describe().notes.first {
+            printError("train: auto \(reason)")
+        }
         let store = storeOptions.modelStore
         let saved = SavedModel(name: name, version: version ?? store.nextVersion(of: name), createdAt: SavedModel.creationTime(),
                                fitted: trained.model, events: events, logRows: result.log.rowCount, cutoff: cutoff,

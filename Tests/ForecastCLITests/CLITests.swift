@@ -337,6 +337,7 @@ struct CLIModelTests {
         let train = try forecast(["train"] + data + store + ["--as-of", "2019-10-31", "--name", "rec"])
         #expect(train.status == 0, "\(train.stderr)")
         #expect(train.stdout.contains("saved auto model rec@1"))
+        #expect(train.stderr.contains("train: auto chose "), "\(train.stderr)")
         let show = try forecast(["models", "show", "rec"] + store)
         #expect(show.status == 0 && show.stdout.contains("chose ") && show.stdout.contains("selection_deviance_blend"))
         let log = try String(contentsOfFile: dir + "/models/rec/1/training-log.jsonl", encoding: .utf8)
