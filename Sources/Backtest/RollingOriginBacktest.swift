@@ -77,8 +77,9 @@ public struct RollingOriginBacktest: Sendable {
                 do {
                     try model.fit(panel: panel, events: events, cutoff: c)
                     t1 = DispatchTime.now().uptimeNanoseconds
-                    predicted = try model.predict(features, horizonDays: horizon)
+                    // The summaries' expected counts are the model's predictions.
                     predictive = try model.predictive(features, horizonDays: horizon)
+                    predicted = predictive.map(\.expected)
                     probabilities = try model.probabilities(of: features.nextMonthEvents.map { Int($0) }, features, horizonDays: horizon)
                     guard predicted.count == features.rowCount, predictive.count == features.rowCount,
                           probabilities.count == features.rowCount else {

@@ -10,6 +10,12 @@ public enum MonthHorizon {
         CivilDate(dayNumber: day).firstOfMonth(adding: 1).dayNumber - day
     }
 
+    /// The month a forecast from `cutoff` over `horizonDays` is about: the one holding the
+    /// middle of the horizon (the cutoff's own month when the cutoff is a month start).
+    public static func targetMonth(cutoff: Int, horizonDays: Int) -> CivilDate {
+        CivilDate(dayNumber: cutoff + max(0, horizonDays - 1) / 2).firstOfMonth()
+    }
+
     /// Days from `cutoff` to the same day of the next month (a whole calendar month when the
     /// cutoff is a month start; the next month's last day when it is shorter): the horizon of
     /// `predict`, `evaluate` and the serving API.

@@ -86,7 +86,7 @@ public struct Blend: Forecaster {
         let chosen = OriginForecasts.chosenOrigins(panel.origins, recent: weightOrigins, cutoff: cutoff)
         let name = self.name
         let forecasts = OriginForecasts.compute(models: given, panel: panel, events: events, chosen: chosen, observer: observer) {
-            observer?(name, Self.logEntry($1))
+            observer?(name, Self.logEntry($0))
         }
         try fit(forecasts, panel: panel, events: events, cutoff: cutoff, observer: observer)
     }
@@ -143,16 +143,29 @@ public struct Blend: Forecaster {
         TrainingLogEntry(iteration: 0, metrics: ["dropped_" + d.name: 1])
     }
 
-    /// Non-negative weights minimising the Poisson deviance of Σ wₘ pₘ against y, each row
-    /// counted `rowWeights[i]` times (all 1 when empty); `observer` receives each EM
-    /// iteration's (weighted mean) deviance.
+    /// ``weights(_:_:rowWeights:iteration:)``, recording the deviance per iteration in
+    /// ``objectiveTrace`` and telling `observer`.
     mutating func fitWeights(_ p: [[Double]], _ y: [Double], rowWeights: [Double] = [], observer: TrainingObserver? = nil) -> [Double] {
+        var trace: [Double] = []
+        let name = self.name
+        let w = Self.weights(p, y, rowWeights: rowWeights) { iteration, deviance in
+            trace.append(deviance)
+            observer?(name, TrainingLogEntry(iteration: iteration, metrics: ["weighting_deviance": deviance]))
+        }
+        objectiveTrace = trace
+        return w
+    }
+
+    /// Non-negative weights minimising the Poisson deviance of Σ wₘ pₘ against y, each row
+    /// counted `rowWeights[i]` times (all 1 when empty); `iteration` receives each EM
+    /// iteration's number and (weighted mean) deviance.
+    static func weights(_ p: [[Double]], _ y: [Double], rowWeights: [Double] = [],
+                        iteration report: (Int, Double) -> Void = { _, _ in }) -> [Double] {
         let m = p.count, n = y.count
         let r = rowWeights.count == n ? rowWeights : [Double](repeating: 1, count: n)
         let totalWeight = max(r.reduce(0, +), 1e-300)
         var w = [Double](repeating: 1 / Double(m), count: m)
         let columnSums = p.map { column in zip(column, r).reduce(0) { $0 + $1.0 * $1.1 } }
-        objectiveTrace = []
         var mu = [Double](repeating: 0, count: n)
         for iteration in 1...2_000 {
             var deviance = 0.0
@@ -164,8 +177,7 @@ public struct Blend: Forecaster {
                 deviance += r[i] * PoissonDeviance.unit(actual: y[i], predicted: mu[i], floor: 1e-12)
             }
             deviance /= totalWeight
-            objectiveTrace.append(deviance)
-            observer?(name, TrainingLogEntry(iteration: iteration, metrics: ["weighting_deviance": deviance]))
+            report(iteration, deviance)
             var next = w
             for j in 0..<m where columnSums[j] > 0 {
                 var s = 0.0

@@ -60,20 +60,6 @@ public enum PoissonPredictive {
     /// P(N = 0) = e^(−μ).
     public static func probabilityOfZero(mean: Double) -> Double { exp(-max(0, mean)) }
 
-    /// The smallest k with P(N ≤ k) ≥ q.
-    public static func quantile(mean: Double, _ q: Double) -> Int {
-        let mu = max(0, mean)
-        var p = exp(-mu)
-        var cumulative = p
-        var k = 0
-        while cumulative < q, k < 100_000 {
-            k += 1
-            p *= mu / Double(k)
-            cumulative += p
-        }
-        return k
-    }
-
     /// P(N = k) = e^(−μ) μ^k / k!.
     public static func probability(_ k: Int, mean: Double) -> Double {
         let mu = max(0, mean)
@@ -83,9 +69,7 @@ public enum PoissonPredictive {
     }
 
     /// The central 80% interval [10% quantile, 90% quantile].
-    public static func interval80(mean: Double) -> ClosedRange<Int> {
-        quantile(mean: mean, 0.1)...quantile(mean: mean, 0.9)
-    }
+    public static func interval80(mean: Double) -> ClosedRange<Int> { summary(mean: mean).interval80 }
 
     /// Expected count, P(0) and the 80% interval of a Poisson law with mean `mean`.
     @Sendable public static func summary(mean: Double) -> PredictiveSummary {

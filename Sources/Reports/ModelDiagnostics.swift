@@ -176,38 +176,33 @@ public struct ModelDiagnostics: Sendable {
     /// The deciles of ``calibration(predicted:actual:)`` with each group's interval coverage
     /// and the probability its laws promised (NaN where the summaries do not say).
     public static func intervalCalibration(predicted p: [Double], predictive: [PredictiveSummary], actual y: [Double]) -> [IntervalBin] {
-        deciles(p).enumerated().map { k, group in
+        deciles(p).map { decile, group in
             let inside = group.filter { Double(predictive[$0].interval80.lowerBound) <= y[$0] && y[$0] <= Double(predictive[$0].interval80.upperBound) }
             let n = Double(group.count)
-            return IntervalBin(decile: k + 1, customers: group.count, meanPredicted: group.reduce(0) { $0 + p[$1] } / n,
+            return IntervalBin(decile: decile, customers: group.count, meanPredicted: group.reduce(0) { $0 + p[$1] } / n,
                                coverage: Double(inside.count) / n,
                                nominal: group.reduce(0) { $0 + (predictive[$1].interval80Probability ?? .nan) } / n)
         }
     }
 
-    /// The positions of `p` in ten groups of (nearly) equal size by value, lowest first; ties
-    /// broken by position so the split is deterministic. Empty groups are left out.
-    static func deciles(_ p: [Double]) -> [ArraySlice<Int>] {
+    /// The positions of `p` in ten groups of (nearly) equal size by value, lowest first, with
+    /// their decile (1 ... 10); ties broken by position so the split is deterministic. Empty
+    /// groups (fewer than ten values) are left out.
+    static func deciles(_ p: [Double]) -> [(decile: Int, rows: ArraySlice<Int>)] {
         let n = p.count
         let order = p.indices.sorted { p[$0] != p[$1] ? p[$0] < p[$1] : $0 < $1 }
         return (0..<10).compactMap { k in
             let lo = k * n / 10, hi = (k + 1) * n / 10
-            return hi > lo ? order[lo..<hi] : nil
+            return hi > lo ? (k + 1, order[lo..<hi]) : nil
         }
     }
 
     /// Customers in ten groups of (nearly) equal size by predicted value; ties broken by
     /// position so the split is deterministic.
     public static func calibration(predicted p: [Double], actual y: [Double]) -> [CalibrationBin] {
-        let n = p.count
-        guard n > 0 else { return [] }
-        let order = p.indices.sorted { p[$0] != p[$1] ? p[$0] < p[$1] : $0 < $1 }
-        return (0..<10).compactMap { k in
-            let lo = k * n / 10, hi = (k + 1) * n / 10
-            guard hi > lo else { return nil }
-            let group = order[lo..<hi]
-            return CalibrationBin(decile: k + 1, customers: group.count, meanPredicted: group.reduce(0) { $0 + p[$1] } / Double(group.count),
-                                  meanActual: group.reduce(0) { $0 + y[$1] } / Double(group.count))
+        deciles(p).map { decile, group in
+            CalibrationBin(decile: decile, customers: group.count, meanPredicted: group.reduce(0) { $0 + p[$1] } / Double(group.count),
+                           meanActual: group.reduce(0) { $0 + y[$1] } / Double(group.count))
         }
     }
 }

@@ -53,7 +53,7 @@ public struct SeasonalCalibration: Codable, Sendable, Equatable {
     /// The factor for a forecast from `cutoff` over `horizonDays`: that of the month holding
     /// the middle of the horizon.
     public func factor(cutoff: Int, horizonDays: Int) -> Double {
-        let month = CivilDate(dayNumber: cutoff + max(0, horizonDays - 1) / 2).month
+        let month = MonthHorizon.targetMonth(cutoff: cutoff, horizonDays: horizonDays).month
         guard factors.count == 12 else { return 1 }
         return factors[month - 1]
     }
@@ -63,11 +63,7 @@ public struct SeasonalCalibration: Codable, Sendable, Equatable {
     /// an event before it, and the actual totals come from `events`.
     public static func fit(events: EventLog, cutoff: Int, forecast: (Int, Int) -> Double) -> SeasonalCalibration {
         let first = CivilDate(dayNumber: events.firstDay).firstOfMonth(adding: 1)
-        var origins: [Int] = []
-        var o = first
-        let last = CivilDate(dayNumber: cutoff).firstOfMonth(adding: -1)
-        while o <= last { origins.append(o.dayNumber); o = o.firstOfMonth(adding: 1) }
-        origins = Array(origins.suffix(maxOrigins))
+        let origins = Array(TrainingPanel.origins(from: first, cutoff: CivilDate(dayNumber: cutoff)).suffix(maxOrigins))
         // One origin per task: each month's sums run in a fixed order, so the factors are the
         // same on any number of threads.
         let months: [Month] = withoutActuallyEscaping(forecast) { forecast in

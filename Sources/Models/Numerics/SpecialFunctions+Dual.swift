@@ -20,9 +20,6 @@ extension SpecialFunctions {
     }
 
     private static func logHypergeometric2F1Series(_ a: Dual, _ b: Dual, _ c: Dual, _ z: Dual, _ maxTerms: Int) -> Dual? {
-        if a.gradient == .zero, b.gradient == .zero, c.gradient == .zero, z.gradient == .zero {
-            return logHypergeometric2F1Value(a.value, b.value, c.value, z.value, maxTerms).map { Dual($0) }
-        }
         var term = 1.0, sum = 1.0
         // Σ t_k·∂log t_k, split into the parts that multiply ∂a, ∂b, ∂c and ∂z.
         var da = 0.0, db = 0.0, dc = 0.0, dz = 0.0
@@ -42,20 +39,5 @@ extension SpecialFunctions {
         let dF = z.value > 0 ? dz / z.value : a.value * b.value / c.value
         let gradient = (a.gradient * da + b.gradient * db + c.gradient * dc + z.gradient * dF) / sum
         return Dual(Foundation.log(sum), gradient)
-    }
-
-    /// The series' value alone, for constant arguments (predictions, P(alive)): the same terms
-    /// summed in the same order as the series with derivatives, so the value is identical,
-    /// without the three divisions per term the derivatives cost.
-    private static func logHypergeometric2F1Value(_ a: Double, _ b: Double, _ c: Double, _ z: Double, _ maxTerms: Int) -> Double? {
-        var term = 1.0, sum = 1.0
-        var k = 0.0
-        while k < Double(maxTerms) {
-            term *= (a + k) * (b + k) / ((c + k) * (k + 1)) * z
-            sum += term
-            if term <= 1e-17 * sum { return Foundation.log(sum) }
-            k += 1
-        }
-        return nil
     }
 }

@@ -15,12 +15,8 @@ import Foundation
 /// repeat-buying models share (`RepeatHistoryFitter`). The conditional expectation, P(alive)
 /// and the predictive distribution are BG/NBD's with b + x + 1 survivals in place of b + x.
 public struct MBGNBD: RepeatBuyingModel {
-    public struct Parameters: RepeatBuyingParameters {
-        public var r: Double
-        public var alpha: Double
-        public var a: Double
-        public var b: Double
-    }
+    /// The same four parameters as BG/NBD's, with the same names and order.
+    public typealias Parameters = BGNBD.Parameters
 
     public var penalty: Double
     public private(set) var parameters: Parameters?
@@ -111,11 +107,4 @@ public struct MBGNBD: RepeatBuyingModel {
         RepeatBuyingDistribution.probabilities(alive: probabilityAlive(p, h), shape: p.r + h.x, rate: p.alpha + h.T,
                                                a: p.a, b: p.b + h.x + 1, horizon: t, upTo: maxCount)
     }
-}
-
-extension MBGNBD.Parameters {
-    public static var names: [String] { ["r", "alpha", "a", "b"] }
-    public static var timeParameters: [Int] { [1] }
-    public var values: SIMD4<Double> { SIMD4(r, alpha, a, b) }
-    public init(values v: SIMD4<Double>) { self.init(r: v[0], alpha: v[1], a: v[2], b: v[3]) }
 }

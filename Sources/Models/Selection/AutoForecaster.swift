@@ -63,7 +63,7 @@ public struct AutoForecaster: Forecaster {
         }
         let chosenOrigins = OriginForecasts.chosenOrigins(panel.origins, recent: weightOrigins, cutoff: cutoff)
         let forecasts = OriginForecasts.compute(models: candidates, panel: panel, events: events, chosen: chosenOrigins,
-                                                observer: observer) { _, _ in }
+                                                observer: observer) { _ in }
         // The selection months: the latest ones, leaving at least one month before them to
         // weigh the blend on.
         let count = forecasts.origins.count
@@ -113,10 +113,9 @@ public struct AutoForecaster: Forecaster {
         for s in selection {
             let before = Array(0..<s)
             guard !before.isEmpty else { return Score(name: "blend", deviance: .nan, error: "no weighting month before \(s)") }
-            var weigher = Blend(components: [], weightOrigins: weightOrigins)
             let y = before.flatMap { forecasts.targets[$0] }
-            let w = weigher.fitWeights(usable.map { m in before.flatMap { forecasts.predictions[m][$0] } }, y,
-                                       rowWeights: forecasts.rowWeights(origins: before, cutoff: forecasts.origins[s]))
+            let w = Blend.weights(usable.map { m in before.flatMap { forecasts.predictions[m][$0] } }, y,
+                                  rowWeights: forecasts.rowWeights(origins: before, cutoff: forecasts.origins[s]))
             var combined = [Double](repeating: 0, count: forecasts.targets[s].count)
             for (weight, m) in zip(w, usable) {
                 for (i, p) in forecasts.predictions[m][s].enumerated() { combined[i] += weight * p }

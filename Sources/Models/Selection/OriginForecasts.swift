@@ -32,17 +32,16 @@ struct OriginForecasts {
         return chosen
     }
 
-    /// The month a forecast from `cutoff` is about: the cutoff's month when it is a month start,
-    /// else the month holding most of the month-long horizon.
+    /// The month a forecast from `cutoff` over the month-long horizon of `predict` is about.
     static func scoredMonth(cutoff: Int) -> CivilDate {
-        CivilDate(dayNumber: cutoff + 15).firstOfMonth()
+        MonthHorizon.targetMonth(cutoff: cutoff, horizonDays: MonthHorizon.days(from: cutoff))
     }
 
     /// Fits every model at each chosen origin and forecasts its month. A model that throws, or
     /// predicts a non-finite or negative value, is recorded as failed and skipped from then on;
     /// `drop` is told (for the observer).
     static func compute(models: [any Forecaster], panel: TrainingPanel, events: EventLog, chosen: [Int],
-                        observer: TrainingObserver?, drop: (Int, Blend.DroppedComponent) -> Void) -> OriginForecasts {
+                        observer: TrainingObserver?, drop: (Blend.DroppedComponent) -> Void) -> OriginForecasts {
         var failures: [Int: Blend.DroppedComponent] = [:]
         var predictions = [[[Double]]](repeating: [], count: models.count)
         var targets: [[Double]] = []
@@ -63,7 +62,7 @@ struct OriginForecasts {
                                                        reason: String(describing: error))
                     failures[m] = entry
                     predictions[m] = []
-                    drop(m, entry)
+                    drop(entry)
                 }
             }
             targets.append(features.nextMonthEvents)
