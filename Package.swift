@@ -42,7 +42,7 @@ let package = Package(
         // The built-in synthetic shop (the toolkit's default data).
         .target(name: "SyntheticShop", dependencies: ["Core"]),
         .target(name: "Features", dependencies: ["Core", "Ingestion"]),
-        .target(name: "Models", dependencies: ["Core", "Features", "LinearAlgebra"]),
+        .target(name: "Models", dependencies: ["Core", "CShims", "Features", "LinearAlgebra"]),
         .target(name: "Backtest", dependencies: ["Core", "Models", "Features"]),
         // Saved models: models/<name>/<version>/model.json with a SHA-256 checksum.
         .target(name: "ModelStore", dependencies: ["Core", "Models", "Features", .product(name: "Crypto", package: "swift-crypto")]),

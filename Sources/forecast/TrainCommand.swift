@@ -60,6 +60,18 @@ struct TrainCommand: ParsableCommand {
     @Flag(name: .customLong("no-early-stopping"), help: "gbm: grow exactly --trees trees on every origin, without the held-out origin.")
     var noEarlyStopping = false
 
+    @Option(name: .customLong("min-data-in-leaf"), help: "gbm: the fewest training rows in a leaf (default 100).")
+    var minDataInLeaf: Int?
+
+    @Option(name: .customLong("row-subsample"), help: "gbm: the share of rows each tree is grown on, in (0, 1] (default 0.8).")
+    var rowSubsample: Double?
+
+    @Option(name: .customLong("feature-subsample"), help: "gbm: the share of features each tree may split on, in (0, 1] (default 0.8).")
+    var featureSubsample: Double?
+
+    @Option(help: "gbm: threads to fit on (default: the machine's cores). The trees are the same on any number.")
+    var threads: Int?
+
     /// The model to fit, with the gbm flags applied.
     func makeModel() throws -> any Forecaster {
         guard model == "gbm" else { return try ModelCatalog.make(model) }
@@ -68,6 +80,10 @@ struct TrainCommand: ParsableCommand {
         if let leaves { settings.maxLeaves = leaves }
         if let learningRate { settings.learningRate = learningRate }
         if noEarlyStopping { settings.earlyStoppingRounds = 0 }
+        if let minDataInLeaf { settings.minDataInLeaf = minDataInLeaf }
+        if let rowSubsample { settings.rowSubsample = rowSubsample }
+        if let featureSubsample { settings.featureSubsample = featureSubsample }
+        if let threads { settings.threads = threads }
         return GradientBoosting(settings: settings)
     }
 
@@ -81,6 +97,12 @@ struct TrainCommand: ParsableCommand {
         if let trees, trees < 1 { throw ValidationError("--trees must be at least 1") }
         if let leaves, leaves < 2 { throw ValidationError("--leaves must be at least 2") }
         if let learningRate, !(learningRate > 0 && learningRate <= 1) { throw ValidationError("--learning-rate must be in (0, 1]") }
+        if let minDataInLeaf, minDataInLeaf < 1 { throw ValidationError("--min-data-in-leaf must be at least 1") }
+        if let rowSubsample, !(rowSubsample > 0 && rowSubsample <= 1) { throw ValidationError("--row-subsample must be in (0, 1]") }
+        if let featureSubsample, !(featureSubsample > 0 && featureSubsample <= 1) {
+            throw ValidationError("--feature-subsample must be in (0, 1]")
+        }
+        if let threads, threads < 1 { throw ValidationError("--threads must be at least 1") }
         if let firstOrigin, CivilDate(iso: firstOrigin)?.day != 1 {
             throw ValidationError("--first-origin must be a month start like 1997-02-01, got '\(firstOrigin)'")
         }

@@ -2,8 +2,9 @@
 /// `Dataset`): row-major for histograms, which read every feature of a row, and column-major
 /// for partitions, which read one feature of many rows.
 ///
-/// The bins live in buffers allocated for one fit: ``withBins(_:columns:rowCount:threads:_:)``
-/// builds them, lends them to its body and frees them when the body returns.
+/// The bins live in arrays made for one fit: ``withBins(_:columns:rowCount:threads:_:)``
+/// builds them (each feature binned on its own thread, then transposed) and lends them to
+/// its body.
 struct BinnedDataset {
     let binning: FeatureBinning
     let rowCount: Int
@@ -18,14 +19,23 @@ struct BinnedDataset {
     /// them.
     static func withBins<R>(_ binning: FeatureBinning, columns: [[Double]], rowCount n: Int, threads: Int,
                             _ body: (BinnedDataset) throws -> R) rethrows -> R {
-        let rowMajor = binning.binRows(columns: columns, threads: threads)
-        let bins = UnsafeMutableBufferPointer<UInt8>.allocate(capacity: max(1, rowMajor.count))
-        let columnBins = UnsafeMutableBufferPointer<UInt8>.allocate(capacity: max(1, rowMajor.count))
-        defer { bins.deallocate(); columnBins.deallocate() }
-        _ = bins.initialize(from: rowMajor)
+        let columnMajor = binning.binColumns(columns: columns, rows: n)
         let width = binning.featureCount
-        for i in 0..<n { for f in 0..<width { columnBins[f * n + i] = rowMajor[i * width + f] } }
-        return try body(BinnedDataset(binning: binning, rowCount: n, rowMajor: UnsafePointer(bins.baseAddress!),
-                                      columnMajor: UnsafePointer(columnBins.baseAddress!)))
+        var rowMajor = [UInt8](repeating: 0, count: n * width)
+        rowMajor.withUnsafeMutableBufferPointer { rowBins in
+            columnMajor.withUnsafeBufferPointer { columnBins in
+                // The transpose, in blocks of rows on `threads` threads.
+                _ = parallelBlocks(n, blockSize: 65_536, threads: threads) { block in
+                    for f in 0..<width { for i in block { rowBins[i * width + f] = columnBins[f * n + i] } }
+                }
+            }
+        }
+        return try rowMajor.withUnsafeBufferPointer { rowBins in
+            try columnMajor.withUnsafeBufferPointer { columnBins in
+                // Non-nil even when empty, so the learner needs no special case.
+                try body(BinnedDataset(binning: binning, rowCount: n, rowMajor: rowBins.baseAddress ?? UnsafePointer(bitPattern: 64)!,
+                                       columnMajor: columnBins.baseAddress ?? UnsafePointer(bitPattern: 64)!))
+            }
+        }
     }
 }

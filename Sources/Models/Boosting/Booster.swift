@@ -15,6 +15,8 @@ struct Booster {
         var best: Int
         /// Total split gain per feature, over every tree grown.
         var importance: [Double]
+        /// Each row's mean after every tree grown (training rows and validation rows).
+        var means: [Double]
     }
 
     let settings: GradientBoosting.Settings
@@ -27,7 +29,7 @@ struct Booster {
         self.settings = settings
         self.data = data
         self.target = target
-        objective = PoissonObjective(maxDeltaStep: settings.maxDeltaStep)
+        objective = PoissonObjective(maxDeltaStep: settings.maxDeltaStep, threads: threads)
         learner = TreeLearner(data: data, settings: .init(
             maxLeaves: settings.maxLeaves, minDataInLeaf: settings.minDataInLeaf, minHessianInLeaf: settings.minHessianInLeaf,
             l2: settings.l2, threads: threads))
@@ -38,8 +40,11 @@ struct Booster {
     /// each tree's log entry (`refit` marks the final fit that follows early stopping).
     func run(rows: [Int32], validation: [Int32], rounds: Int, refit: Bool, record: (TrainingLogEntry) -> Void) -> Run {
         let initial = objective.initialScore(target: target, rows: rows)
-        var scores = ScoreUpdater(rowCount: target.count, initialScore: initial)
-        var gh = [SIMD4<Double>](repeating: .zero, count: target.count)
+        var scores = ScoreUpdater(rowCount: target.count, initialScore: initial, threads: learner.settings.threads)
+        var gh = [SIMD2<Float>](repeating: .zero, count: target.count)
+        let workspace = learner.makeWorkspace()
+        let trainingConstant = objective.devianceConstant(target: target, rows: rows)
+        let validationConstant = objective.devianceConstant(target: target, rows: validation)
         var bagging = Bagging(seed: settings.seed, rowFraction: settings.rowSubsample, featureFraction: settings.featureSubsample,
                               featureCount: data.featureCount, rowCapacity: rows.count)
         let missingBins = data.binning.upperBounds.map(\.count)
@@ -52,7 +57,7 @@ struct Booster {
             bagging.draw(from: rows)
             let allowed = bagging.allowedFeatures
             var grown = bagging.withSample { sample in
-                gh.withUnsafeBufferPointer { p in learner.grow(rows: sample, gh: p.baseAddress!, allowed: allowed) }
+                gh.withUnsafeBufferPointer { p in learner.grow(rows: sample, gh: p.baseAddress!, allowed: allowed, workspace: workspace) }
             }
             for k in grown.tree.leafValue.indices { grown.tree.leafValue[k] *= settings.learningRate }
             for (f, gain) in grown.gains { importance[f] += gain }
@@ -64,10 +69,12 @@ struct Booster {
             scores.add(tree, binned: binned, rows: bagging.outOfBag, data: data)
             scores.add(tree, binned: binned, rows: validation, data: data)
             trees.append(tree)
-            var metrics = ["train_deviance": objective.deviance(target: target, score: scores.score, mean: scores.mean, rows: rows)]
+            var metrics = ["train_deviance": objective.deviance(constant: trainingConstant, target: target, score: scores.score,
+                                                               mean: scores.mean, rows: rows)]
             if refit { metrics["refit"] = 1 }
             if !validation.isEmpty {
-                let d = objective.deviance(target: target, score: scores.score, mean: scores.mean, rows: validation)
+                let d = objective.deviance(constant: validationConstant, target: target, score: scores.score, mean: scores.mean,
+                                           rows: validation)
                 metrics["valid_deviance"] = d
                 if d < bestDeviance - 1e-12 { bestDeviance = d; best = iteration }
             } else {
@@ -76,6 +83,6 @@ struct Booster {
             record(TrainingLogEntry(iteration: iteration, metrics: metrics))
             if !validation.isEmpty, iteration - best >= settings.earlyStoppingRounds { break }
         }
-        return Run(trees: Array(trees.prefix(best)), initialScore: initial, best: best, importance: importance)
+        return Run(trees: Array(trees.prefix(best)), initialScore: initial, best: best, importance: importance, means: scores.mean)
     }
 }

@@ -21,7 +21,9 @@ public struct FeatureBinning: Codable, Sendable, Equatable {
     /// Learns the bins from `columns[f][row]`.
     public init(columns: [[Double]], maxBins: Int = FeatureBinning.maxBins, sampleSize: Int = 200_000) {
         precondition((2...255).contains(maxBins))
-        upperBounds = columns.map { values in
+        // Features are independent: each learns its edges on its own thread.
+        upperBounds = parallelMap(columns.count) { f in
+            let values = columns[f]
             let n = values.count
             let stride = max(1, n / sampleSize)
             var sample: [Double] = []
@@ -45,7 +47,12 @@ public struct FeatureBinning: Codable, Sendable, Equatable {
     /// The bin of `value` for feature `f`.
     @inline(__always)
     public func bin(_ value: Double, feature f: Int) -> Int {
-        let bounds = upperBounds[f]
+        upperBounds[f].withUnsafeBufferPointer { Self.bin(value, bounds: $0) }
+    }
+
+    /// The bin of `value` under ascending upper bounds `bounds` (NaN: `bounds.count`).
+    @inline(__always)
+    static func bin(_ value: Double, bounds: UnsafeBufferPointer<Double>) -> Int {
         if value.isNaN { return bounds.count }
         var lo = 0, hi = bounds.count - 1  // the last bin takes every larger value
         while lo < hi {
@@ -55,18 +62,20 @@ public struct FeatureBinning: Codable, Sendable, Equatable {
         return lo
     }
 
-    /// Row-major bins: `result[row * featureCount + f]`.
-    public func binRows(columns: [[Double]], threads: Int = 1) -> [UInt8] {
+    /// Column-major bins of the first `rows` rows: `result[f * rows + row]`, each feature
+    /// binned on its own thread.
+    public func binColumns(columns: [[Double]], rows: Int) -> [UInt8] {
         let width = featureCount
-        let rows = columns.first?.count ?? 0
+        precondition(columns.count == width && columns.allSatisfy { $0.count >= rows }, "a value per feature and row")
         var out = [UInt8](repeating: 0, count: rows * width)
         out.withUnsafeMutableBufferPointer { buffer in
             guard let base = buffer.baseAddress, !buffer.isEmpty else { return }  // no rows or no features
-            let parts = max(1, min(threads, rows / 100_000))
-            _ = parallelMapRanges(rows, parts: parts) { range in
-                for f in 0..<width {
-                    let column = columns[f]
-                    for r in range { base[r * width + f] = UInt8(bin(column[r], feature: f)) }
+            _ = parallelMap(width) { f in
+                columns[f].withUnsafeBufferPointer { column in
+                    upperBounds[f].withUnsafeBufferPointer { bounds in
+                        let to = base + f * rows
+                        for r in 0..<rows { to[r] = UInt8(truncatingIfNeeded: Self.bin(column[r], bounds: bounds)) }
+                    }
                 }
             }
         }

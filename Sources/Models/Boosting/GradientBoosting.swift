@@ -64,8 +64,11 @@ public struct GradientBoosting: Forecaster {
         if settings.earlyStoppingRounds > 0, panel.origins.count >= 2 {
             for i in 0..<panel.rowCount { if panel.origin[i] == lastOrigin { holdout.append(Int32(i)) } else { earlier.append(Int32(i)) } }
         }
-        try fit(names: panel.names, columns: panel.columns, target: panel.target, training: earlier, validation: holdout, observer: observer)
-        dispersionSize = CountDispersion.fitSize(actual: panel.target, mean: predict(columns: panel.columns, rows: panel.rowCount))
+        let means = try boost(names: panel.names, columns: panel.columns, target: panel.target, training: earlier, validation: holdout,
+                              observer: observer)
+        // The final run's means are the model's in-sample predictions (to the last few bits:
+        // they are e^score updated tree by tree), so no second pass over the panel.
+        dispersionSize = CountDispersion.fitSize(actual: panel.target, mean: means)
     }
 
     /// Fits on `columns[f][row]`. With validation rows, first grows trees on `training` while
@@ -75,6 +78,13 @@ public struct GradientBoosting: Forecaster {
     /// ``ModelFitError/invalidTarget(model:)`` unless every target is a finite count ≥ 0.
     public mutating func fit(names: [String], columns: [[Double]], target: [Double], training: [Int32] = [], validation: [Int32] = [],
                              observer: TrainingObserver? = nil) throws {
+        _ = try boost(names: names, columns: columns, target: target, training: training, validation: validation, observer: observer)
+    }
+
+    /// ``fit(names:columns:target:training:validation:observer:)``, returning every row's
+    /// in-sample mean under the final trees.
+    private mutating func boost(names: [String], columns: [[Double]], target: [Double], training: [Int32], validation: [Int32],
+                                observer: TrainingObserver?) throws -> [Double] {
         dispersionSize = nil
         let n = target.count
         guard n > 0, !columns.isEmpty, columns.count == names.count, columns.allSatisfy({ $0.count == n }),
@@ -105,6 +115,7 @@ public struct GradientBoosting: Forecaster {
         initialScore = final.initialScore
         bestIteration = rounds
         gainImportance = final.importance
+        return final.means
     }
 
     public func predict(_ features: FeatureMatrix, horizonDays: Int) throws -> [Double] {
