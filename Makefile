@@ -4,7 +4,7 @@
 # Other targets: setup, build, model (rebuild the committed default model), accuracy (every model and the Python
 # reference models on CDNOW and each generator profile, in one run: data/accuracy/accuracy.md), reports (rebuild the charts and the
 # notebook), warehouse (the daily pipeline on the default data and its charts), attribution (the attribution
-# pipeline and the engines compared), bench, scale, warehouse-bench, attribution-bench, serve-bench (forecast serve
+# pipeline and the engines compared), bench, bench-compare (ours against polars and LightGBM, one run), scale, warehouse-bench, attribution-bench, serve-bench (forecast serve
 # under wrk), reader-check (the Python model reader against forecast predict), docs (the ForecastKit DocC
 # archive), clean.
 
@@ -15,7 +15,7 @@ SEED ?= 42
 FORECAST = .build/release/forecast
 SYSTEM_PACKAGES = liblapack-dev libopenblas-dev libsqlite3-dev python3
 
-.PHONY: demo test setup build model blas-check accuracy reports warehouse attribution bench scale warehouse-bench attribution-bench serve-bench reader-check docs clean
+.PHONY: demo test setup build model blas-check accuracy reports warehouse attribution bench bench-compare scale warehouse-bench attribution-bench serve-bench reader-check docs clean
 
 # The committed default model: a Poisson GLM trained on the default data as of 2019-11-30.
 # SOURCE_DATE_EPOCH fixes the recorded creation time; the GLM's fit sums in a fixed order of its
@@ -142,6 +142,18 @@ scale: build
 	    --layout transactions --as-of 2019-11-30 --origins 1 --model $$m --trees 100 --leaves 31 --learning-rate 0.1 \
 	    --no-early-stopping --name scale-$$m --store $(DATA)/scale/models --overwrite --version 1; \
 	done
+
+# The core path against the Python stack in one run (bench/compare.py): parsing against polars, the booster against
+# LightGBM on the same rows and settings, the whole `forecast train --model gbm` against polars features + LightGBM, and
+# the features alone; 3 interleaved repeats on the 1,000,000-customer log of `make scale` (about 3 minutes). Needs
+# ../shared/anchors (ANCHORS=...) and its requirements in .venv-anchors (created when missing).
+ANCHORS ?= ../shared/anchors
+bench-compare: build
+	@test -f $(DATA)/scale/transactions.csv || $(FORECAST) generate --out $(DATA)/scale --customers 1000000 --seed 7 --clean -q
+	@test -x .venv-anchors/bin/python || { python3 -m venv .venv-anchors && .venv-anchors/bin/pip install -q -r $(ANCHORS)/requirements.txt; }
+	.venv-anchors/bin/python bench/compare.py --data $(DATA)/scale/transactions.csv --forecast $(FORECAST) \
+	    --anchors $(ANCHORS) --out $(DATA)/bench-compare
+	cp $(DATA)/bench-compare/compare.md reports/bench-compare.md
 
 # The warehouse at scale: load 1,000,000 generated customers (6.6 million orders, 10 million lines) into a new
 # database, build the marts, and time the monthly-by-category query from the roll-up and from the facts.

@@ -83,6 +83,17 @@ struct ChunkParser {
     let layout: Layout
     let schema: TableSchema
 
+    /// About how many records bytes[start..<end] holds, from the line length of its first
+    /// 64 KiB, with 10% to spare (an estimate: the buffers still grow if it is short).
+    static func estimatedRows(_ bytes: UnsafePointer<UInt8>, _ start: Int, _ end: Int) -> Int {
+        let sample = min(end - start, 1 << 16)
+        guard sample > 0 else { return 0 }
+        var breaks = 0
+        for i in start..<(start + sample) where bytes[i] == 10 { breaks += 1 }
+        let lineLength = Double(sample) / Double(max(1, breaks))
+        return Int(Double(end - start) / lineLength * 1.1) + 64
+    }
+
     func parse(start: Int, end: Int) -> ChunkResult {
         let r = ChunkResult()
         let fields = layout.fields
@@ -99,8 +110,14 @@ struct ChunkParser {
         }
         // A local copy (the structs share storage), written back at the end.
         var interners = r.interners
-        // Local copies of the staging buffers (they share storage; written back at the end).
+        // Local copies of the staging buffers (they share storage; written back at the end),
+        // sized from the chunk's first lines: growing by doubling copied every value about
+        // once more and touched fresh pages each time (a tenth of the parse on 10 M rows).
         var keys = r.keys, times = r.times, numbers = r.numbers, lines = r.lines
+        let expectedRows = Self.estimatedRows(file.bytes, start, end)
+        keys.reserve(expectedRows * layout.keyCount)
+        times.reserve(expectedRows * layout.timeCount)
+        numbers.reserve(expectedRows * layout.numberCount)
         let format = layout.timestampFormat
         let keepLines = schema.keepLineNumbers
         let expected = layout.expectedFieldCount

@@ -42,6 +42,11 @@ struct GrowableBuffer<Element: BitwiseCopyable> {
 
     mutating func removeAll() { count = 0 }
 
+    /// Makes room for at least `minimumCapacity` values, so that appends up to it never copy.
+    mutating func reserve(_ minimumCapacity: Int) {
+        if minimumCapacity > capacity { grow(to: minimumCapacity) }
+    }
+
     private mutating func grow(to newCapacity: Int) {
         let fresh = UnsafeMutablePointer<Element>.allocate(capacity: newCapacity)
         fresh.moveInitialize(from: base, count: count)

@@ -29,6 +29,18 @@ struct BenchCommand: ParsableCommand {
     var repeats = 3
     @Option(help: "Write the results as JSON to this file too.")
     var json: String?
+    @Option(help: "The steps to time, comma-separated: read, parse1 (one thread), parse (all threads), ingest (default: all).")
+    var steps = "read,parse1,parse,ingest"
+
+    static let stepNames = ["read", "parse1", "parse", "ingest"]
+
+    func validate() throws {
+        let unknown = steps.split(separator: ",").map(String.init).filter { !Self.stepNames.contains($0) }
+        if !unknown.isEmpty {
+            throw ValidationError("unknown --steps \(unknown.joined(separator: ", ")); known: \(Self.stepNames.joined(separator: ", "))")
+        }
+        if repeats < 1 { throw ValidationError("--repeats must be at least 1") }
+    }
 
     func run() throws {
         let path: String
@@ -62,17 +74,22 @@ struct BenchCommand: ParsableCommand {
                               r.seconds, r.megabytesPerSecond, r.rowsPerSecond / 1e6))
             results.append(r)
         }
-        try measure("read to /dev/null") { try readThrough(path) }
+        let chosen = Set(steps.split(separator: ",").map(String.init))
+        if chosen.contains("read") { try measure("read to /dev/null") { try readThrough(path) } }
         func phases(_ t: ParsedTable) -> Int {
             printError("bench:   phases " + t.phaseSeconds.map { String(format: "%@ %.3f s", $0.phase, $0.seconds) }.joined(separator: ", "))
             return t.rowCount
         }
-        try measure("parse, 1 thread") { phases(try TableReader(schema: schema, threads: 1).read(path: path)) }
-        try measure("parse, \(threads) threads") { phases(try TableReader(schema: schema, threads: threads).read(path: path)) }
-        try measure("ingest (parse+log+checks)") {
-            let r = try TransactionIngest.flat(path: path, mapping: mapping, threads: threads)
-            printError("bench:   phases " + r.phaseSeconds.map { String(format: "%@ %.3f s", $0.phase, $0.seconds) }.joined(separator: ", "))
-            return r.log.rowCount
+        if chosen.contains("parse1") { try measure("parse, 1 thread") { phases(try TableReader(schema: schema, threads: 1).read(path: path)) } }
+        if chosen.contains("parse") {
+            try measure("parse, \(threads) threads") { phases(try TableReader(schema: schema, threads: threads).read(path: path)) }
+        }
+        if chosen.contains("ingest") {
+            try measure("ingest (parse+log+checks)") {
+                let r = try TransactionIngest.flat(path: path, mapping: mapping, threads: threads)
+                printError("bench:   phases " + r.phaseSeconds.map { String(format: "%@ %.3f s", $0.phase, $0.seconds) }.joined(separator: ", "))
+                return r.log.rowCount
+            }
         }
         let report = BenchReport(file: path, megabytes: bytes / 1e6, threads: threads,
                                  peakResidentMegabytes: peakResidentMegabytes(), results: results)

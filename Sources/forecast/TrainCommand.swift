@@ -109,6 +109,7 @@ struct TrainCommand: ParsableCommand {
     }
 
     func run() throws {
+        let began = DispatchTime.now().uptimeNanoseconds
         let (result, events) = try loadEvents(source, quality, command: "train")
         let cutoff = try cutoffDay(asOf: quality.asOf, events: events)
         let asOf = CivilDate(dayNumber: cutoff - 1)
@@ -132,7 +133,8 @@ struct TrainCommand: ParsableCommand {
         }
         print("saved \(model) model \(name)@\(saved.version) to \(path)")
         print("training log: \((path as NSString).deletingLastPathComponent)/\(ModelStore.trainingLogFileName)")
-        printError(String(format: "train: peak resident memory %.0f MB", peakResidentMegabytes()))
+        printError(String(format: "train: total %.2f s, peak resident memory %.0f MB",
+                          Double(DispatchTime.now().uptimeNanoseconds - began) / 1e9, peakResidentMegabytes()))
     }
 }
 

@@ -68,6 +68,17 @@ struct CalibrationTests {
         let overdispersed = mus.map { poisson(random.gamma(shape: 0.8, scale: $0 / 0.8)) }
         let size = CountDispersion.fitSize(actual: overdispersed, mean: mus)
         #expect(size.map { abs($0 - 0.8) < 0.08 } == true, "\(String(describing: size))")
+        // The fit drops the terms that do not depend on θ and groups rows by count: it must
+        // still sit at the maximum of the full likelihood (counts up to 64 and beyond).
+        let heavy = mus.map { poisson(min(500, random.gamma(shape: 0.3, scale: 10 * $0 / 0.3))) }
+        #expect(heavy.contains { $0 > 64 })
+        for counts in [overdispersed, heavy] {
+            guard let theta = CountDispersion.fitSize(actual: counts, mean: mus) else { Issue.record("no size"); continue }
+            func full(_ t: Double) -> Double {
+                zip(counts, mus).reduce(0.0) { $0 + CountDispersion.logProbability(Int($1.0), mean: $1.1, size: t) }
+            }
+            #expect(full(theta) >= full(theta * 1.002) && full(theta) >= full(theta / 1.002), "\(theta)")
+        }
         let poissonSize = CountDispersion.fitSize(actual: mus.map { poisson($0) }, mean: mus)
         #expect(poissonSize.map { $0 > 50 } ?? true, "\(String(describing: poissonSize))")
         #expect(CountDispersion.fitSize(actual: [], mean: []) == nil)
