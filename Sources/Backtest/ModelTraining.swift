@@ -42,7 +42,8 @@ public enum ModelTraining {
         let seconds = Double(DispatchTime.now().uptimeNanoseconds - began) / 1e9
         var metrics: [String: Double] = [:]
         if let last = origins.last {
-            let features = events.features(asOf: last)
+            // The panel already holds the last origin's features: reuse them.
+            let features = panel.map { $0.matrix(origin: $0.origins.count - 1) } ?? events.features(asOf: last)
             let horizon = MonthHorizon.daysToNextMonthStart(from: last)
             let m = ForecastMetrics.score(actual: features.nextMonthEvents, predicted: try model.predict(features, horizonDays: horizon))
             metrics = ["last_month_deviance": m.deviance, "last_month_rmse": m.rmse, "last_month_mae": m.mae,

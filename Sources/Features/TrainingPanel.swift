@@ -52,6 +52,16 @@ public struct TrainingPanel: Sendable {
                              target: Array(target.prefix(rows)))
     }
 
+    /// The rows of origin `k` as a feature matrix: the same matrix `EventLog.features(asOf:)`
+    /// gives for that origin (the panel is stacked from those matrices), without computing it
+    /// again.
+    public func matrix(origin k: Int) -> FeatureMatrix {
+        let lo = origin.firstIndex { Int($0) >= k } ?? rowCount
+        let hi = origin.firstIndex { Int($0) > k } ?? rowCount
+        return FeatureMatrix(names: names, cutoff: origins[k], customers: Array(customers[lo..<hi]),
+                             columns: columns.map { Array($0[lo..<hi]) }, nextMonthEvents: Array(target[lo..<hi]))
+    }
+
     /// The training origins for scoring the month that starts at `cutoff`: every month start
     /// from `first` whose target month ends on or before the cutoff (o ≤ cutoff − 1 month).
     public static func origins(from first: CivilDate, cutoff: CivilDate) -> [Int] {

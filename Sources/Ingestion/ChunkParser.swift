@@ -36,6 +36,17 @@ final class ChunkResult: @unchecked Sendable {
         for i in interners { i.free() }
     }
 
+    /// Frees the staging buffer of one kind of value once the merge has copied it out (the
+    /// merge then holds the file's values twice only one kind at a time).
+    func releaseStaging(of kind: FieldKind) {
+        switch kind {
+        case .key, .category: keys.free(); keys = GrowableBuffer(capacity: 0)
+        case .timestamp: times.free(); times = GrowableBuffer(capacity: 0)
+        case .number: numbers.free(); numbers = GrowableBuffer(capacity: 0)
+        case .text: texts = []
+        }
+    }
+
     /// Hands interner `slot` to a new owner, leaving an empty one here.
     func takeInterner(_ slot: Int) -> ByteInterner {
         let taken = interners[slot]
@@ -150,6 +161,9 @@ struct ChunkParser {
         defer { tok.release() }
         var released = start
         let releaseStep = 16 << 20
+
+        let futureMessages: [Int: (category: String, reason: String)] = Dictionary(uniqueKeysWithValues:
+            fields.indices.filter { fields[$0].futureFrom != nil }.map { ($0, describe(.future, field: fields[$0], value: "", format: format)) })
 
         func reject(_ offset: Int, _ field: String?, _ category: String, _ reason: String) {
             r.rejects.append(LocalReject(localLine: tok.recordLine, recordStart: tok.recordStart, recordEnd: tok.recordEnd,
@@ -269,6 +283,12 @@ struct ChunkParser {
                 if fl.contains(.future) { r.quality[f].future += 1 }
             }
             if let failure {
+                if failure.why == .future, let message = futureMessages[failure.field] {
+                    // Rows after the as-of day can be most of a file: one shared message per
+                    // field (the raw record shows the value) instead of one formatted per row.
+                    reject(failure.offset, fields[failure.field].name, message.category, message.reason)
+                    continue
+                }
                 let (category, reason) = describe(failure.why, field: fields[failure.field],
                                                   value: shown(bytes + failure.start, failure.length), format: format)
                 reject(failure.offset, fields[failure.field].name, category, reason)
@@ -303,7 +323,7 @@ struct ChunkParser {
         case .zero: return ("zero \(name)", "\(name) is zero")
         case .future:
             let asOf = CivilDate(dayNumber: dayNumber(ofSeconds: field.futureFrom ?? 0) - 1)
-            return ("future \(name)", "\(name) '\(value)' is after the as-of day \(asOf)")
+            return ("future \(name)", "\(name) is after the as-of day \(asOf)")
         }
     }
 }

@@ -111,7 +111,13 @@ public struct TableReader: Sendable {
         var times: [String: [Int64]] = [:]
         var numbers: [String: [Double]] = [:]
         var texts: [String: [String]] = [:]
+        // The last field of each kind: after it, that kind's staging buffers are freed.
+        var lastOfKind: [FieldKind: Int] = [:]
+        for (f, spec) in fields.enumerated() { lastOfKind[spec.kind == .category ? .key : spec.kind] = f }
         for (f, spec) in fields.enumerated() {
+            defer {
+                if lastOfKind[spec.kind == .category ? .key : spec.kind] == f { for r in results { r.releaseStaging(of: spec.kind) } }
+            }
             let slot = layout.slot[f]
             switch spec.kind {
             case .key, .category:

@@ -110,7 +110,7 @@ struct TrainCommand: ParsableCommand {
 
     func run() throws {
         let began = DispatchTime.now().uptimeNanoseconds
-        let (result, events) = try loadEvents(source, quality, command: "train")
+        let (logRows, events) = try loadEvents(source, quality, command: "train")
         let cutoff = try cutoffDay(asOf: quality.asOf, events: events)
         let asOf = CivilDate(dayNumber: cutoff - 1)
         printError("train: \(model) as of \(asOf)\(quality.asOf == nil ? " (the data's last day; --as-of chooses another)" : "")")
@@ -125,7 +125,7 @@ struct TrainCommand: ParsableCommand {
         }
         let store = storeOptions.modelStore
         let saved = SavedModel(name: name, version: version ?? store.nextVersion(of: name), createdAt: SavedModel.creationTime(),
-                               fitted: trained.model, events: events, logRows: result.log.rowCount, cutoff: cutoff,
+                               fitted: trained.model, events: events, logRows: logRows, cutoff: cutoff,
                                origins: trained.origins, trainingRows: trained.rows, metrics: trained.metrics)
         let path = try store.save(saved, trainingLog: trained.model.trainingLog, overwrite: overwrite)
         if let d = trained.metrics["last_month_deviance"], let t = trained.metrics["last_month_top10_capture"] {

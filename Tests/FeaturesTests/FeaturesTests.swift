@@ -128,6 +128,16 @@ struct FeaturesTests {
         #expect(panel.rowCount == 4)
         #expect(panel.target == [2, 0, 0, 1])
         #expect(panel.origin == [0, 1, 2, 2])
+        // Each origin's rows are the feature matrix of that origin (training reuses them).
+        let events = EventLog(log)
+        for k in origins.indices {
+            let fromPanel = panel.matrix(origin: k), computed = events.features(asOf: origins[k])
+            #expect(fromPanel.cutoff == computed.cutoff && fromPanel.customers == computed.customers)
+            #expect(fromPanel.names == computed.names && fromPanel.nextMonthEvents == computed.nextMonthEvents)
+            #expect(zip(fromPanel.columns, computed.columns).allSatisfy { a, b in
+                a.count == b.count && zip(a, b).allSatisfy { $0 == $1 || ($0.isNaN && $1.isNaN) }
+            })
+        }
     }
 
     @Test func emptyAndSingleEventLogs() {
