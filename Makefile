@@ -13,9 +13,9 @@ DATA ?= data
 CUSTOMERS ?= 10000
 SEED ?= 42
 FORECAST = .build/release/forecast
-SYSTEM_PACKAGES = liblapack-dev libopenblas-dev libsqlite3-dev python3
+SYSTEM_PACKAGES = liblapack-dev libopenblas-dev libsqlite3-dev zlib1g-dev python3 python3-venv
 
-.PHONY: demo test setup build model blas-check accuracy reports warehouse attribution bench bench-compare scale warehouse-bench attribution-bench serve-bench reader-check docs clean
+.PHONY: demo test readers setup build model blas-check accuracy reports warehouse attribution bench bench-compare scale warehouse-bench attribution-bench serve-bench reader-check docs clean
 
 # The committed default model: a Poisson GLM trained on the default data as of 2019-11-30.
 # SOURCE_DATE_EPOCH fixes the recorded creation time; the GLM's fit sums in a fixed order of its
@@ -126,7 +126,11 @@ attribution: build
 # Release build (the model fits are numerical loops that a debug build runs 20x slower),
 # with -enable-testing for @testable imports, in its own folder so it does not rebuild the
 # demo's binary.
-test: setup
+# The Python readers the Parquet tests read files back with (pyarrow, polars, DuckDB), in .venv-readers.
+readers:
+	@test -x .venv-readers/bin/python || { python3 -m venv .venv-readers && .venv-readers/bin/pip install -q pyarrow polars duckdb; }
+
+test: setup readers
 	$(SWIFT) test -c release -Xswiftc -enable-testing --scratch-path .build-test
 
 # Ingestion throughput and memory on a generated log of about 10.5 million rows.

@@ -39,6 +39,11 @@ let package = Package(
         // C helpers with no Swift equivalent (a prefetch hint for the id interner).
         .target(name: "CShims"),
         .target(name: "Ingestion", dependencies: ["Core", "CShims"]),
+        // zlib's deflate for Parquet's GZIP pages (Debian's zlib1g-dev).
+        .target(name: "CZlib", linkerSettings: [.linkedLibrary("z")]),
+        // A Parquet writer written from the Apache Parquet specification (no Swift library exists): flat schemas,
+        // PLAIN and dictionary encodings, definition levels, statistics, GZIP; the footer in Thrift's compact protocol.
+        .target(name: "Parquet", dependencies: ["CZlib"]),
         // The built-in synthetic shop (the toolkit's default data).
         .target(name: "SyntheticShop", dependencies: ["Core"]),
         .target(name: "Features", dependencies: ["Core", "Ingestion"]),
@@ -77,7 +82,7 @@ let package = Package(
                 "ForecastKit",
                 "ForecastServer",
                 // The modules the CLI uses besides the forecasting SDK, imported by name.
-                "SyntheticShop", "Warehouse", "Analytics", "Attribution", "Reports", "Plots", "Backtest",
+                "SyntheticShop", "Warehouse", "Analytics", "Attribution", "Reports", "Plots", "Backtest", "Parquet",
                 .product(name: "ArgumentParser", package: "swift-argument-parser"),
             ]
         ),
@@ -88,6 +93,7 @@ let package = Package(
                                                       .product(name: "Logging", package: "swift-log")],
                 path: "Tests/IHCTestServer"),
         .testTarget(name: "CoreTests", dependencies: ["Core"]),
+        .testTarget(name: "ParquetTests", dependencies: ["Parquet", "Core", "TestSupport"]),
         .testTarget(name: "SyntheticShopTests", dependencies: ["SyntheticShop", "Ingestion", "Core", "TestSupport"]),
         .testTarget(name: "PlotsTests", dependencies: ["Plots", "Core", "TestSupport"]),
         .testTarget(name: "ReportsTests", dependencies: ["Reports", "Plots", "Core", "SyntheticShop", "Ingestion", "Features", "Models", "Backtest", "TestSupport"]),
