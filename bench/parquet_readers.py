@@ -6,6 +6,7 @@ null, numbers within 1e-9 relative, dates and timestamps as ISO text) or a JSON 
 
   parquet_readers.py FILE.parquet --csv FILE.csv
   parquet_readers.py FILE.parquet --json FILE.json
+  parquet_readers.py FILE.parquet --csv FILE.csv --abs-tolerance 0.005   (a CSV with rounded figures)
 
 Prints one JSON object: per reader the rows read, the column types it sees and the number of
 mismatched values (with the first few); exits 1 when any reader fails or disagrees.
@@ -15,6 +16,7 @@ import csv
 import datetime
 import json
 import math
+import re
 import sys
 
 
@@ -33,6 +35,11 @@ def normalise(v):
     if hasattr(v, "item"):  # numpy scalars
         return v.item()
     return v
+
+
+ABS_TOLERANCE = 0.0
+ISO_TIME = re.compile(r"^\d{4}-\d{2}-\d{2}T\d{2}:\d{2}")
+ISO_TIME_SPACE = re.compile(r"^\d{4}-\d{2}-\d{2} \d{2}:\d{2}")
 
 
 def equal(got, want, exact):
@@ -54,9 +61,9 @@ def equal(got, want, exact):
             return isinstance(want, float) and math.isnan(want)
         if exact:
             return got == want and (not isinstance(got, float) or math.copysign(1, got) == math.copysign(1, want) or got != 0)
-        return abs(got - want) <= 1e-9 * max(1.0, abs(want))
-    if isinstance(got, str) and isinstance(want, str) and not exact and "T" in got and " " in want:
-        want = want.replace(" ", "T")
+        return abs(got - want) <= max(1e-9 * max(1.0, abs(want)), ABS_TOLERANCE)
+    if isinstance(got, str) and isinstance(want, str) and not exact and ISO_TIME.match(got) and ISO_TIME_SPACE.match(want):
+        want = want.replace(" ", "T", 1)  # a CSV writes a timestamp with a space
     return got == want
 
 
@@ -89,7 +96,10 @@ def main():
     g.add_argument("--csv")
     g.add_argument("--json")
     ap.add_argument("--readers", default="pyarrow,polars,duckdb")
+    ap.add_argument("--abs-tolerance", type=float, default=0.0, help="numbers in a CSV rounded to this (absolute)")
     a = ap.parse_args()
+    global ABS_TOLERANCE
+    ABS_TOLERANCE = a.abs_tolerance
 
     if a.csv:
         with open(a.csv, newline="", encoding="utf-8") as f:

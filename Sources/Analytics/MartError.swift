@@ -7,6 +7,8 @@ public enum MartError: Error, CustomStringConvertible, Equatable {
     case notBuilt(database: String, mart: Marts.Mart)
     /// The as-of day of recency is not a date `YYYY-MM-DD`.
     case invalidAsOf(String)
+    /// A value of a mart's column that its type cannot hold (a Parquet export).
+    case unexpectedValue(table: String, column: String, row: Int, expected: String, value: String)
 
     public var description: String {
         switch self {
@@ -17,6 +19,8 @@ public enum MartError: Error, CustomStringConvertible, Equatable {
                 + (mart.containsPersonalData ? "; it is built only when personal data are included" : "")
         case .invalidAsOf(let text):
             return "as-of day '\(text)': expected a date YYYY-MM-DD"
+        case .unexpectedValue(let table, let column, let row, let expected, let value):
+            return "\(table), row \(row) in key order, column \(column): expected \(expected), got '\(value)'"
         }
     }
 }

@@ -3,12 +3,13 @@ import Foundation
 import GRDB
 import Warehouse
 
-/// Writes a mart table as CSV (RFC 4180, a header row, NULL as an empty field) or JSON Lines
-/// (one object per row, NULL as null), streaming rows from the database. Files are written
+/// Writes a mart table as CSV (RFC 4180, a header row, NULL as an empty field), JSON Lines
+/// (one object per row, NULL as null) or Parquet (typed columns, NULL as null; see
+/// ``MartParquetExport``), streaming rows from the database. Files are written
 /// to `<path>.tmp` and renamed, so a reader never sees half a file.
 public enum MartExport {
     public enum Format: String, CaseIterable, Sendable, Codable {
-        case csv, jsonl
+        case csv, jsonl, parquet
     }
 
     /// What was written (also the manifest entry).
@@ -36,9 +37,15 @@ public enum MartExport {
         guard try warehouse.tableNames().contains(mart.table) else {
             throw MartError.notBuilt(database: warehouse.path, mart: mart)
         }
-        let writer = try ByteWriter(path: path)
         var columns: [String] = []
         var rows = 0
+        if format == .parquet {
+            try warehouse.queue.read { db in (rows, columns) = try MartParquetExport.write(table: mart.table, db: db, to: path) }
+            return Written(mart: mart.name, table: mart.table, file: (path as NSString).lastPathComponent, format: format.rawValue,
+                           rows: rows, columns: columns, containsPersonalData: mart.containsPersonalData,
+                           notice: mart.containsPersonalData ? personalDataNotice : nil)
+        }
+        let writer = try ByteWriter(path: path)
         try warehouse.queue.read { db in
             columns = try db.columns(in: mart.table).map(\.name)
             let keys = columns.map(TextQuoting.json)
@@ -61,7 +68,7 @@ public enum MartExport {
                         case .string(let s): writer.field(s)
                         case .blob(let b): writer.field(b.base64EncodedString())
                         }
-                    case .jsonl:
+                    case .jsonl, .parquet:
                         if i > 0 { writer.byte(44) }
                         writer.text(keys[i])
                         writer.byte(58)

@@ -7,12 +7,13 @@ import Warehouse
 struct ExportCommand: ParsableCommand {
     static let configuration = CommandConfiguration(
         commandName: "export",
-        abstract: "Export a mart as CSV or JSON Lines.",
+        abstract: "Export a mart as CSV, JSON Lines or Parquet.",
         discussion: """
             Marts: \(Marts.all.map(\.name).joined(separator: ", ")), or all.
             Examples:
               forecast export sales-by-category --db warehouse.sqlite --format csv --out sales.csv
               forecast export all --db warehouse.sqlite --format jsonl --out exports/
+              forecast export all --db warehouse.sqlite --format parquet --out exports/
               forecast export marketing-audience --db warehouse.sqlite --include-pii --out audience.csv
             marketing-audience holds personal data: it needs --include-pii, and `all` writes a
             manifest.json that says which files hold personal data.
@@ -24,7 +25,7 @@ struct ExportCommand: ParsableCommand {
 
     @OptionGroup var database: DatabaseOption
 
-    @Option(help: "csv or jsonl.")
+    @Option(help: "csv, jsonl or parquet (typed columns, days as dates, GZIP pages).")
     var format: MartExport.Format = .csv
 
     @Option(help: "Output file (a folder for all; default: <mart>.<format> in the current folder).")

@@ -23,7 +23,7 @@ struct FeaturesCommand: ParsableCommand {
     @Option(name: .customLong("cutoff"), help: "The cutoff day (YYYY-MM-DD): features read only events before it.")
     var cutoff: String
 
-    @Option(help: "Output CSV file.")
+    @Option(help: "Output file: .csv, or .parquet (typed columns, missing features as null).")
     var out: String
 
     func validate() throws {
@@ -36,6 +36,12 @@ struct FeaturesCommand: ParsableCommand {
         let began = Date()
         let m = events.features(asOf: CivilDate(iso: cutoff)!.dayNumber, threads: quality.threadCount)
         let seconds = Date().timeIntervalSince(began)
+        if ParquetOutputs.isParquet(out) {
+            try ParquetOutputs.writeFeatures(m, customerIDs: events.customerIDs, to: out)
+            print("wrote \(m.rowCount) customers x \(m.names.count) features as of \(cutoff) to \(out) "
+                  + "(features computed in \(String(format: "%.3f", seconds)) s)")
+            return
+        }
         let w = try ByteWriter(path: out)
         w.text((["customer_id"] + m.names + ["next_month_events"]).joined(separator: ","))
         w.newline()

@@ -27,12 +27,14 @@ struct PredictCommand: ParsableCommand {
     @Option(help: "The saved model: NAME (its latest version) or NAME@VERSION.")
     var model: String
 
-    @Option(help: "Output file: .csv or .json (an array of objects).")
+    @Option(help: "Output file: .csv, .json (an array of objects) or .parquet.")
     var out: String
 
     func validate() throws {
         _ = try ModelReference(parsing: model)
-        guard out.hasSuffix(".csv") || out.hasSuffix(".json") else { throw ValidationError("--out must end in .csv or .json, got '\(out)'") }
+        guard out.hasSuffix(".csv") || out.hasSuffix(".json") || ParquetOutputs.isParquet(out) else {
+            throw ValidationError("--out must end in .csv, .json or .parquet, got '\(out)'")
+        }
     }
 
     func run() throws {
@@ -43,7 +45,11 @@ struct PredictCommand: ParsableCommand {
         let began = DispatchTime.now().uptimeNanoseconds
         let forecasts = try model.forecastKnownCustomers(events, cutoff: cutoff, horizonDays: horizon)
         let seconds = Double(DispatchTime.now().uptimeNanoseconds - began) / 1e9
-        try ForecastFile.write(forecasts, to: out, format: out.hasSuffix(".json") ? .json : .csv)
+        if ParquetOutputs.isParquet(out) {
+            try ParquetOutputs.writeForecasts(forecasts, to: out)
+        } else {
+            try ForecastFile.write(forecasts, to: out, format: out.hasSuffix(".json") ? .json : .csv)
+        }
         let total = forecasts.reduce(0) { $0 + ($1.prediction?.expected ?? 0) }
         print("\(model.name)@\(model.version) (\(model.kind)): \(forecasts.count) customers, "
               + "\(String(format: "%.1f", total)) events expected from \(CivilDate(dayNumber: cutoff)) over \(horizon) days; "

@@ -32,11 +32,14 @@ public enum ParquetReaders {
 
     /// Reads `parquet` with every reader, comparing with `csv` or `json`; returns each
     /// reader's result (an `error` entry when the script itself failed to run).
-    public static func check(_ parquet: String, csv: String? = nil, json: String? = nil) throws -> [String: Reading] {
+    public static func check(_ parquet: String, csv: String? = nil, json: String? = nil, absoluteTolerance: Double? = nil) throws -> [String: Reading] {
         let p = Process()
         p.executableURL = URL(fileURLWithPath: python)
-        p.arguments = [repository.appendingPathComponent("bench/parquet_readers.py").path, parquet]
-            + (csv.map { ["--csv", $0] } ?? []) + (json.map { ["--json", $0] } ?? [])
+        var arguments = [repository.appendingPathComponent("bench/parquet_readers.py").path, parquet]
+        if let csv { arguments += ["--csv", csv] }
+        if let json { arguments += ["--json", json] }
+        if let absoluteTolerance { arguments += ["--abs-tolerance", "\(absoluteTolerance)"] }
+        p.arguments = arguments
         let out = Pipe(), err = Pipe()
         p.standardOutput = out
         p.standardError = err

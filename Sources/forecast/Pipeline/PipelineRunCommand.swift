@@ -32,7 +32,7 @@ struct PipelineRunCommand: ParsableCommand {
     @Option(help: "Export folder; the run writes to OUT/DATE/.")
     var out: String
 
-    @Option(help: "Export format: csv or jsonl.")
+    @Option(help: "Export format: csv, jsonl or parquet.")
     var format: MartExport.Format = .csv
 
     @Flag(name: .customLong("include-pii"), help: "Also build and export the marketing audience (personal data).")
