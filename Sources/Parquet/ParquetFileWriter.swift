@@ -8,19 +8,23 @@ import CZlib
 /// (v1) of about `pageBytes`, definition levels in the RLE / bit-packing hybrid, strings
 /// dictionary-encoded (RLE_DICTIONARY) while their dictionary stays small and PLAIN
 /// otherwise, every other type PLAIN, chunk statistics (min, max, null count), pages
-/// compressed with GZIP or not at all, and the footer in Thrift's compact protocol.
+/// compressed with Snappy (the default), GZIP or not at all, and the footer in Thrift's
+/// compact protocol.
 ///
 /// The file is written to `path.tmp` and renamed on ``close()``: a reader never sees half a
 /// file, and a writer dropped without closing leaves only the temporary file.
 public final class ParquetFileWriter {
     public enum Compression: Sendable, Equatable {
         case none
+        /// Snappy (fast, the usual default of Parquet writers).
+        case snappy
         /// zlib's deflate in a gzip member; level 1 (fastest) to 9 (smallest).
         case gzip(level: Int)
 
         var codec: Int32 {
             switch self {
             case .none: return 0
+            case .snappy: return 1
             case .gzip: return 2
             }
         }
@@ -35,7 +39,7 @@ public final class ParquetFileWriter {
         public var dictionaryBytes: Int
         public var createdBy: String
 
-        public init(compression: Compression = .gzip(level: 1), pageBytes: Int = 1 << 20, dictionaryBytes: Int = 1 << 20,
+        public init(compression: Compression = .snappy, pageBytes: Int = 1 << 20, dictionaryBytes: Int = 1 << 20,
                     createdBy: String = "customer-forecasting parquet writer version 1.0") {
             self.compression = compression
             self.pageBytes = pageBytes
@@ -219,7 +223,12 @@ public final class ParquetFileWriter {
     }
 
     private func compress(_ content: [UInt8]) throws -> [UInt8] {
-        guard case .gzip(let level) = options.compression else { return content }
+        let level: Int
+        switch options.compression {
+        case .none: return content
+        case .snappy: return SnappyCompressor.compress(content)
+        case .gzip(let l): level = l
+        }
         var capacity = czlib_gzip_bound(content.count)
         var out = [UInt8](repeating: 0, count: capacity)
         let rc = content.withUnsafeBufferPointer { input in

@@ -25,7 +25,7 @@ struct ExportCommand: ParsableCommand {
 
     @OptionGroup var database: DatabaseOption
 
-    @Option(help: "csv, jsonl or parquet (typed columns, days as dates, GZIP pages).")
+    @Option(help: "csv, jsonl or parquet (typed columns, days as dates, Snappy pages).")
     var format: MartExport.Format = .csv
 
     @Option(help: "Output file (a folder for all; default: <mart>.<format> in the current folder).")

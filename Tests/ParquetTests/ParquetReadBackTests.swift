@@ -92,7 +92,7 @@ struct ParquetReadBackTests {
         return dir
     }
 
-    @Test(arguments: [ParquetFileWriter.Compression.gzip(level: 1), .none])
+    @Test(arguments: [ParquetFileWriter.Compression.snappy, .gzip(level: 1), .none])
     func everyTypeWithNullsAndEdgeValuesReadsBackByThreeReaders(compression: ParquetFileWriter.Compression) throws {
         if let missing = ParquetReaders.missing { Issue.record(Comment(rawValue: missing)); return }
         let dir = try temporaryDirectory()
