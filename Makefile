@@ -4,7 +4,7 @@
 # Other targets: setup, build, model (rebuild the committed default model), accuracy (every model and the Python
 # reference models on CDNOW and each generator profile, in one run: data/accuracy/accuracy.md), reports (rebuild the charts and the
 # notebook), warehouse (the daily pipeline on the default data and its charts), attribution (the attribution
-# pipeline and the engines compared), bench, bench-compare (ours against polars and LightGBM, one run), scale, warehouse-bench, attribution-bench, serve-bench (forecast serve
+# pipeline and the engines compared), bench, bench-compare (ours against polars and LightGBM, one run), parquet-bench (10 M rows against DuckDB), scale, warehouse-bench, attribution-bench, serve-bench (forecast serve
 # under wrk), reader-check (the Python model reader against forecast predict), docs (the ForecastKit DocC
 # archive), clean.
 
@@ -15,7 +15,7 @@ SEED ?= 42
 FORECAST = .build/release/forecast
 SYSTEM_PACKAGES = liblapack-dev libopenblas-dev libsqlite3-dev zlib1g-dev python3 python3-venv
 
-.PHONY: demo test readers setup build model blas-check accuracy reports warehouse attribution bench bench-compare scale warehouse-bench attribution-bench serve-bench reader-check docs clean
+.PHONY: demo test readers setup build model blas-check accuracy reports warehouse attribution bench bench-compare parquet-bench scale warehouse-bench attribution-bench serve-bench reader-check docs clean
 
 # The committed default model: a Poisson GLM trained on the default data as of 2019-11-30.
 # SOURCE_DATE_EPOCH fixes the recorded creation time; the GLM's fit sums in a fixed order of its
@@ -158,6 +158,13 @@ bench-compare: build
 	.venv-anchors/bin/python bench/compare.py --data $(DATA)/scale/transactions.csv --forecast $(FORECAST) \
 	    --anchors $(ANCHORS) --out $(DATA)/bench-compare
 	cp $(DATA)/bench-compare/compare.md reports/bench-compare.md
+
+# Parquet at 10 million rows (bench/parquet_bench.py): forecast ingest --log-format parquet against DuckDB's COPY ... TO
+# ... (FORMAT parquet) of the same table, and our file read back by pyarrow, polars and DuckDB with cross-checks.
+parquet-bench: build readers
+	@test -f $(DATA)/bench/transactions.csv || $(FORECAST) bench --work $(DATA)/bench --steps read
+	.venv-readers/bin/python bench/parquet_bench.py --csv $(DATA)/bench/transactions.csv --forecast $(FORECAST) --out $(DATA)/parquet-bench
+	cp $(DATA)/parquet-bench/parquet-bench.md reports/parquet-bench.md
 
 # The warehouse at scale: load 1,000,000 generated customers (6.6 million orders, 10 million lines) into a new
 # database, build the marts, and time the monthly-by-category query from the roll-up and from the facts.

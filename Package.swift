@@ -43,7 +43,7 @@ let package = Package(
         .target(name: "CZlib", linkerSettings: [.linkedLibrary("z")]),
         // A Parquet writer written from the Apache Parquet specification (no Swift library exists): flat schemas,
         // PLAIN and dictionary encodings, definition levels, statistics, GZIP; the footer in Thrift's compact protocol.
-        .target(name: "Parquet", dependencies: ["CZlib"]),
+        .target(name: "Parquet", dependencies: ["Core", "CZlib"]),
         // The built-in synthetic shop (the toolkit's default data).
         .target(name: "SyntheticShop", dependencies: ["Core"]),
         .target(name: "Features", dependencies: ["Core", "Ingestion"]),
@@ -60,7 +60,7 @@ let package = Package(
         .target(name: "Warehouse", dependencies: ["Core", "Ingestion", .product(name: "GRDB", package: "GRDB.swift"), .product(name: "Crypto", package: "swift-crypto")]),
         // Marts built in the warehouse: daily customer summary, sales roll-ups, the marketing audience.
         // Models for k-means (with the other numerics); it brings Features and LinearAlgebra (OpenBLAS) along.
-        .target(name: "Analytics", dependencies: ["Core", "Warehouse", "Ingestion", "Plots", "Models", .product(name: "GRDB", package: "GRDB.swift")]),
+        .target(name: "Analytics", dependencies: ["Core", "Warehouse", "Ingestion", "Plots", "Models", "Parquet", .product(name: "GRDB", package: "GRDB.swift")]),
         // Marketing attribution: journeys, in-process engines and the attribution-API client, channel reporting.
         // The database schema is Schema/attribution_db_create.sql, compiled in.
         .target(name: "Attribution", dependencies: ["Core", "Warehouse", "Plots", .product(name: "GRDB", package: "GRDB.swift")],

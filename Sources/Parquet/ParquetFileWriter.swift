@@ -1,6 +1,7 @@
 #if canImport(Glibc)
 import Glibc
 #endif
+import Core
 import CZlib
 
 /// Writes a Parquet file (the Apache Parquet format, written from its specification): a flat
@@ -101,12 +102,27 @@ public final class ParquetFileWriter {
             if !field.nullable, let valid = column.valid, let row = valid.firstIndex(of: false) {
                 throw ParquetError.nullInRequiredColumn(column: field.name, row: row)
             }
+            if case .coded(let entries, let codes) = column.values,
+               let row = codes.indices.first(where: { (column.valid?[$0] ?? true) && !(0..<Int32(entries.count)).contains(codes[$0]) }) {
+                throw ParquetError.codeOutOfRange(column: field.name, row: row, code: codes[row])
+            }
         }
         guard n > 0 else { return }
         let start = position
+        // Columns are encoded and compressed independently (in parallel), then written in
+        // schema order: the bytes do not depend on the thread count.
+        let options = self.options, schema = self.schema
+        let encoded = parallelMap(schema.count) { i in
+            Result { try ChunkEncoder(options: options).encode(schema[i], batch[i], rows: n) }
+        }
         var chunks: [ColumnChunkMetadata] = []
-        for (field, column) in zip(schema, batch) {
-            chunks.append(try writeChunk(field, column, rows: n))
+        for result in encoded {
+            var (bytes, chunk) = try result.get()
+            chunk.dataPageOffset += position
+            chunk.dictionaryPageOffset = chunk.dictionaryPageOffset.map { $0 + position }
+            emit(bytes)
+            chunks.append(chunk)
+            if buffer.count >= 1 << 22 { try flush(keeping: 0) }
         }
         rowGroups.append(RowGroupMetadata(columns: chunks, rows: n, fileOffset: start,
                                           uncompressedBytes: chunks.reduce(0) { $0 + $1.uncompressedBytes },
@@ -134,111 +150,6 @@ public final class ParquetFileWriter {
             throw ParquetError.cannotWrite(path: path, reason: reason)
         }
         return Summary(rows: rows, rowGroups: rowGroups.count, bytes: position)
-    }
-
-    // MARK: column chunks
-
-    private func writeChunk(_ field: ParquetField, _ column: ParquetColumnBatch, rows n: Int) throws -> ColumnChunkMetadata {
-        let valid = field.nullable ? column.valid : nil
-        var chunk = ColumnChunkMetadata(field: field, codec: options.compression.codec, values: n,
-                                        statistics: ColumnStatistics(column.values, valid: valid))
-        var dictionary: StringDictionary?
-        if case .string(let strings) = column.values {
-            dictionary = StringDictionary(strings, valid: valid, maxBytes: options.dictionaryBytes)
-        }
-        if let dictionary {
-            chunk.dictionaryPageOffset = position
-            chunk.encodings = [0, 3, 8]  // PLAIN (the dictionary), RLE (levels), RLE_DICTIONARY
-            try page(content: dictionary.plain, header: { h, size, compressed in
-                h.i32(1, 2)  // DICTIONARY_PAGE
-                h.i32(2, Int32(size)); h.i32(3, Int32(compressed))
-                h.beginStruct(7)
-                h.i32(1, Int32(dictionary.count)); h.i32(2, 0)  // PLAIN
-                h.endStruct()
-            }, chunk: &chunk)
-        } else {
-            chunk.encodings = [0, 3]  // PLAIN, RLE (levels)
-        }
-        chunk.dataPageOffset = position
-        let bitWidth = dictionary.map { RLEHybridEncoder.bitWidth(forMaximum: UInt32(max(0, $0.count - 1))) } ?? 0
-        var first = 0
-        while first < n {
-            // Rows of this page: until its values reach pageBytes.
-            var last = first, bytes = 0
-            while last < n, bytes < options.pageBytes {
-                bytes += estimatedBytes(column.values, last, dictionary: dictionary != nil)
-                last += 1
-            }
-            var content: [UInt8] = []
-            content.reserveCapacity(bytes + 64)
-            if field.nullable {
-                let levels = (first..<last).map { UInt32(valid?[$0] ?? true ? 1 : 0) }
-                let encoded = RLEHybridEncoder.encode(levels, bitWidth: 1)
-                content.append(contentsOf: PlainEncoding.bytes(of: UInt32(encoded.count).littleEndian))
-                content.append(contentsOf: encoded)
-            }
-            if let dictionary {
-                content.append(UInt8(bitWidth))
-                let indices = (first..<last).compactMap { valid?[$0] ?? true ? dictionary.index[$0] : nil }
-                indices.withUnsafeBufferPointer { RLEHybridEncoder.encode($0, bitWidth: bitWidth, into: &content) }
-            } else {
-                PlainEncoding.append(column.values, rows: first..<last, valid: valid, to: &content)
-            }
-            let pageRows = last - first
-            let encoding: Int32 = dictionary == nil ? 0 : 8
-            try page(content: content, header: { h, size, compressed in
-                h.i32(1, 0)  // DATA_PAGE
-                h.i32(2, Int32(size)); h.i32(3, Int32(compressed))
-                h.beginStruct(5)
-                h.i32(1, Int32(pageRows)); h.i32(2, encoding); h.i32(3, 3); h.i32(4, 3)  // levels: RLE
-                h.endStruct()
-            }, chunk: &chunk)
-            first = last
-        }
-        return chunk
-    }
-
-    private func estimatedBytes(_ values: ParquetValues, _ row: Int, dictionary: Bool) -> Int {
-        switch values {
-        case .boolean: return 1
-        case .int32: return 4
-        case .int64, .double: return 8
-        case .string(let v): return dictionary ? 2 : 4 + v[row].utf8.count
-        }
-    }
-
-    /// Compresses `content`, writes the page header (`header` fills it given the uncompressed
-    /// and compressed sizes) and the page, and adds both to the chunk's sizes.
-    private func page(content: [UInt8], header: (inout ThriftCompactWriter, Int, Int) -> Void,
-                      chunk: inout ColumnChunkMetadata) throws {
-        let body = try compress(content)
-        var h = ThriftCompactWriter()
-        header(&h, content.count, body.count)
-        h.endStruct()
-        emit(h.bytes)
-        emit(body)
-        chunk.uncompressedBytes += h.bytes.count + content.count
-        chunk.compressedBytes += h.bytes.count + body.count
-        if buffer.count >= 1 << 22 { try flush(keeping: 0) }
-    }
-
-    private func compress(_ content: [UInt8]) throws -> [UInt8] {
-        let level: Int
-        switch options.compression {
-        case .none: return content
-        case .snappy: return SnappyCompressor.compress(content)
-        case .gzip(let l): level = l
-        }
-        var capacity = czlib_gzip_bound(content.count)
-        var out = [UInt8](repeating: 0, count: capacity)
-        let rc = content.withUnsafeBufferPointer { input in
-            out.withUnsafeMutableBufferPointer { output in
-                czlib_gzip(input.baseAddress, input.count, output.baseAddress, &capacity, Int32(max(1, min(9, level))))
-            }
-        }
-        guard rc == 0 else { throw ParquetError.compressionFailed(code: rc) }
-        out.removeLast(out.count - capacity)
-        return out
     }
 
     // MARK: output
@@ -281,7 +192,7 @@ struct StringDictionary {
             if let i = lookup[strings[r]] {
                 // Swift's == is canonical equivalence: "é" precomposed equals "e" + U+0301.
                 // Such a pair must keep its own bytes, so the chunk stays PLAIN.
-                guard entries[Int(i)].utf8.elementsEqual(strings[r].utf8) else { return nil }
+                guard PlainEncoding.utf8Equal(entries[Int(i)], strings[r]) else { return nil }
                 index[r] = i
                 continue
             }
@@ -293,5 +204,136 @@ struct StringDictionary {
             index[r] = i
         }
         if entries.isEmpty { return nil }
+    }
+
+    /// The dictionary of the entries `codes` use, in order of first use (codes checked by the caller).
+    init?(entries table: [String], codes: [Int32], valid: [Bool]?, maxBytes: Int) {
+        var local = [Int32](repeating: -1, count: table.count)
+        index = [UInt32](repeating: 0, count: codes.count)
+        for r in codes.indices where valid?[r] ?? true {
+            let g = Int(codes[r])
+            if local[g] < 0 {
+                local[g] = Int32(entries.count)
+                entries.append(table[g])
+                PlainEncoding.appendString(table[g], to: &plain)
+                if entries.count > 65_536 || plain.count > maxBytes { return nil }
+            }
+            index[r] = UInt32(local[g])
+        }
+        if entries.isEmpty { return nil }
+    }
+}
+
+/// Encodes one column chunk: the dictionary page when the strings have a small dictionary,
+/// then data pages of about `pageBytes`, each compressed. Pure: it only reads its inputs.
+struct ChunkEncoder {
+    let options: ParquetFileWriter.Options
+
+    /// The chunk's pages (offsets in the metadata relative to the chunk's first byte).
+    func encode(_ field: ParquetField, _ column: ParquetColumnBatch, rows n: Int) throws -> (bytes: [UInt8], metadata: ColumnChunkMetadata) {
+        var out: [UInt8] = []
+        let valid = field.nullable ? column.valid : nil
+        var chunk = ColumnChunkMetadata(field: field, codec: options.compression.codec, values: n,
+                                        statistics: ColumnStatistics(column.values, valid: valid))
+        var dictionary: StringDictionary?
+        switch column.values {
+        case .string(let strings): dictionary = StringDictionary(strings, valid: valid, maxBytes: options.dictionaryBytes)
+        case .coded(let entries, let codes):
+            dictionary = StringDictionary(entries: entries, codes: codes, valid: valid, maxBytes: options.dictionaryBytes)
+        default: break
+        }
+        if let dictionary {
+            chunk.dictionaryPageOffset = out.count
+            chunk.encodings = [0, 3, 8]  // PLAIN (the dictionary), RLE (levels), RLE_DICTIONARY
+            try page(content: dictionary.plain, header: { h, size, compressed in
+                h.i32(1, 2)  // DICTIONARY_PAGE
+                h.i32(2, Int32(size)); h.i32(3, Int32(compressed))
+                h.beginStruct(7)
+                h.i32(1, Int32(dictionary.count)); h.i32(2, 0)  // PLAIN
+                h.endStruct()
+            }, chunk: &chunk, into: &out)
+        } else {
+            chunk.encodings = [0, 3]  // PLAIN, RLE (levels)
+        }
+        chunk.dataPageOffset = out.count
+        let bitWidth = dictionary.map { RLEHybridEncoder.bitWidth(forMaximum: UInt32(max(0, $0.count - 1))) } ?? 0
+        var first = 0
+        while first < n {
+            // Rows of this page: until its values reach pageBytes.
+            var last = first, bytes = 0
+            while last < n, bytes < options.pageBytes {
+                bytes += estimatedBytes(column.values, last, dictionary: dictionary != nil)
+                last += 1
+            }
+            var content: [UInt8] = []
+            content.reserveCapacity(bytes + 64)
+            if field.nullable {
+                let levels = (first..<last).map { UInt32(valid?[$0] ?? true ? 1 : 0) }
+                let encoded = RLEHybridEncoder.encode(levels, bitWidth: 1)
+                content.append(contentsOf: PlainEncoding.bytes(of: UInt32(encoded.count).littleEndian))
+                content.append(contentsOf: encoded)
+            }
+            if let dictionary {
+                content.append(UInt8(bitWidth))
+                let indices = (first..<last).compactMap { valid?[$0] ?? true ? dictionary.index[$0] : nil }
+                indices.withUnsafeBufferPointer { RLEHybridEncoder.encode($0, bitWidth: bitWidth, into: &content) }
+            } else {
+                PlainEncoding.append(column.values, rows: first..<last, valid: valid, to: &content)
+            }
+            let pageRows = last - first
+            let encoding: Int32 = dictionary == nil ? 0 : 8
+            try page(content: content, header: { h, size, compressed in
+                h.i32(1, 0)  // DATA_PAGE
+                h.i32(2, Int32(size)); h.i32(3, Int32(compressed))
+                h.beginStruct(5)
+                h.i32(1, Int32(pageRows)); h.i32(2, encoding); h.i32(3, 3); h.i32(4, 3)  // levels: RLE
+                h.endStruct()
+            }, chunk: &chunk, into: &out)
+            first = last
+        }
+        return (out, chunk)
+    }
+
+    private func estimatedBytes(_ values: ParquetValues, _ row: Int, dictionary: Bool) -> Int {
+        switch values {
+        case .boolean: return 1
+        case .int32: return 4
+        case .int64, .double: return 8
+        case .string(let v): return dictionary ? 2 : 4 + v[row].utf8.count
+        case .coded(let entries, let codes): return dictionary ? 2 : 4 + entries[Int(codes[row])].utf8.count
+        }
+    }
+
+    /// Compresses `content`, writes the page header (`header` fills it given the uncompressed
+    /// and compressed sizes) and the page, and adds both to the chunk's sizes.
+    private func page(content: [UInt8], header: (inout ThriftCompactWriter, Int, Int) -> Void,
+                      chunk: inout ColumnChunkMetadata, into out: inout [UInt8]) throws {
+        let body = try compress(content)
+        var h = ThriftCompactWriter()
+        header(&h, content.count, body.count)
+        h.endStruct()
+        out.append(contentsOf: h.bytes)
+        out.append(contentsOf: body)
+        chunk.uncompressedBytes += h.bytes.count + content.count
+        chunk.compressedBytes += h.bytes.count + body.count
+    }
+
+    private func compress(_ content: [UInt8]) throws -> [UInt8] {
+        let level: Int
+        switch options.compression {
+        case .none: return content
+        case .snappy: return SnappyCompressor.compress(content)
+        case .gzip(let l): level = l
+        }
+        var capacity = czlib_gzip_bound(content.count)
+        var out = [UInt8](repeating: 0, count: capacity)
+        let rc = content.withUnsafeBufferPointer { input in
+            out.withUnsafeMutableBufferPointer { output in
+                czlib_gzip(input.baseAddress, input.count, output.baseAddress, &capacity, Int32(max(1, min(9, level))))
+            }
+        }
+        guard rc == 0 else { throw ParquetError.compressionFailed(code: rc) }
+        out.removeLast(out.count - capacity)
+        return out
     }
 }

@@ -47,6 +47,9 @@ public enum ParquetValues: Sendable {
     case int64([Int64])
     case double([Double])
     case string([String])
+    /// Strings given as codes into a table of distinct entries (interned ids): written without
+    /// hashing a string, dictionary-encoded when a row group uses few enough entries.
+    case coded(entries: [String], codes: [Int32])
 
     public var count: Int {
         switch self {
@@ -55,6 +58,7 @@ public enum ParquetValues: Sendable {
         case .int64(let v): return v.count
         case .double(let v): return v.count
         case .string(let v): return v.count
+        case .coded(_, let codes): return codes.count
         }
     }
 
@@ -62,7 +66,7 @@ public enum ParquetValues: Sendable {
     func fits(_ type: ParquetType) -> Bool {
         switch (self, type) {
         case (.boolean, .boolean), (.int32, .int32), (.int32, .date), (.int64, .int64), (.int64, .timestampMicros),
-             (.double, .double), (.string, .string):
+             (.double, .double), (.string, .string), (.coded, .string):
             return true
         default:
             return false
@@ -89,6 +93,7 @@ public enum ParquetError: Error, CustomStringConvertible, Equatable {
     case rowCount(column: String, expected: Int, got: Int)
     case typeMismatch(column: String, expected: String)
     case nullInRequiredColumn(column: String, row: Int)
+    case codeOutOfRange(column: String, row: Int, code: Int32)
     case compressionFailed(code: Int32)
     case closed
 
@@ -99,6 +104,7 @@ public enum ParquetError: Error, CustomStringConvertible, Equatable {
         case .rowCount(let c, let e, let g): return "column \(c) has \(g) rows in a batch of \(e)"
         case .typeMismatch(let c, let e): return "column \(c) needs \(e) values"
         case .nullInRequiredColumn(let c, let r): return "column \(c) is not nullable but row \(r) of a batch is null"
+        case .codeOutOfRange(let c, let r, let code): return "column \(c), row \(r) of a batch: code \(code) is not an entry of its table"
         case .compressionFailed(let code): return "gzip compression failed (zlib code \(code))"
         case .closed: return "the file is already closed"
         }

@@ -8,6 +8,7 @@ extension ParquetColumnBatch {
         case .int64(let a): v = .int64(Array(a[range]))
         case .double(let a): v = .double(Array(a[range]))
         case .string(let a): v = .string(Array(a[range]))
+        case .coded(let entries, let codes): v = .coded(entries: entries, codes: Array(codes[range]))
         }
         return ParquetColumnBatch(v, valid: valid.map { Array($0[range]) })
     }

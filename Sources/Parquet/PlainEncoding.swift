@@ -1,3 +1,7 @@
+#if canImport(Glibc)
+import Glibc
+#endif
+
 /// Parquet's PLAIN encoding (little-endian fixed-width values; byte arrays as a 4-byte length
 /// and the bytes; booleans one bit each from the least significant bit), and the statistics
 /// of a column chunk in the same encoding.
@@ -18,6 +22,29 @@ enum PlainEncoding {
         case .double(let v): appendFixed(v, rows: rows, valid: valid, to: &out)
         case .string(let v):
             for r in rows where valid?[r] ?? true { appendString(v[r], to: &out) }
+        case .coded(let entries, let codes):
+            for r in rows where valid?[r] ?? true { appendString(entries[Int(codes[r])], to: &out) }
+        }
+    }
+
+    /// Byte-wise (unsigned) order of two strings' UTF-8, the order of Parquet's statistics
+    /// for strings (Swift's `<` orders by Unicode scalars after normalization).
+    static func utf8Precedes(_ a: String, _ b: String) -> Bool {
+        var a = a, b = b
+        return a.withUTF8 { x in
+            b.withUTF8 { y in
+                let n = Swift.min(x.count, y.count)
+                let c = n == 0 ? 0 : memcmp(x.baseAddress!, y.baseAddress!, n)
+                return c < 0 || (c == 0 && x.count < y.count)
+            }
+        }
+    }
+
+    /// Whether two strings have the same UTF-8 bytes (Swift's `==` is canonical equivalence).
+    static func utf8Equal(_ a: String, _ b: String) -> Bool {
+        var a = a, b = b
+        return a.withUTF8 { x in
+            b.withUTF8 { y in x.count == y.count && (x.count == 0 || memcmp(x.baseAddress!, y.baseAddress!, x.count) == 0) }
         }
     }
 
@@ -84,16 +111,24 @@ struct ColumnStatistics {
                 max = PlainEncoding.bytes(of: hi == 0 ? 0.0 : hi)
             }
         case .string(let v):
-            var lo: String?, hi: String?
-            for r in 0..<n where isValid(r) {
-                let s = v[r]
-                if lo == nil || s.utf8.lexicographicallyPrecedes(lo!.utf8) { lo = s }
-                if hi == nil || hi!.utf8.lexicographicallyPrecedes(s.utf8) { hi = s }
-            }
-            if let lo, let hi, lo.utf8.count <= Self.maxStringBound, hi.utf8.count <= Self.maxStringBound {
-                min = Array(lo.utf8)
-                max = Array(hi.utf8)
-            }
+            setStringBounds(v.indices.lazy.filter(isValid).map { v[$0] })
+        case .coded(let entries, let codes):
+            // Each entry in use once, whatever the number of rows.
+            var used = [Bool](repeating: false, count: entries.count)
+            for r in 0..<n where isValid(r) { used[Int(codes[r])] = true }
+            setStringBounds(entries.indices.lazy.filter { used[$0] }.map { entries[$0] })
+        }
+    }
+
+    private mutating func setStringBounds<S: Sequence<String>>(_ strings: S) {
+        var lo: String?, hi: String?
+        for s in strings {
+            if lo.map({ PlainEncoding.utf8Precedes(s, $0) }) ?? true { lo = s }
+            if hi.map({ PlainEncoding.utf8Precedes($0, s) }) ?? true { hi = s }
+        }
+        if let lo, let hi, lo.utf8.count <= Self.maxStringBound, hi.utf8.count <= Self.maxStringBound {
+            min = Array(lo.utf8)
+            max = Array(hi.utf8)
         }
     }
 

@@ -10,6 +10,7 @@ struct IngestCommand: ParsableCommand {
             Examples:
               forecast ingest --data CDNOW_master.txt --layout cdnow --format json
               forecast ingest --data data/shop --layout shop --out data/ingested
+              forecast ingest --data big.csv --layout transactions --out data/ingested --log-format parquet
               forecast ingest --data sales.csv --customer-col cust --time-col ts --amount-col total --delimiter ';'
             Rows read = rows accepted + rows rejected, always; rejected rows go to rejects.csv with
             line, column and reason. Exit code 1 when the input cannot be read, when --on-bad-row fail
@@ -20,8 +21,13 @@ struct IngestCommand: ParsableCommand {
     @OptionGroup var source: MappingOptions
     @OptionGroup var quality: QualityOptions
 
-    @Option(help: "Folder for transactions.csv, rejects.csv, quality.json and quality.md.")
+    @Option(help: "Folder for transactions.csv (or .parquet), rejects.csv, quality.json and quality.md.")
     var out: String?
+
+    @Option(name: .customLong("log-format"), help: "The normalized log in --out: csv or parquet (typed columns, Snappy).")
+    var logFormat: LogFormat = .csv
+
+    enum LogFormat: String, ExpressibleByArgument { case csv, parquet }
 
     @Option(help: "Output on stdout: text or json (one JSON object).")
     var format: OutputFormat = .text
@@ -30,11 +36,25 @@ struct IngestCommand: ParsableCommand {
 
     func run() throws {
         let result = try ingest(source, quality)
-        if let out { try IngestOutput.write(result, to: out) }
+        var logFile = "transactions.csv"
+        if let out {
+            if logFormat == .parquet {
+                logFile = "transactions.parquet"
+                try FileManager.default.createDirectory(atPath: out, withIntermediateDirectories: true)
+                let began = DispatchTime.now().uptimeNanoseconds
+                let written = try ParquetOutputs.writeLog(result.log, to: out + "/" + logFile)
+                let seconds = Double(DispatchTime.now().uptimeNanoseconds - began) / 1e9
+                printError("ingest: wrote \(out)/\(logFile): \(written.rows) rows in \(written.rowGroups) row groups, "
+                           + "\(written.bytes) bytes, in \(String(format: "%.2f", seconds)) s")
+                try IngestOutput.writeQuality(result, to: out)
+            } else {
+                try IngestOutput.write(result, to: out)
+            }
+        }
         let summary = IngestSummary(result.report)
         switch format {
         case .json: print(try TextQuoting.jsonText(summary, pretty: false))
-        case .text: printSummary(summary, result.report, out: out)
+        case .text: printSummary(summary, result.report, out: out, logFile: logFile)
         }
         if summary.rowsAccepted == 0 {
             printError("forecast: no row was accepted; see the rejects\(out.map { " in \($0)/rejects.csv" } ?? "")")
@@ -42,7 +62,7 @@ struct IngestCommand: ParsableCommand {
         }
     }
 
-    private func printSummary(_ s: IngestSummary, _ r: QualityReport, out: String?) {
+    private func printSummary(_ s: IngestSummary, _ r: QualityReport, out: String?, logFile: String) {
         print("read \(s.rowsRead) rows: \(s.rowsAccepted) accepted, \(s.rowsRejected) rejected")
         for t in r.tables where t.rowsRejected > 0 {
             print("  \(t.table): " + t.rejectsByCategory.map { "\($0.count) \($0.label)" }.joined(separator: ", "))
@@ -58,7 +78,7 @@ struct IngestCommand: ParsableCommand {
         if r.log.zeroAmountRows > 0 { warnings.append("\(r.log.zeroAmountRows) zero amounts") }
         if r.log.outlierCustomers > 0 { warnings.append("\(r.log.outlierCustomers) customers with > \(r.log.outlierThresholdEvents) events") }
         if !warnings.isEmpty { print("warnings: " + warnings.joined(separator: ", ")) }
-        if let out { print("wrote \(out)/transactions.csv, rejects.csv, quality.json, quality.md") }
+        if let out { print("wrote \(out)/\(logFile), rejects.csv, quality.json, quality.md") }
     }
 }
 

@@ -2,6 +2,7 @@ import Attribution
 import Core
 import Features
 import ForecastKit
+import Ingestion
 import Parquet
 
 /// The Parquet forms of the files `forecast features`, `forecast predict` and
@@ -14,7 +15,7 @@ enum ParquetOutputs {
     static func writeFeatures(_ m: FeatureMatrix, customerIDs: [String], to path: String) throws {
         let schema = [ParquetField("customer_id", .string)] + m.names.map { ParquetField($0, .double, nullable: true) }
             + [ParquetField("next_month_events", .int64)]
-        let columns = [ParquetColumnBatch(.string(m.customers.map { customerIDs[Int($0)] }))]
+        let columns = [ParquetColumnBatch(.coded(entries: customerIDs, codes: m.customers))]
             + m.columns.map(ParquetColumnBatch.doublesNaNAsNull)
             + [ParquetColumnBatch(.int64(m.nextMonthEvents.map { Int64($0) }))]
         try ParquetTable.write(to: path, schema: schema, columns: columns)
@@ -35,6 +36,46 @@ enum ParquetOutputs {
             columns.append(.optionalDoubles(rows.map(\.1.probabilityAlive)))
         }
         try ParquetTable.write(to: path, schema: schema, columns: columns)
+    }
+
+    /// The normalized log as `forecast ingest` writes it to transactions.csv (the same columns
+    /// in the same order: grouped by customer, sorted by time), timestamps as UTC instants;
+    /// one row group per million rows, built and written one at a time.
+    static func writeLog(_ log: TransactionLog, to path: String) throws -> ParquetFileWriter.Summary {
+        var schema = [ParquetField("customer_id", .string), ParquetField("timestamp", .timestampMicros(utc: true))]
+        if log.hasProducts { schema.append(ParquetField("product_id", .string)) }
+        schema.append(ParquetField("quantity", .double))
+        if log.hasAmounts { schema.append(ParquetField("amount", .double)) }
+        if !log.order.isEmpty { schema.append(ParquetField("order_id", .int64)) }
+        let writer = try ParquetFileWriter(path: path, schema: schema)
+        // The customer of each row, from the offsets.
+        var customer = [Int32](repeating: 0, count: log.rowCount)
+        for c in 0..<log.customerCount { for i in log.rows(ofCustomer: c) { customer[i] = Int32(c) } }
+        let groupRows = 1 << 20
+        var start = 0
+        while start < log.rowCount {
+            let rows = start..<min(log.rowCount, start + groupRows)
+            var columns = [ParquetColumnBatch(.coded(entries: log.customerIDs, codes: Array(customer[rows]))),
+                           ParquetColumnBatch(.int64(rows.map { log.seconds[$0] * 1_000_000 }))]
+            if log.hasProducts { columns.append(ParquetColumnBatch(.coded(entries: log.productIDs, codes: Array(log.product[rows])))) }
+            columns.append(ParquetColumnBatch(.double(Array(log.quantity[rows]))))
+            if log.hasAmounts { columns.append(ParquetColumnBatch(.double(Array(log.amount[rows])))) }
+            if !log.order.isEmpty { columns.append(ParquetColumnBatch(.int64(rows.map { Int64(log.order[$0]) }))) }
+            try writer.write(columns)
+            start = rows.upperBound
+        }
+        if log.rowCount == 0 { try writer.write(schema.map { ParquetColumnBatch(Self.empty($0.type)) }) }
+        return try writer.close()
+    }
+
+    private static func empty(_ type: ParquetType) -> ParquetValues {
+        switch type {
+        case .boolean: return .boolean([])
+        case .int32, .date: return .int32([])
+        case .int64, .timestampMicros: return .int64([])
+        case .double: return .double([])
+        case .string: return .string([])
+        }
     }
 
     /// channel_reporting rows: `channel_name, date, cost, ihc, ihc_revenue, cpo, roas`.
