@@ -71,6 +71,21 @@ struct ParquetCLITests {
         #expect(bad.status != 0 && bad.stderr.contains(".parquet"))
     }
 
+    @Test func ingestWritesTheLogAsParquetEqualToItsCSV() throws {
+        if let missing = ParquetReaders.missing { Issue.record(Comment(rawValue: missing)); return }
+        let dir = scratch()
+        #expect(try forecast(["generate", "--out", dir + "/data", "--customers", "300", "-q"]).status == 0)
+        let args = ["ingest", "--data", dir + "/data/transactions.csv", "--layout", "transactions"]
+        #expect(try forecast(args + ["--out", dir + "/csv"]).status == 0)
+        let parquet = try forecast(args + ["--out", dir + "/parquet", "--log-format", "parquet"])
+        #expect(parquet.status == 0 && parquet.stdout.contains("transactions.parquet"), "\(parquet.stderr)")
+        #expect(!FileManager.default.fileExists(atPath: dir + "/parquet/transactions.csv"))
+        #expect(FileManager.default.fileExists(atPath: dir + "/parquet/rejects.csv"))
+        try expectSame(dir + "/parquet/transactions.parquet", as: dir + "/csv/transactions.csv", rows: try csvRows(dir + "/csv/transactions.csv"))
+        let types = try ParquetReaders.check(dir + "/parquet/transactions.parquet", csv: dir + "/csv/transactions.csv")["pyarrow"]?.types ?? [:]
+        #expect(types["timestamp"] == "timestamp[us, tz=UTC]" && types["customer_id"] == "string" && types["quantity"] == "double")
+    }
+
     @Test func attributionExportAsParquetEqualsItsCSV() throws {
         if let missing = ParquetReaders.missing { Issue.record(Comment(rawValue: missing)); return }
         let db = scratch() + "/a.sqlite"

@@ -51,6 +51,8 @@ struct ParquetReadBackTests {
         let dayValid = valid(11)
         let micros = (0..<n).map { (i: Int) -> Int64 in 1_546_300_800_000_000 + Int64(i) * 3_600_000_123 }
         let flags = (0..<n).map { $0 % 3 == 0 }
+        let table = ["P001", "P002", "Ωmega", "P004"], codes = (0..<n).map { Int32(($0 * 7) % 4) }
+        let many = (0..<2_000).map { "id-\($0)" }, manyCodes = (0..<n).map { Int32(($0 * 13) % 2_000) }
         let counts = (0..<n).map { Int32($0 % 1_000) - 500 }
         func q(_ s: String) -> String { TextQuoting.json(s) }
         return [
@@ -69,6 +71,12 @@ struct ParquetReadBackTests {
                    expected: micros.map(isoTimestamp)),
             Column(field: ParquetField("local", .timestampMicros(utc: false)), batch: ParquetColumnBatch(.int64(micros)),
                    expected: micros.map(isoTimestamp)),
+            Column(field: ParquetField("product", .string), batch: ParquetColumnBatch(.coded(entries: table, codes: codes)),
+                   expected: codes.map { q(table[Int($0)]) }),
+            // Coded with more distinct entries than the dictionary limit allows: PLAIN.
+            Column(field: ParquetField("coded_id", .string, nullable: true),
+                   batch: ParquetColumnBatch(.coded(entries: many, codes: manyCodes), valid: stringValid),
+                   expected: (0..<n).map { stringValid[$0] ? q(many[Int(manyCodes[$0])]) : "null" }),
             Column(field: ParquetField("flag", .boolean), batch: ParquetColumnBatch(.boolean(flags)), expected: flags.map { "\($0)" }),
             Column(field: ParquetField("count", .int32), batch: ParquetColumnBatch(.int32(counts)), expected: counts.map { "\($0)" }),
         ]
@@ -165,6 +173,9 @@ struct ParquetReadBackTests {
         }
         #expect(throws: ParquetError.nullInRequiredColumn(column: "a", row: 0)) {
             try writer?.write([ParquetColumnBatch(.int64([1]), valid: [false]), ParquetColumnBatch(.string(["x"]))])
+        }
+        #expect(throws: ParquetError.codeOutOfRange(column: "b", row: 1, code: 2)) {
+            try writer?.write([ParquetColumnBatch(.int64([1, 2])), ParquetColumnBatch(.coded(entries: ["x", "y"], codes: [1, 2]))])
         }
         writer = nil  // dropped without close: no file, no temporary file
         #expect(try FileManager.default.contentsOfDirectory(atPath: dir.path).isEmpty)
