@@ -60,7 +60,8 @@ let package = Package(
         .target(name: "Warehouse", dependencies: ["Core", "Ingestion", .product(name: "GRDB", package: "GRDB.swift"), .product(name: "Crypto", package: "swift-crypto")]),
         // Marts built in the warehouse: daily customer summary, sales roll-ups, the marketing audience.
         // Models for k-means (with the other numerics); it brings Features and LinearAlgebra (OpenBLAS) along.
-        .target(name: "Analytics", dependencies: ["Core", "Warehouse", "Ingestion", "Plots", "Models", "Parquet", .product(name: "GRDB", package: "GRDB.swift")]),
+        .target(name: "Analytics", dependencies: ["Core", "Warehouse", "Ingestion", "Plots", "Models", "Parquet", .product(name: "GRDB", package: "GRDB.swift"),
+                                                  .product(name: "GRDBSQLite", package: "GRDB.swift")]),
         // Marketing attribution: journeys, in-process engines and the attribution-API client, channel reporting.
         // The database schema is Schema/attribution_db_create.sql, compiled in.
         .target(name: "Attribution", dependencies: ["Core", "Warehouse", "Plots", .product(name: "GRDB", package: "GRDB.swift")],

@@ -7,7 +7,9 @@ import Warehouse
 /// are not excluded (cancelled). No personal data.
 ///
 /// Each grain is computed from the facts (distinct counts cannot be summed from a finer
-/// grain); ``MartChecks`` verifies that every grain sums to the facts.
+/// grain); ``MartChecks`` verifies that every grain sums to the facts. ``build(_:)`` computes
+/// them in one columnar pass in Swift (``SalesRollupsColumnar``); ``buildInSQL(_:)`` is the
+/// same definition in SQL, which a test holds the Swift pass to.
 public enum SalesRollups {
     public static let productTable = "mart_sales_by_product"
     public static let categoryTable = "mart_sales_by_category"
@@ -26,9 +28,22 @@ public enum SalesRollups {
         Grain(name: "year", start: "printf('%04d-01-01', d.year)", label: "CAST(d.year AS TEXT)"),
     ]
 
-    /// Rebuilds both tables (DROP and CREATE: marts are not migrated, see ``Marts``); returns
-    /// their row counts.
+    /// Rebuilds both tables (DROP and CREATE: marts are not migrated, see ``Marts``) with the
+    /// columnar pass; returns their row counts.
     public static func build(_ db: Database) throws -> (products: Int, categories: Int) {
+        try createTables(db)
+        try SalesRollupsColumnar.build(db)
+        return try counts(db)
+    }
+
+    /// Rebuilds both tables with one `INSERT ... SELECT ... GROUP BY` per grain and key.
+    public static func buildInSQL(_ db: Database) throws -> (products: Int, categories: Int) {
+        try createTables(db)
+        try insertInSQL(db)
+        return try counts(db)
+    }
+
+    static func createTables(_ db: Database) throws {
         try db.execute(sql: """
             DROP TABLE IF EXISTS \(productTable);
             CREATE TABLE \(productTable) (
@@ -43,6 +58,9 @@ public enum SalesRollups {
                 PRIMARY KEY (grain, period_start, category)) WITHOUT ROWID;
             CREATE INDEX \(categoryTable)_by_category ON \(categoryTable)(grain, category, period_start);
             """)
+    }
+
+    static func insertInSQL(_ db: Database) throws {
         for g in grains {
             try db.execute(sql: """
                 INSERT INTO \(productTable)
@@ -61,6 +79,9 @@ public enum SalesRollups {
                 GROUP BY \(g.start), p.category
                 """)
         }
+    }
+
+    static func counts(_ db: Database) throws -> (products: Int, categories: Int) {
         let products = try Int.fetchOne(db, sql: "SELECT count(*) FROM \(productTable)") ?? 0
         let categories = try Int.fetchOne(db, sql: "SELECT count(*) FROM \(categoryTable)") ?? 0
         return (products, categories)

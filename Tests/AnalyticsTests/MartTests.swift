@@ -57,6 +57,33 @@ struct MartTests {
                 == ["p1 2 3.0 12.0", "p2 1 1.0 10.0"])
     }
 
+    /// The columnar pass against the SQL definition, table by table and row by row, on a
+    /// generated shop (with its cancelled orders and defects) and on the tiny one.
+    @Test(arguments: [true, false])
+    func columnarRollupsEqualTheSQLDefinition(generated: Bool) throws {
+        let w = try loadedWarehouse(generated ? try generatedShop() : try tinyShop(), caller: "rollups-\(generated)")
+        func snapshot(_ db: Database) throws -> [[DatabaseValue]] {
+            try [SalesRollups.productTable, SalesRollups.categoryTable].flatMap { table in
+                try Row.fetchAll(db, sql: "SELECT '\(table)', * FROM \(table) ORDER BY grain, period_start, 4").map { Array($0.databaseValues) }
+            }
+        }
+        let (sql, sqlCounts) = try w.queue.write { db in let c = try SalesRollups.buildInSQL(db); return (try snapshot(db), c) }
+        let (swift, swiftCounts) = try w.queue.write { db in let c = try SalesRollups.build(db); return (try snapshot(db), c) }
+        #expect(sqlCounts == swiftCounts && sql.count == swift.count && sql.count > (generated ? 1_000 : 10))
+        var differences = 0
+        for (a, b) in zip(sql, swift) where a.count != b.count || zip(a, b).contains(where: { x, y in
+            if case .double(let u) = x.storage, case .double(let v) = y.storage { return abs(u - v) > 1e-9 * max(1, abs(u)) }
+            return x != y
+        }) {
+            differences += 1
+            if differences <= 3 { Issue.record("SQL \(a) vs Swift \(b)") }
+        }
+        #expect(differences == 0)
+        let checks = try DataCheck.run(MartChecks.checks(existing: Set(try w.tableNames())), in: w)
+        let failed = checks.filter { !$0.passed }
+        #expect(!checks.isEmpty && failed.isEmpty, "\(failed)")
+    }
+
     @Test func audienceOfTheTinyShop() throws {
         let w = try loadedWarehouse(try tinyShop())
         var options = MarketingAudience.Options()
