@@ -4,7 +4,7 @@
 # Other targets: setup, build, model (rebuild the committed default model), accuracy (every model and the Python
 # reference models on CDNOW and each generator profile, in one run: data/accuracy/accuracy.md), reports (rebuild the charts and the
 # notebook), warehouse (the daily pipeline on the default data and its charts), attribution (the attribution
-# pipeline and the engines compared), bench, bench-compare (ours against polars and LightGBM, one run), parquet-bench (10 M rows against DuckDB), scale, warehouse-bench, attribution-bench, serve-bench (forecast serve
+# pipeline and the engines compared), bench, bench-compare (ours against polars and LightGBM, one run), parquet-bench (10 M rows against DuckDB), warehouse-compare (load + marts against DuckDB), scale, warehouse-bench, attribution-bench, serve-bench (forecast serve
 # under wrk), reader-check (the Python model reader against forecast predict), docs (the ForecastKit DocC
 # archive), clean.
 
@@ -15,7 +15,7 @@ SEED ?= 42
 FORECAST = .build/release/forecast
 SYSTEM_PACKAGES = liblapack-dev libopenblas-dev libsqlite3-dev zlib1g-dev python3 python3-venv
 
-.PHONY: demo test readers setup build model blas-check accuracy reports warehouse attribution bench bench-compare parquet-bench scale warehouse-bench attribution-bench serve-bench reader-check docs clean
+.PHONY: demo test readers setup build model blas-check accuracy reports warehouse attribution bench bench-compare parquet-bench warehouse-compare scale warehouse-bench attribution-bench serve-bench reader-check docs clean
 
 # The committed default model: a Poisson GLM trained on the default data as of 2019-11-30.
 # SOURCE_DATE_EPOCH fixes the recorded creation time; the GLM's fit sums in a fixed order of its
@@ -165,6 +165,16 @@ parquet-bench: build readers
 	@test -f $(DATA)/bench/transactions.csv || $(FORECAST) bench --work $(DATA)/bench --steps read
 	.venv-readers/bin/python bench/parquet_bench.py --csv $(DATA)/bench/transactions.csv --forecast $(FORECAST) --out $(DATA)/parquet-bench
 	cp $(DATA)/parquet-bench/parquet-bench.md reports/parquet-bench.md
+
+# The warehouse against DuckDB in one run (bench/warehouse_duckdb.py): load + marts of a generated shop (SHOP_CUSTOMERS,
+# default 200,000; 1000000 for the issue's scale) beside DuckDB building the same tables from the same CSVs.
+SHOP_CUSTOMERS ?= 200000
+warehouse-compare: build readers
+	@test -f $(DATA)/warehouse-$(SHOP_CUSTOMERS)/orders.csv || $(FORECAST) generate --out $(DATA)/warehouse-$(SHOP_CUSTOMERS) \
+	    --customers $(SHOP_CUSTOMERS) --seed 3 --clean -q
+	.venv-readers/bin/python bench/warehouse_duckdb.py --shop $(DATA)/warehouse-$(SHOP_CUSTOMERS) --forecast $(FORECAST) \
+	    --out $(DATA)/warehouse-compare-$(SHOP_CUSTOMERS)
+	cp $(DATA)/warehouse-compare-$(SHOP_CUSTOMERS)/warehouse-compare.md reports/warehouse-compare-$(SHOP_CUSTOMERS).md
 
 # The warehouse at scale: load 1,000,000 generated customers (6.6 million orders, 10 million lines) into a new
 # database, build the marts, and time the monthly-by-category query from the roll-up and from the facts.
