@@ -57,7 +57,8 @@ let package = Package(
         .target(name: "Reports", dependencies: ["Core", "Plots", "Ingestion", "Features", "Models", "Backtest"]),
         // The SQLite handle (SQLiteDatabase) and the shop warehouse on it: staging tables and a star schema,
         // idempotent loads, checks.
-        .target(name: "Warehouse", dependencies: ["Core", "Ingestion", .product(name: "GRDB", package: "GRDB.swift"), .product(name: "Crypto", package: "swift-crypto")]),
+        .target(name: "Warehouse", dependencies: ["Core", "Ingestion", .product(name: "GRDB", package: "GRDB.swift"),
+                                                  .product(name: "GRDBSQLite", package: "GRDB.swift"), .product(name: "Crypto", package: "swift-crypto")]),
         // Marts built in the warehouse: daily customer summary, sales roll-ups, the marketing audience.
         // Models for k-means (with the other numerics); it brings Features and LinearAlgebra (OpenBLAS) along.
         .target(name: "Analytics", dependencies: ["Core", "Warehouse", "Ingestion", "Plots", "Models", "Parquet", .product(name: "GRDB", package: "GRDB.swift"),
