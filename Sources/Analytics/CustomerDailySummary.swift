@@ -10,8 +10,17 @@ public enum CustomerDailySummary {
     public static let table = "mart_customer_daily"
 
     /// Rebuilds the table (DROP and CREATE: marts are not migrated, see ``Marts``); returns its
-    /// row count. `spineThrough` (a `YYYY-MM-DD` date) asks for the full date spine up to that day.
+    /// row count. `spineThrough` (a `YYYY-MM-DD` date) asks for the full date spine up to that
+    /// day (built in SQL); without it the rows come from ``CustomerDailyColumnar``.
     public static func build(_ db: Database, spineThrough: String? = nil) throws -> Int {
+        if spineThrough != nil { return try buildInSQL(db, spineThrough: spineThrough) }
+        try createTable(db)
+        try CustomerDailyColumnar.insert(db)
+        try createIndex(db)
+        return try Int.fetchOne(db, sql: "SELECT count(*) FROM \(table)") ?? 0
+    }
+
+    static func createTable(_ db: Database) throws {
         try db.execute(sql: """
             DROP TABLE IF EXISTS \(table);
             CREATE TABLE \(table) (
@@ -19,8 +28,17 @@ public enum CustomerDailySummary {
                 spend REAL NOT NULL, avg_order_value REAL, cumulative_orders INTEGER NOT NULL,
                 cumulative_spend REAL NOT NULL, days_since_previous_order INTEGER,
                 PRIMARY KEY (customer_id, date)) WITHOUT ROWID;
-            CREATE INDEX \(table)_by_date ON \(table)(date);
             """)
+    }
+
+    /// The index by date, built once the rows are in (one sort instead of a random insert per row).
+    static func createIndex(_ db: Database) throws {
+        try db.execute(sql: "CREATE INDEX \(table)_by_date ON \(table)(date)")
+    }
+
+    /// The same table by one `INSERT ... SELECT` with window functions (the definition).
+    public static func buildInSQL(_ db: Database, spineThrough: String? = nil) throws -> Int {
+        try createTable(db)
         let daily = """
             SELECT customer_key, date_key, count(*) AS orders, sum(units) AS items, sum(order_total) AS spend
             FROM fct_orders WHERE is_revenue = 1 GROUP BY customer_key, date_key
@@ -54,6 +72,7 @@ public enum CustomerDailySummary {
             JOIN dim_date d ON d.date_key = x.date_key
             LEFT JOIN dim_date p ON p.date_key = x.previous_key
             """, arguments: arguments)
+        try createIndex(db)
         return try Int.fetchOne(db, sql: "SELECT count(*) FROM \(table)") ?? 0
     }
 }

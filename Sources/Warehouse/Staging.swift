@@ -1,6 +1,5 @@
 import Core
 import GRDB
-import GRDBSQLite
 import Ingestion
 
 /// Fills the `stg_` tables with one load's input (replacing the previous load's).
@@ -18,7 +17,7 @@ enum Staging {
         func nullable(_ s: String) -> String? { s.isEmpty ? nil : s }
 
         let customers = shop.customers
-        try insertRows(db, "INSERT INTO stg_customers VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?)", count: customers.count) { i, row in
+        try BulkInsert.rows(db, "INSERT INTO stg_customers VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?)", count: customers.count) { i, row in
             let signup = customers.signupSeconds[i]
             row.text(customers.id[i]); row.text(nullable(customers.name[i])); row.text(nullable(customers.email[i]))
             row.text(nullable(customers.phone[i])); row.text(nullable(customers.street[i])); row.text(nullable(customers.city[i]))
@@ -26,7 +25,7 @@ enum Staging {
             row.text(signup == .min ? nil : CivilDate(dayNumber: dayNumber(ofSeconds: signup)).description)
         }
         let products = shop.products
-        try insertRows(db, "INSERT INTO stg_products VALUES (?, ?, ?, ?, ?)", count: products.count) { i, row in
+        try BulkInsert.rows(db, "INSERT INTO stg_products VALUES (?, ?, ?, ?, ?)", count: products.count) { i, row in
             row.text(products.id[i]); row.text(nullable(products.name[i])); row.text(nullable(products.category[i]) ?? unknownCategory)
             row.double(products.price[i].isNaN ? nil : products.price[i]); row.text(nullable(products.availability[i]))
         }
@@ -48,70 +47,17 @@ enum Staging {
             if !excluded[o] { result.revenue += lineTotal[i] }
         }
         result.excludedOrders = excluded.lazy.filter { $0 }.count
-        try insertRows(db, "INSERT INTO stg_orders VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?)", count: orders.count) { i, row in
+        try BulkInsert.rows(db, "INSERT INTO stg_orders VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?)", count: orders.count) { i, row in
             let seconds = orders.seconds[i]
             row.text(orders.id[i]); row.text(customers.id[Int(orders.customer[i])]); row.text(sqlTimestamp(seconds: seconds))
             row.int(Int64(dateKey(dayNumber: dayNumber(ofSeconds: seconds)))); row.text(orders.status[i]); row.int(excluded[i] ? 0 : 1)
             row.int(Int64(lineCount[i])); row.double(units[i]); row.double(total[i])
         }
-        try insertRows(db, "INSERT INTO stg_order_lines VALUES (?, ?, ?, ?, ?, ?)", count: lines.count) { i, row in
+        try BulkInsert.rows(db, "INSERT INTO stg_order_lines VALUES (?, ?, ?, ?, ?, ?)", count: lines.count) { i, row in
             let o = Int(lines.order[i])
             row.text(orders.id[o]); row.text(products.id[Int(lines.product[i])]); row.double(lines.quantity[i])
             row.double(lines.unitPrice[i]); row.double(lineTotal[i]); row.int(excluded[o] ? 0 : 1)
         }
         return result
-    }
-
-    /// Runs one prepared INSERT per row, binding the values through SQLite's C API (GRDB's
-    /// `StatementArguments` boxed every value: the staging ran at about 210,000 rows/s).
-    static func insertRows(_ db: Database, _ sql: String, count: Int, row: (Int, inout RowBinder) -> Void) throws {
-        let statement = try db.makeStatement(sql: sql)
-        var binder = RowBinder(statement: statement.sqliteStatement)
-        for i in 0..<count {
-            binder.index = 1
-            row(i, &binder)
-            let rc = sqlite3_step(binder.statement)
-            sqlite3_reset(binder.statement)
-            guard rc == SQLITE_DONE else {
-                throw DatabaseError(resultCode: ResultCode(rawValue: rc), message: String(cString: sqlite3_errmsg(db.sqliteConnection)), sql: sql)
-            }
-        }
-        sqlite3_clear_bindings(binder.statement)
-    }
-}
-
-/// Binds one row's values, in order, to a prepared statement.
-struct RowBinder {
-    let statement: OpaquePointer
-    var index: Int32 = 1
-
-    init(statement: OpaquePointer) { self.statement = statement }
-
-    /// SQLite copies the bytes (SQLITE_TRANSIENT).
-    private static let transient = unsafeBitCast(-1, to: sqlite3_destructor_type.self)
-
-    mutating func text(_ value: String?) {
-        if var value {
-            value.withUTF8 { u in
-                if let base = u.baseAddress, !u.isEmpty {
-                    _ = sqlite3_bind_text(statement, index, UnsafeRawPointer(base).assumingMemoryBound(to: CChar.self), Int32(u.count), Self.transient)
-                } else {
-                    _ = sqlite3_bind_text(statement, index, "", 0, Self.transient)
-                }
-            }
-        } else {
-            sqlite3_bind_null(statement, index)
-        }
-        index += 1
-    }
-
-    mutating func int(_ value: Int64) {
-        sqlite3_bind_int64(statement, index, value)
-        index += 1
-    }
-
-    mutating func double(_ value: Double?) {
-        if let value { sqlite3_bind_double(statement, index, value) } else { sqlite3_bind_null(statement, index) }
-        index += 1
     }
 }

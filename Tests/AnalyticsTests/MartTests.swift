@@ -84,6 +84,27 @@ struct MartTests {
         #expect(!checks.isEmpty && failed.isEmpty, "\(failed)")
     }
 
+    /// The columnar daily summary against its SQL definition, row by row.
+    @Test(arguments: [true, false])
+    func columnarDailySummaryEqualsTheSQLDefinition(generated: Bool) throws {
+        let w = try loadedWarehouse(generated ? try generatedShop() : try tinyShop(), caller: "daily-\(generated)")
+        func snapshot(_ db: Database) throws -> [[DatabaseValue]] {
+            try Row.fetchAll(db, sql: "SELECT * FROM mart_customer_daily ORDER BY customer_id, date").map { Array($0.databaseValues) }
+        }
+        let (sql, sqlCount) = try w.queue.write { db in let n = try CustomerDailySummary.buildInSQL(db); return (try snapshot(db), n) }
+        let (swift, swiftCount) = try w.queue.write { db in let n = try CustomerDailySummary.build(db); return (try snapshot(db), n) }
+        #expect(sqlCount == swiftCount && sql.count == swift.count && sql.count > (generated ? 1_000 : 3))
+        var differences = 0
+        for (a, b) in zip(sql, swift) where a.count != b.count || zip(a, b).contains(where: { x, y in
+            if case .double(let u) = x.storage, case .double(let v) = y.storage { return abs(u - v) > 1e-9 * max(1, abs(u)) }
+            return x != y
+        }) {
+            differences += 1
+            if differences <= 3 { Issue.record("SQL \(a) vs Swift \(b)") }
+        }
+        #expect(differences == 0)
+    }
+
     @Test func audienceOfTheTinyShop() throws {
         let w = try loadedWarehouse(try tinyShop())
         var options = MarketingAudience.Options()
