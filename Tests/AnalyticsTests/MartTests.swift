@@ -57,6 +57,20 @@ struct MartTests {
                 == ["p1 2 3.0 12.0", "p2 1 1.0 10.0"])
     }
 
+    /// Rows that differ between two snapshots (doubles within 1e-9 relative, the rest exactly),
+    /// the first few recorded as issues.
+    func differingRows(_ sql: [[DatabaseValue]], _ swift: [[DatabaseValue]]) -> Int {
+        var differences = 0
+        for (a, b) in zip(sql, swift) where a.count != b.count || zip(a, b).contains(where: { x, y in
+            if case .double(let u) = x.storage, case .double(let v) = y.storage { return abs(u - v) > 1e-9 * max(1, abs(u)) }
+            return x != y
+        }) {
+            differences += 1
+            if differences <= 3 { Issue.record("SQL \(a) vs Swift \(b)") }
+        }
+        return differences
+    }
+
     /// The columnar pass against the SQL definition, table by table and row by row, on a
     /// generated shop (with its cancelled orders and defects) and on the tiny one.
     @Test(arguments: [true, false])
@@ -70,15 +84,7 @@ struct MartTests {
         let (sql, sqlCounts) = try w.queue.write { db in let c = try SalesRollups.buildInSQL(db); return (try snapshot(db), c) }
         let (swift, swiftCounts) = try w.queue.write { db in let c = try SalesRollups.build(db); return (try snapshot(db), c) }
         #expect(sqlCounts == swiftCounts && sql.count == swift.count && sql.count > (generated ? 1_000 : 10))
-        var differences = 0
-        for (a, b) in zip(sql, swift) where a.count != b.count || zip(a, b).contains(where: { x, y in
-            if case .double(let u) = x.storage, case .double(let v) = y.storage { return abs(u - v) > 1e-9 * max(1, abs(u)) }
-            return x != y
-        }) {
-            differences += 1
-            if differences <= 3 { Issue.record("SQL \(a) vs Swift \(b)") }
-        }
-        #expect(differences == 0)
+        #expect(differingRows(sql, swift) == 0)
         let checks = try DataCheck.run(MartChecks.checks(existing: Set(try w.tableNames())), in: w)
         let failed = checks.filter { !$0.passed }
         #expect(!checks.isEmpty && failed.isEmpty, "\(failed)")
@@ -94,15 +100,7 @@ struct MartTests {
         let (sql, sqlCount) = try w.queue.write { db in let n = try CustomerDailySummary.buildInSQL(db); return (try snapshot(db), n) }
         let (swift, swiftCount) = try w.queue.write { db in let n = try CustomerDailySummary.build(db); return (try snapshot(db), n) }
         #expect(sqlCount == swiftCount && sql.count == swift.count && sql.count > (generated ? 1_000 : 3))
-        var differences = 0
-        for (a, b) in zip(sql, swift) where a.count != b.count || zip(a, b).contains(where: { x, y in
-            if case .double(let u) = x.storage, case .double(let v) = y.storage { return abs(u - v) > 1e-9 * max(1, abs(u)) }
-            return x != y
-        }) {
-            differences += 1
-            if differences <= 3 { Issue.record("SQL \(a) vs Swift \(b)") }
-        }
-        #expect(differences == 0)
+        #expect(differingRows(sql, swift) == 0)
     }
 
     @Test func audienceOfTheTinyShop() throws {
