@@ -26,24 +26,15 @@ enum CustomerDailyColumnar {
         // The revenue orders: (customer rank, day, units, total).
         var customer: [Int32] = [], day: [Int32] = [], units: [Double] = [], totals: [Double] = []
         var text: [Int32: String] = [:]
-        let s = try db.makeStatement(sql: "SELECT customer_key, date_key, units, order_total FROM fct_orders WHERE is_revenue = 1 ORDER BY order_key")
-        let p = s.sqliteStatement
-        sqlite3_reset(p)
-        while true {
-            let rc = sqlite3_step(p)
-            if rc == SQLITE_DONE { break }
-            guard rc == SQLITE_ROW else {
-                throw DatabaseError(resultCode: ResultCode(rawValue: rc), message: String(cString: sqlite3_errmsg(db.sqliteConnection)))
-            }
+        try BulkRead.rows(db, "SELECT customer_key, date_key, units, order_total FROM fct_orders WHERE is_revenue = 1 ORDER BY order_key") { p in
             // The SQL's inner joins: an order whose customer or day is missing has no row.
-            guard let c = rank[sqlite3_column_int64(p, 0)], let d = dayOfKey[sqlite3_column_int64(p, 1)] else { continue }
+            guard let c = rank[sqlite3_column_int64(p, 0)], let d = dayOfKey[sqlite3_column_int64(p, 1)] else { return }
             customer.append(c)
             day.append(Int32(d.day))
             text[Int32(d.day)] = d.text
             units.append(sqlite3_column_double(p, 2))
             totals.append(sqlite3_column_double(p, 3))
         }
-        sqlite3_reset(p)
         // (customer, day) order, orders of one customer-day in their key order: a stable
         // counting sort by customer, then each customer's few orders by day.
         var start = [Int](repeating: 0, count: ids.count + 1)

@@ -1,5 +1,6 @@
 import Core
 import GRDB
+import Ingestion
 import Parquet
 
 /// A mart table as a Parquet file: column types from the declared SQLite types (INTEGER as
@@ -17,23 +18,6 @@ enum MartParquetExport {
     /// Text columns that hold times of day: `last_purchase`, `*_at`.
     static func holdsTimes(_ column: String) -> Bool {
         column == "last_purchase" || column.hasSuffix("_at")
-    }
-
-    /// Microseconds since 1970 of `YYYY-MM-DD[ T]HH:MM:SS` (or a bare day), read as UTC.
-    static func microseconds(_ text: String) -> Int64? {
-        let u = Array(text.utf8)
-        guard u.count >= 10, let day = CivilDate(iso: String(decoding: u[0..<10], as: UTF8.self)) else { return nil }
-        var seconds = Int64(day.dayNumber) * 86_400
-        if u.count > 10 {
-            guard u.count == 19, u[10] == 32 || u[10] == 84, u[13] == 58, u[16] == 58 else { return nil }
-            func two(_ i: Int) -> Int64? {
-                guard (48...57).contains(u[i]), (48...57).contains(u[i + 1]) else { return nil }
-                return Int64(u[i] - 48) * 10 + Int64(u[i + 1] - 48)
-            }
-            guard let h = two(11), let m = two(14), let s = two(17), h < 24, m < 60, s < 61 else { return nil }
-            seconds += h * 3600 + m * 60 + s
-        }
-        return seconds * 1_000_000
     }
 
     static func field(_ info: ColumnInfo) -> ParquetField {
@@ -74,8 +58,9 @@ enum MartParquetExport {
             case .timestampMicros:
                 switch value.storage {
                 case .string(let s):
-                    guard let t = MartParquetExport.microseconds(s) else { throw bad(s) }
-                    ints.append(t)
+                    // The warehouse's time text, read as the ingestion reads ISO times (zone-less as UTC).
+                    guard let t = TimestampFormat.iso8601.parse(s) else { throw bad(s) }
+                    ints.append(t * 1_000_000)
                 case .null: ints.append(0)
                 default: throw bad(value.description)
                 }

@@ -1,5 +1,6 @@
 import GRDB
 import GRDBSQLite
+import Warehouse
 
 /// The sales roll-ups computed in one columnar pass in Swift instead of eight
 /// `GROUP BY ... count(DISTINCT ...)` queries (each a sort of the facts): the revenue lines
@@ -89,20 +90,14 @@ enum SalesRollupsColumnar {
     private static func readLines(_ db: Database, dateIndex: [Int64: Int32], productIndex: [Int64: Int32]) throws -> Lines {
         var lines = Lines()
         var customerIndex: [Int64: Int32] = [:]
-        let statement = try db.makeStatement(sql: """
+        try BulkRead.rows(db, """
             SELECT order_key, customer_key, product_key, date_key, quantity, line_total
             FROM fct_order_lines WHERE is_revenue = 1 ORDER BY order_key, product_key
-            """)
-        let s = statement.sqliteStatement
-        sqlite3_reset(s)
-        while true {
-            let rc = sqlite3_step(s)
-            if rc == SQLITE_DONE { break }
-            guard rc == SQLITE_ROW else { throw DatabaseError(resultCode: ResultCode(rawValue: rc), message: String(cString: sqlite3_errmsg(db.sqliteConnection))) }
+            """) { s in
             let customerKey = sqlite3_column_int64(s, 1), productKey = sqlite3_column_int64(s, 2), dateKey = sqlite3_column_int64(s, 3)
             // As the SQL's inner joins do: a line whose product or day is not in its dimension
             // has no place in the roll-ups (`warehouse check` reports the broken foreign key).
-            guard let p = productIndex[productKey], let d = dateIndex[dateKey] else { continue }
+            guard let p = productIndex[productKey], let d = dateIndex[dateKey] else { return }
             let c: Int32
             if let known = customerIndex[customerKey] { c = known } else { c = Int32(customerIndex.count); customerIndex[customerKey] = c }
             lines.order.append(sqlite3_column_int64(s, 0))
@@ -112,7 +107,6 @@ enum SalesRollupsColumnar {
             lines.quantity.append(sqlite3_column_double(s, 4))
             lines.total.append(sqlite3_column_double(s, 5))
         }
-        sqlite3_reset(s)
         lines.customerCount = customerIndex.count
         return lines
     }

@@ -122,13 +122,12 @@ public final class ParquetFileWriter {
             chunk.dictionaryPageOffset = chunk.dictionaryPageOffset.map { $0 + position }
             emit(bytes)
             chunks.append(chunk)
-            if buffer.count >= 1 << 22 { try flush(keeping: 0) }
+            try flush(keeping: 1 << 22)
         }
         rowGroups.append(RowGroupMetadata(columns: chunks, rows: n, fileOffset: start,
                                           uncompressedBytes: chunks.reduce(0) { $0 + $1.uncompressedBytes },
                                           compressedBytes: chunks.reduce(0) { $0 + $1.compressedBytes }))
         rows += n
-        try flush(keeping: 1 << 22)
     }
 
     /// Writes the footer, closes the file and renames it into place.

@@ -38,15 +38,19 @@ struct FeaturesCommand: ParsableCommand {
         let seconds = Date().timeIntervalSince(began)
         if ParquetOutputs.isParquet(out) {
             try ParquetOutputs.writeFeatures(m, customerIDs: events.customerIDs, to: out)
-            print("wrote \(m.rowCount) customers x \(m.names.count) features as of \(cutoff) to \(out) "
-                  + "(features computed in \(String(format: "%.3f", seconds)) s)")
-            return
+        } else {
+            try writeCSV(m, customerIDs: events.customerIDs)
         }
+        print("wrote \(m.rowCount) customers x \(m.names.count) features as of \(cutoff) to \(out) "
+              + "(features computed in \(String(format: "%.3f", seconds)) s)")
+    }
+
+    private func writeCSV(_ m: FeatureMatrix, customerIDs: [String]) throws {
         let w = try ByteWriter(path: out)
         w.text((["customer_id"] + m.names + ["next_month_events"]).joined(separator: ","))
         w.newline()
         for r in 0..<m.rowCount {
-            w.field(events.customerIDs[Int(m.customers[r])])
+            w.field(customerIDs[Int(m.customers[r])])
             for f in m.names.indices {
                 w.byte(44)
                 let v = m.columns[f][r]
@@ -57,7 +61,5 @@ struct FeaturesCommand: ParsableCommand {
             w.newline()
         }
         try w.close()
-        print("wrote \(m.rowCount) customers x \(m.names.count) features as of \(cutoff) to \(out) "
-              + "(features computed in \(String(format: "%.3f", seconds)) s)")
     }
 }

@@ -64,18 +64,7 @@ enum ParquetOutputs {
             try writer.write(columns)
             start = rows.upperBound
         }
-        if log.rowCount == 0 { try writer.write(schema.map { ParquetColumnBatch(Self.empty($0.type)) }) }
-        return try writer.close()
-    }
-
-    private static func empty(_ type: ParquetType) -> ParquetValues {
-        switch type {
-        case .boolean: return .boolean([])
-        case .int32, .date: return .int32([])
-        case .int64, .timestampMicros: return .int64([])
-        case .double: return .double([])
-        case .string: return .string([])
-        }
+        return try writer.close()  // an empty log: the schema and no row group
     }
 
     /// channel_reporting rows: `channel_name, date, cost, ihc, ihc_revenue, cpo, roas`.

@@ -1,6 +1,26 @@
 import GRDB
 import GRDBSQLite
 
+/// Bulk reads through SQLite's C API: one statement stepped in place, each row's columns read
+/// with `sqlite3_column_*` (GRDB's row objects cost more than the work done per row).
+public enum BulkRead {
+    /// Calls `row` with the statement positioned on each result row of `sql`.
+    public static func rows(_ db: Database, _ sql: String, row: (OpaquePointer) throws -> Void) throws {
+        let statement = try db.makeStatement(sql: sql)
+        let s = statement.sqliteStatement
+        sqlite3_reset(s)
+        defer { sqlite3_reset(s) }
+        while true {
+            let rc = sqlite3_step(s)
+            if rc == SQLITE_DONE { return }
+            guard rc == SQLITE_ROW else {
+                throw DatabaseError(resultCode: ResultCode(rawValue: rc), message: String(cString: sqlite3_errmsg(db.sqliteConnection)), sql: sql)
+            }
+            try row(s)
+        }
+    }
+}
+
 /// Bulk inserts through SQLite's C API: one prepared statement, values bound in place.
 public enum BulkInsert {
     /// Runs one prepared INSERT per row, binding the values through SQLite's C API (GRDB's
