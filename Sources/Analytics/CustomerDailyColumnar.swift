@@ -9,8 +9,13 @@ import Warehouse
 /// customer's days, and the rows written in the table's key order through one prepared
 /// statement. The SQL (window functions over a `GROUP BY`) stays as
 /// ``CustomerDailySummary/buildInSQL(_:spineThrough:)``, which a test holds this to.
+///
+/// With `onlyChangedCustomers`, only the customers in `temp.mart_customers` are computed (the
+/// incremental build, ``IncrementalMarts``): each customer's rows depend on its orders alone,
+/// read in the same order, so they come out bit for bit as in a full build.
 enum CustomerDailyColumnar {
-    static func insert(_ db: Database) throws {
+    static func insert(_ db: Database, onlyChangedCustomers: Bool = false) throws {
+        let changed = "customer_key IN (SELECT customer_key FROM temp.mart_customers)"
         var dayOfKey: [Int64: (day: Int, text: String)] = [:]
         for row in try Row.fetchAll(db, sql: "SELECT date_key, date FROM dim_date") {
             let key: Int64 = row[0], text: String = row[1]
@@ -19,14 +24,14 @@ enum CustomerDailyColumnar {
         }
         // Customers in customer_id order (the table's key order); their keys to ranks.
         var rank: [Int64: Int32] = [:], ids: [String] = []
-        for row in try Row.fetchAll(db, sql: "SELECT customer_key, customer_id FROM dim_customer ORDER BY customer_id") {
+        for row in try Row.fetchAll(db, sql: "SELECT customer_key, customer_id FROM dim_customer \(onlyChangedCustomers ? "WHERE " + changed : "") ORDER BY customer_id") {
             rank[row[0]] = Int32(ids.count)
             ids.append(row[1])
         }
         // The revenue orders: (customer rank, day, units, total).
         var customer: [Int32] = [], day: [Int32] = [], units: [Double] = [], totals: [Double] = []
         var text: [Int32: String] = [:]
-        try BulkRead.rows(db, "SELECT customer_key, date_key, units, order_total FROM fct_orders WHERE is_revenue = 1 ORDER BY order_key") { p in
+        try BulkRead.rows(db, "SELECT customer_key, date_key, units, order_total FROM fct_orders WHERE is_revenue = 1 \(onlyChangedCustomers ? "AND " + changed : "") ORDER BY order_key") { p in
             // The SQL's inner joins: an order whose customer or day is missing has no row.
             guard let c = rank[sqlite3_column_int64(p, 0)], let d = dayOfKey[sqlite3_column_int64(p, 1)] else { return }
             customer.append(c)

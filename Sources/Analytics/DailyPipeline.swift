@@ -119,7 +119,8 @@ public struct DailyPipeline {
         outcome.marts = marts
         try record(Step(step: "marts", seconds: martSeconds, rowsIn: load.tables.first { $0.table == "fct_order_lines" }?.total ?? 0,
                         rowsOut: marts.customerDailyRows + marts.productRollupRows + marts.categoryRollupRows + marts.audience.buyers,
-                        detail: "k = \(marts.audience.k) clusters; \(marts.audience.droppedWithoutContact) buyers without email or phone dropped from the audience"))
+                        detail: (marts.mode == "incremental" ? "incremental from \(marts.changedOrders ?? 0) changed orders" : "full") + "; "
+                            + "k = \(marts.audience.k) clusters; \(marts.audience.droppedWithoutContact) buyers without email or phone dropped from the audience"))
 
         let existing = Set(try warehouse.tableNames())
         let (martChecks, martCheckSeconds) = try timed { () throws -> [CheckResult] in

@@ -4,6 +4,12 @@ import Warehouse
 
 /// Builds every mart in one transaction (a failure leaves the previous marts in place).
 ///
+/// After a first full build, a build updates the daily summary and the sales roll-ups from
+/// the orders changed since (``MartChangeLog``, ``IncrementalMarts``) and gives the tables a
+/// full build would give; ``Options/incremental`` false, the date spine, or a log given up
+/// by a load make it a full build. The segments and the audience are always computed again:
+/// every buyer's recency moves with each new day, and the clusters with it.
+///
 /// The mart tables are outside the warehouse's migrations (`WarehouseSchema.migrator`) on
 /// purpose: every build drops and recreates them, so there is no mart schema to upgrade, and
 /// the audience tables have a column per category, which only the data can say.
@@ -31,6 +37,8 @@ public enum Marts {
         /// Build the daily summary over the full date spine (every day from a customer's first
         /// order to the last day) instead of active days only.
         public var dailySpine = false
+        /// Update from the change log when there is one (false: always rebuild in full).
+        public var incremental = true
         public init() {}
     }
 
@@ -39,6 +47,12 @@ public enum Marts {
         public var productRollupRows: Int
         public var categoryRollupRows: Int
         public var audience: MarketingAudience.Summary
+        /// `full` or `incremental` (the daily summary and the roll-ups).
+        public var mode: String
+        /// Orders changed since the previous build, for an incremental build.
+        public var changedOrders: Int?
+        /// Why a build was full (nil for an incremental one).
+        public var fullBecause: String?
         /// Seconds per mart, in build order.
         public var seconds: [String: Double]
     }
@@ -53,12 +67,51 @@ public enum Marts {
                 defer { seconds[name] = Date().timeIntervalSince(start) }
                 return try body()
             }
-            let spineEnd = options.dailySpine ? try String.fetchOne(db, sql: "SELECT max(date) FROM dim_date") : nil
-            let daily = try timed(CustomerDailySummary.table) { try CustomerDailySummary.build(db, spineThrough: spineEnd) }
-            let rollups = try timed("sales roll-ups") { try SalesRollups.build(db) }
+            var changes: MartChangeLog.Changes?, fullBecause: String?
+            if !options.incremental {
+                fullBecause = "a full build was asked for"
+            } else if options.dailySpine {
+                fullBecause = "the daily summary on the date spine is always built in full"
+            } else if !(try existing(db)) {
+                fullBecause = "no marts yet"
+            } else if let log = try MartChangeLog.read(db) {
+                changes = log
+            } else {
+                fullBecause = "no change log (a load gave it up, or the marts were last built in full with the date spine)"
+            }
+            if let changes {
+                do {
+                    try timed("\(CustomerDailySummary.table) and sales roll-ups (incremental)") {
+                        try IncrementalMarts.update(db, changes: changes)
+                    }
+                } catch let mismatch as IncrementalMarts.Mismatch {
+                    progress?("the marts do not match the change log (\(mismatch)): building them in full")
+                    fullBecause = "the marts did not match the change log: \(mismatch)"
+                }
+            }
+            let incremental = changes != nil && fullBecause == nil
+            if !incremental {
+                let spineEnd = options.dailySpine ? try String.fetchOne(db, sql: "SELECT max(date) FROM dim_date") : nil
+                _ = try timed(CustomerDailySummary.table) { try CustomerDailySummary.build(db, spineThrough: spineEnd) }
+                _ = try timed("sales roll-ups") { try SalesRollups.build(db) }
+            }
             let audience = try timed("segments and audience") { try MarketingAudience.build(db, options: options.audience) }
-            return Summary(customerDailyRows: daily, productRollupRows: rollups.products, categoryRollupRows: rollups.categories,
-                           audience: audience, seconds: seconds)
+            // The spine grows every day for every customer: no incremental build continues it.
+            if options.dailySpine { try MartChangeLog.giveUp(db) } else { try MartChangeLog.markBuilt(db) }
+            let daily = try count(db, CustomerDailySummary.table)
+            return Summary(customerDailyRows: daily, productRollupRows: try count(db, SalesRollups.productTable),
+                           categoryRollupRows: try count(db, SalesRollups.categoryTable), audience: audience,
+                           mode: incremental ? "incremental" : "full", changedOrders: incremental ? changes?.orders : nil,
+                           fullBecause: fullBecause, seconds: seconds)
         }
+    }
+
+    private static func existing(_ db: Database) throws -> Bool {
+        let tables = [CustomerDailySummary.table, SalesRollups.productTable, SalesRollups.categoryTable]
+        return try tables.allSatisfy { try db.tableExists($0) }
+    }
+
+    private static func count(_ db: Database, _ table: String) throws -> Int {
+        try Int.fetchOne(db, sql: "SELECT count(*) FROM \(table)") ?? 0
     }
 }

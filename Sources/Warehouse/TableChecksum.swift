@@ -10,9 +10,10 @@ public enum TableChecksum {
         try database.queue.read { db in try of(table, db: db) }
     }
 
-    /// Checksums of the named tables (default: every table but the staging tables and the run log).
+    /// Checksums of the named tables (default: every table but the staging tables and the
+    /// `etl_` bookkeeping: the run log and the marts' change log).
     public static func all(in database: some SQLiteBacked, tables: [String]? = nil) throws -> [String: String] {
-        let names = try tables ?? database.tableNames().filter { !$0.hasPrefix("stg_") && $0 != "etl_log" }
+        let names = try tables ?? database.tableNames().filter { !$0.hasPrefix("stg_") && !$0.hasPrefix("etl_") }
         return try database.queue.read { db in
             var sums: [String: String] = [:]
             for name in names { sums[name] = try of(name, db: db) }

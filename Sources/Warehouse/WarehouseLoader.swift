@@ -45,6 +45,8 @@ public struct LoadSummary: Codable, Sendable, Equatable {
 /// - Incremental: a later day's files add their new rows and update changed ones. Rows absent
 ///   from a later input are kept (inputs may be deltas), except the lines of an order that is
 ///   loaded again: an order's lines are replaced as a whole.
+/// - Once the marts have been built, each load logs the orders it changed (``MartChangeLog``),
+///   so that the next mart build updates only what those orders touch.
 public struct WarehouseLoader {
     public let warehouse: ShopWarehouse
     /// Called with a short line before each step of a long load.
@@ -71,6 +73,8 @@ public struct WarehouseLoader {
                 }
                 try mark("staging", "staging \(shop.customers.count) customers, \(shop.products.count) products, \(shop.orders.count) orders, \(shop.lines.count) order lines")
                 let staged = try Staging.replace(db, with: shop)
+                // Before the upserts: the orders this load may change, as the marts saw them.
+                let capture = try MartChangeLog.capture(db, stagedOrders: shop.orders.count)
                 try mark("dim_customer", "upserting dim_customer")
                 var tables: [TableLoad] = []
                 tables.append(try upsert(db, table: "dim_customer", key: ["customer_id"], staged: shop.customers.count, sql: """
@@ -93,6 +97,10 @@ public struct WarehouseLoader {
                     """, columns: ["customer_key", "date_key", "ordered_at", "status", "is_revenue", "line_count", "units", "order_total"]))
                 try mark("fct_order_lines", "upserting fct_order_lines")
                 tables.append(try upsertLines(db, staged: shop.lines.count))
+                if let capture {
+                    try mark("mart changes", "logging the changed orders for the marts")
+                    try capture.finish(db)
+                }
                 try mark("done", "committing")
                 return LoadSummary(source: shop.source, layout: shop.layout, tables: tables, datesAdded: datesAdded,
                                    excludedOrders: staged.excludedOrders, stagedRevenue: staged.revenue,

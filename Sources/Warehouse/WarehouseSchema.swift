@@ -32,7 +32,10 @@ public enum WarehouseSchema {
     ///   Written with `IF NOT EXISTS` so that it also applies to a warehouse created before
     ///   migrations were recorded: it then adds only what is missing and records the version.
     ///
-    /// A later change is a new migration appended here (`warehouse-v2`, ...); an applied one is
+    /// - `warehouse-v2`: the change log that lets `warehouse marts` update the marts from the
+    ///   orders a load changed instead of rebuilding them (``version2``, ``MartChangeLog``).
+    ///
+    /// A later change is a new migration appended here (`warehouse-v3`, ...); an applied one is
     /// never edited.
     public static var migrator: DatabaseMigrator {
         var migrator = DatabaseMigrator()
@@ -41,6 +44,9 @@ public enum WarehouseSchema {
         // open; finding broken references is the checks' job, not opening's.
         migrator.registerMigration("warehouse-v1", foreignKeyChecks: .immediate) { db in
             for sql in version1 { try db.execute(sql: sql) }
+        }
+        migrator.registerMigration("warehouse-v2", foreignKeyChecks: .immediate) { db in
+            for sql in version2 { try db.execute(sql: sql) }
         }
         return migrator
     }
@@ -108,6 +114,25 @@ public enum WarehouseSchema {
         CREATE TABLE IF NOT EXISTS etl_log (
             run_id INTEGER PRIMARY KEY, step TEXT NOT NULL, started_at TEXT NOT NULL, seconds REAL NOT NULL,
             source TEXT, rows_in INTEGER, rows_out INTEGER, detail TEXT)
+        """,
+    ]
+
+    /// Version 2: the marts' change log (``MartChangeLog``). No foreign keys: the log holds
+    /// orders as they were when the marts were built, which the facts no longer show.
+    public static let version2: [String] = [
+        // Has its one row while the marts can be brought up to date from the change log.
+        "CREATE TABLE etl_mart_baseline (id INTEGER PRIMARY KEY CHECK (id = 1), built_at TEXT NOT NULL)",
+        // Orders inserted or changed since the marts were built; for an order that existed
+        // then (`existed = 1`), its customer and day as they were.
+        """
+        CREATE TABLE etl_mart_changes (
+            order_key INTEGER PRIMARY KEY, existed INTEGER NOT NULL, customer_key INTEGER, date_key INTEGER)
+        """,
+        // The lines of those orders as they were when the marts were built.
+        """
+        CREATE TABLE etl_mart_change_lines (
+            order_key INTEGER NOT NULL, product_key INTEGER NOT NULL, customer_key INTEGER NOT NULL,
+            date_key INTEGER NOT NULL, is_revenue INTEGER NOT NULL, PRIMARY KEY (order_key, product_key)) WITHOUT ROWID
         """,
     ]
 }

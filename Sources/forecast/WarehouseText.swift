@@ -34,6 +34,9 @@ enum WarehouseText {
     static func marts(_ s: Marts.Summary) -> String {
         let a = s.audience
         var lines = [
+            s.mode == "incremental"
+                ? "incremental build: the daily summary and the roll-ups updated from \(s.changedOrders ?? 0) orders changed since the last build"
+                : "full build" + (s.fullBecause.map { " (\($0))" } ?? ""),
             "\(CustomerDailySummary.table): \(s.customerDailyRows) rows",
             "\(SalesRollups.productTable): \(s.productRollupRows) rows; \(SalesRollups.categoryTable): \(s.categoryRollupRows) rows (day, week, month, year)",
             "\(MarketingAudience.segmentsTable): \(a.buyers) buyers of \(a.customers) customers (\(a.withoutPurchase) without a purchase); recency as of \(a.asOf)",

@@ -15,6 +15,8 @@ struct PipelineRunCommand: ParsableCommand {
             (rows in, rows out, seconds) to OUT/DATE/pipeline-log.jsonl and the warehouse's etl_log.
             Each step is also a command: forecast ingest, warehouse load, warehouse check,
             warehouse marts, export. Exit code 2 when a check fails (nothing after it runs).
+            The marts are updated from the orders the load changed (see `warehouse marts --help`);
+            --full-marts rebuilds them from all the facts.
             """
     )
 
@@ -41,6 +43,9 @@ struct PipelineRunCommand: ParsableCommand {
     @Option(help: "Number of k-means clusters (default: chosen by silhouette).")
     var clusters: Int?
 
+    @Flag(name: .customLong("full-marts"), help: "Rebuild the daily summary and the roll-ups from all the facts.")
+    var fullMarts = false
+
     @Flag(help: "No progress lines on stderr.")
     var quiet = false
 
@@ -57,6 +62,7 @@ struct PipelineRunCommand: ParsableCommand {
         options.marts.audience.includePII = includePII
         options.marts.audience.clusters = clusters
         options.marts.audience.asOf = day
+        options.marts.incremental = !fullMarts
         var pipeline = DailyPipeline(options: options)
         pipeline.progress = progressLine(quiet: quiet)
         pipeline.onStep = { step in

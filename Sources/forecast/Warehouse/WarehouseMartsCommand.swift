@@ -10,6 +10,11 @@ struct WarehouseMartsCommand: ParsableCommand {
         discussion: """
             The marketing audience holds names, emails and phones: it is built only with --include-pii
             (and dropped otherwise). The segments and cluster profiles carry no personal data.
+
+            After the first build, each `warehouse load` logs the orders it changes, and the next build \
+            updates the daily summary and the sales roll-ups from those orders alone (the same rows as a \
+            full build); --full rebuilds them from all the facts. The segments and the audience are computed \
+            again every time (each new day moves every buyer's recency).
             """
     )
 
@@ -24,6 +29,8 @@ struct WarehouseMartsCommand: ParsableCommand {
     var asOf: String?
     @Flag(name: .customLong("daily-spine"), help: "Daily summary on the full date spine (every day from a customer's first order), not active days only.")
     var dailySpine = false
+    @Flag(help: "Rebuild the daily summary and the roll-ups from all the facts, not from the orders changed since the last build.")
+    var full = false
     @Option(help: "Output: text or json.")
     var format: TextOrJSON = .text
     @Flag(help: "No progress lines on stderr.")
@@ -41,6 +48,7 @@ struct WarehouseMartsCommand: ParsableCommand {
         o.audience.seed = seed
         o.audience.asOf = asOf
         o.dailySpine = dailySpine
+        o.incremental = !full
         return o
     }
 
