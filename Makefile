@@ -4,7 +4,7 @@
 # Other targets: setup, build, model (rebuild the committed default model), accuracy (every model and the Python
 # reference models on CDNOW and each generator profile, in one run: data/accuracy/accuracy.md), reports (rebuild the charts and the
 # notebook), warehouse (the daily pipeline on the default data and its charts), attribution (the attribution
-# pipeline and the engines compared), bench, bench-compare (ours against polars and LightGBM, one run), parquet-bench (10 M rows against DuckDB), warehouse-compare (load + marts against DuckDB), scale, warehouse-bench, attribution-bench, serve-bench (forecast serve
+# pipeline and the engines compared), bench, bench-compare (ours against polars and LightGBM, one run), parquet-bench (10 M rows against DuckDB), warehouse-compare (load + marts against DuckDB), warehouse-daily (a day's load and incremental marts), scale, warehouse-bench, attribution-bench, serve-bench (forecast serve
 # under wrk), reader-check (the Python model reader against forecast predict), docs (the ForecastKit DocC
 # archive), clean.
 
@@ -15,7 +15,7 @@ SEED ?= 42
 FORECAST = .build/release/forecast
 SYSTEM_PACKAGES = liblapack-dev libopenblas-dev libsqlite3-dev zlib1g-dev python3 python3-venv
 
-.PHONY: demo test readers setup build model blas-check accuracy reports warehouse attribution bench bench-compare parquet-bench warehouse-compare scale warehouse-bench attribution-bench serve-bench reader-check docs clean
+.PHONY: demo test readers setup build model blas-check accuracy reports warehouse attribution bench bench-compare parquet-bench warehouse-compare warehouse-daily scale warehouse-bench attribution-bench serve-bench reader-check docs clean
 
 # The committed default model: a Poisson GLM trained on the default data as of 2019-11-30.
 # SOURCE_DATE_EPOCH fixes the recorded creation time; the GLM's fit sums in a fixed order of its
@@ -175,6 +175,16 @@ warehouse-compare: build readers
 	.venv-readers/bin/python bench/warehouse_duckdb.py --shop $(DATA)/warehouse-$(SHOP_CUSTOMERS) --forecast $(FORECAST) \
 	    --out $(DATA)/warehouse-compare-$(SHOP_CUSTOMERS)
 	cp $(DATA)/warehouse-compare-$(SHOP_CUSTOMERS)/warehouse-compare.md reports/warehouse-compare-$(SHOP_CUSTOMERS).md
+
+# The daily run (bench/warehouse_daily.py): the same shop's history loaded and its marts built, then its last day
+# (new orders and 50 late cancellations) loaded and the marts updated from the change log, beside the same day with
+# `warehouse marts --full` on a copy; the two warehouses must be identical, row for row.
+warehouse-daily: build
+	@test -f $(DATA)/warehouse-$(SHOP_CUSTOMERS)/orders.csv || $(FORECAST) generate --out $(DATA)/warehouse-$(SHOP_CUSTOMERS) \
+	    --customers $(SHOP_CUSTOMERS) --seed 3 --clean -q
+	python3 bench/warehouse_daily.py --shop $(DATA)/warehouse-$(SHOP_CUSTOMERS) --forecast $(FORECAST) \
+	    --out $(DATA)/warehouse-daily-$(SHOP_CUSTOMERS)
+	cp $(DATA)/warehouse-daily-$(SHOP_CUSTOMERS)/warehouse-daily.md reports/warehouse-daily-$(SHOP_CUSTOMERS).md
 
 # The warehouse at scale: load 1,000,000 generated customers (6.6 million orders, 10 million lines) into a new
 # database, build the marts, and time the monthly-by-category query from the roll-up and from the facts.

@@ -5,8 +5,9 @@ import Warehouse
 /// Brings `mart_customer_daily` and the sales roll-ups up to date from the orders a load
 /// changed (``MartChangeLog``), giving the rows a full build gives, bit for bit:
 ///
-/// - Daily summary: each changed customer's rows are deleted and computed again from its
-///   orders (a customer's rows depend on its orders alone).
+/// - Daily summary: each changed customer's rows from its first changed day on are deleted
+///   and computed again from its orders of those days, the running totals going on from its
+///   last row before them (a customer's rows depend on its orders alone).
 /// - Roll-ups, day grain: each changed day's rows are computed again from that day's lines.
 /// - Roll-ups, week, month and year: orders, units and revenue are added up again from the
 ///   period's day rows in date order, as the full build adds them
@@ -29,21 +30,28 @@ enum IncrementalMarts {
         try db.execute(sql: """
             DROP TABLE IF EXISTS temp.mart_customers;
             DROP TABLE IF EXISTS temp.mart_days;
-            CREATE TEMP TABLE mart_customers(customer_key INTEGER PRIMARY KEY);
+            CREATE TEMP TABLE mart_customers(customer_key INTEGER PRIMARY KEY, from_date_key INTEGER NOT NULL, from_date TEXT NOT NULL);
             CREATE TEMP TABLE mart_days(date_key INTEGER PRIMARY KEY);
             """)
-        try BulkInsert.rows(db, "INSERT INTO temp.mart_customers VALUES (?)", count: changes.customers.count) { i, row in row.int(changes.customers[i]) }
+        try BulkInsert.rows(db, "INSERT INTO temp.mart_customers VALUES (?, ?, ?)", count: changes.customers.count) { i, row in
+            let c = changes.customers[i], d = c.firstDay
+            row.int(c.key); row.int(d)
+            row.text(Columnar.pad(Int(d / 10_000), 4) + "-" + Columnar.pad(Int(d / 100 % 100), 2) + "-" + Columnar.pad(Int(d % 100), 2))
+        }
         try BulkInsert.rows(db, "INSERT INTO temp.mart_days VALUES (?)", count: changes.days.count) { i, row in row.int(changes.days[i]) }
         try updateDailySummary(db)
         try updateRollups(db, changedDays: changes.days)
         try db.execute(sql: "DROP TABLE temp.mart_customers; DROP TABLE temp.mart_days")
     }
 
+    /// Each changed customer's rows from its first changed day on, deleted and computed again.
     private static func updateDailySummary(_ db: Database) throws {
-        try db.execute(sql: """
-            DELETE FROM \(CustomerDailySummary.table)
-            WHERE customer_id IN (SELECT customer_id FROM dim_customer WHERE customer_key IN (SELECT customer_key FROM temp.mart_customers))
-            """)
+        let delete = try db.makeStatement(sql: "DELETE FROM \(CustomerDailySummary.table) WHERE customer_id = ? AND date >= ?")
+        for row in try Row.fetchAll(db, sql: """
+            SELECT c.customer_id, m.from_date FROM temp.mart_customers m JOIN dim_customer c ON c.customer_key = m.customer_key
+            """) {
+            try delete.execute(arguments: [row[0] as String, row[1] as String])
+        }
         try CustomerDailyColumnar.insert(db, onlyChangedCustomers: true)
     }
 
@@ -64,7 +72,7 @@ enum IncrementalMarts {
         }
 
         // The coarser grains: the periods holding a changed day.
-        let joined = try customerChanges(db, calendar: calendar, catalog: catalog)
+        let joined = try customerChanges(db, calendar: calendar, catalog: catalog, days: days)
         let dateOfText = Dictionary(calendar.periods[0].enumerated().map { ($1.start, Int32($0)) }, uniquingKeysWith: { a, _ in a })
         let keyIndex: [Columnar.Key: [String: Int]] = [
             .product: Dictionary(catalog.productIDs.enumerated().map { ($1, $0) }, uniquingKeysWith: { a, _ in a }),
@@ -96,7 +104,7 @@ enum IncrementalMarts {
                     var groups = Columnar.rollUp(dayRows.sorted { $0.id < $1.id }, keys: keys, periodOfDate: periodOfDate)
                     for i in groups.indices {
                         let k = groups[i].id % keys
-                        groups[i].customers = (stored[k] ?? 0) + (joined[Member(grain: g, period: period, key: key, keyIndex: Int32(k), customer: -1)] ?? 0)
+                        groups[i].customers = (stored[k] ?? 0) + (joined[memberCode(grain: g, period: period, key: key, keyIndex: Int32(k))] ?? 0)
                         guard (1...groups[i].orders).contains(groups[i].customers) else {
                             throw Mismatch(description: "\(table(key)) \(SalesRollups.grains[g].name) \(start) key \(k): \(groups[i].customers) customers for \(groups[i].orders) orders")
                         }
@@ -117,47 +125,69 @@ enum IncrementalMarts {
         for start in starts { try statement.execute(arguments: [SalesRollups.grains[g].name, start]) }
     }
 
-    /// A customer's membership of a coarse roll-up group.
-    struct Member: Hashable {
-        var grain: Int
-        var period: Int32
-        var key: SalesRollupsColumnar.Key
-        var keyIndex: Int32
-        var customer: Int64
-
-        /// The group alone (the customer left out), to count members by.
-        var group: Member { Member(grain: grain, period: period, key: key, keyIndex: keyIndex, customer: -1) }
+    /// A coarse roll-up group as one number: grain, key kind, period, key.
+    private static func memberCode(grain: Int, period: Int32, key: Columnar.Key, keyIndex: Int32) -> Int64 {
+        Int64(grain * 2 + (key == .product ? 0 : 1)) << 56 | Int64(period) << 28 | Int64(keyIndex)
     }
 
-    /// Per coarse group, the changed customers that joined it minus those that left: their
-    /// revenue lines now against their lines as the marts saw them.
-    private static func customerChanges(_ db: Database, calendar: Columnar.Calendar, catalog: Columnar.Catalog) throws -> [Member: Int] {
-        func members(_ sql: String) throws -> Set<Member> {
-            var set: Set<Member> = []
+    /// Per coarse group (``memberCode(grain:period:key:keyIndex:)``), the changed customers that
+    /// joined it minus those that left: their revenue lines now against their lines as the marts
+    /// saw them, within the years that hold a changed day (no other group can have changed).
+    private static func customerChanges(_ db: Database, calendar: Columnar.Calendar, catalog: Columnar.Catalog, days: [Int32]) throws -> [Int64: Int] {
+        let yearOfDate = calendar.periodOfDate[SalesRollups.grains.count - 1]
+        let years = Set(days.map { yearOfDate[Int($0)] })
+        let inYears = yearOfDate.indices.filter { years.contains(yearOfDate[$0]) }
+        guard let first = inYears.first, let last = inYears.last else { return [:] }
+        let from = calendar.periods[0][first].start, through = calendar.periods[0][last].start
+        func key(_ text: String) -> Int64 { Int64(text.filter(\.isNumber)) ?? 0 }
+
+        /// (customer, group) pairs, sorted and unique.
+        func members(_ sql: String) throws -> [(Int64, Int64)] {
+            var pairs: [(Int64, Int64)] = []
             try BulkRead.rows(db, sql) { s in
                 let customer = sqlite3_column_int64(s, 0)
                 guard let p = catalog.productIndex[sqlite3_column_int64(s, 1)], let d = calendar.dateIndex[sqlite3_column_int64(s, 2)] else { return }
                 for g in 1..<SalesRollups.grains.count {
                     let period = calendar.periodOfDate[g][Int(d)]
-                    for key in Columnar.Key.allCases {
-                        set.insert(Member(grain: g, period: period, key: key, keyIndex: key.of(product: p, catalog), customer: customer))
+                    for k in Columnar.Key.allCases {
+                        pairs.append((customer, memberCode(grain: g, period: period, key: k, keyIndex: k.of(product: p, catalog))))
                     }
                 }
             }
-            return set
+            pairs.sort { $0 < $1 }
+            var unique: [(Int64, Int64)] = []
+            unique.reserveCapacity(pairs.count)
+            for pair in pairs where unique.last.map({ $0 != pair }) ?? true { unique.append(pair) }
+            return unique
         }
+        // The changed customers' revenue lines in those years (`ordered_at` bounds the index range).
         let ofChangedCustomers = """
-            SELECT l.customer_key, l.product_key, l.date_key FROM fct_orders o JOIN fct_order_lines l ON l.order_key = o.order_key
-            WHERE o.customer_key IN (SELECT customer_key FROM temp.mart_customers) AND l.is_revenue = 1
+            SELECT l.customer_key, l.product_key, l.date_key
+            FROM temp.mart_customers m CROSS JOIN fct_orders o ON o.customer_key = m.customer_key AND o.ordered_at >= '\(from)'
+            JOIN fct_order_lines l ON l.order_key = o.order_key
+            WHERE l.is_revenue = 1 AND l.date_key BETWEEN \(key(from)) AND \(key(through))
             """
         let now = try members(ofChangedCustomers)
         let then = try members(ofChangedCustomers + """
              AND o.order_key NOT IN (SELECT order_key FROM etl_mart_changes)
-            UNION ALL SELECT customer_key, product_key, date_key FROM etl_mart_change_lines WHERE is_revenue = 1
+            UNION ALL SELECT customer_key, product_key, date_key FROM etl_mart_change_lines
+            WHERE is_revenue = 1 AND date_key BETWEEN \(key(from)) AND \(key(through))
             """)
-        var joined: [Member: Int] = [:]
-        for m in now.subtracting(then) { joined[m.group, default: 0] += 1 }
-        for m in then.subtracting(now) { joined[m.group, default: 0] -= 1 }
+        // Walk both in order: a pair only now joined its group, a pair only then left it.
+        var joined: [Int64: Int] = [:]
+        var i = 0, j = 0
+        while i < now.count || j < then.count {
+            if j == then.count || (i < now.count && now[i] < then[j]) {
+                joined[now[i].1, default: 0] += 1
+                i += 1
+            } else if i == now.count || then[j] < now[i] {
+                joined[then[j].1, default: 0] -= 1
+                j += 1
+            } else {
+                i += 1
+                j += 1
+            }
+        }
         return joined
     }
 }

@@ -1,7 +1,9 @@
 import Core
 import Foundation
 import GRDB
+import GRDBSQLite
 import Models
+import Warehouse
 
 /// The steps of ``MarketingAudience/build(_:options:)``, in the order it runs them, and what
 /// each hands to the next. Only the first two read the database; the rest are pure, so each
@@ -70,35 +72,78 @@ extension MarketingAudience {
     }
 
     /// Step 1: the buyers with their orders, spend and last purchase, then their spend and
-    /// orders per category.
+    /// orders per category. One pass over the revenue orders and one over their lines, in key
+    /// order, through SQLite's C API (two `GROUP BY`s over the facts took 13 of the 13.2 s
+    /// the segments took at 200,000 customers); sums are added in `order_key` order.
     static func readBuyers(_ db: Database) throws -> BuyerTable {
         let categories = try String.fetchAll(db, sql: "SELECT DISTINCT category FROM dim_product ORDER BY category")
         let categoryIndex = Dictionary(uniqueKeysWithValues: categories.enumerated().map { ($1, $0) })
         let customers = try Int.fetchOne(db, sql: "SELECT count(*) FROM dim_customer") ?? 0
+
+        // The revenue orders: count, spend and the latest `ordered_at` per customer. The time
+        // is compared as bytes (the loader writes `YYYY-MM-DD HH:MM:SS`; the first 32 bytes
+        // decide), kept in a flat buffer so that no string is made per order.
+        let width = 32
+        var slotOfKey: [Int64: Int] = [:]
+        var orders: [Int] = [], spend: [Double] = [], latest: [UInt8] = [], latestLength: [Int] = []
+        try BulkRead.rows(db, "SELECT customer_key, ordered_at, order_total FROM fct_orders WHERE is_revenue = 1 ORDER BY order_key") { s in
+            let key = sqlite3_column_int64(s, 0)
+            let k: Int
+            if let known = slotOfKey[key] {
+                k = known
+            } else {
+                k = orders.count
+                slotOfKey[key] = k
+                orders.append(0); spend.append(0); latestLength.append(-1)
+                latest.append(contentsOf: repeatElement(0, count: width))
+            }
+            orders[k] += 1
+            spend[k] += sqlite3_column_double(s, 2)
+            guard let text = sqlite3_column_text(s, 1) else { return }
+            let n = min(Int(sqlite3_column_bytes(s, 1)), width)
+            latest.withUnsafeMutableBytes { buffer in
+                let stored = buffer.baseAddress! + k * width
+                let c = memcmp(text, stored, min(n, max(latestLength[k], 0)))
+                if latestLength[k] < 0 || c > 0 || (c == 0 && n > latestLength[k]) {
+                    memcpy(stored, text, n)
+                    latestLength[k] = n
+                }
+            }
+        }
+        // The buyers in customer key order, with what dim_customer says of them.
         var buyers: [Buyer] = []
-        var index: [Int64: Int] = [:]
-        let rows = try Row.fetchCursor(db, sql: """
-            SELECT c.customer_key, c.customer_id, c.name, c.email, c.phone, c.state, o.orders, o.spend, o.last_purchase
-            FROM dim_customer c
-            JOIN (SELECT customer_key, count(*) AS orders, sum(order_total) AS spend, max(ordered_at) AS last_purchase
-                  FROM fct_orders WHERE is_revenue = 1 GROUP BY customer_key) o ON o.customer_key = c.customer_key
-            ORDER BY c.customer_key
-            """)
-        while let r = try rows.next() {
-            index[r[0]] = buyers.count
-            buyers.append(Buyer(key: r[0], id: r[1], name: r[2], email: r[3], phone: r[4], state: r[5], orders: r[6], spend: r[7],
-                                lastPurchase: r[8], categorySpend: [Double](repeating: 0, count: categories.count),
+        var buyerOfKey: [Int64: Int] = [:]
+        func text(_ s: OpaquePointer, _ column: Int32) -> String? {
+            sqlite3_column_text(s, column).map { String(cString: $0) }
+        }
+        try BulkRead.rows(db, "SELECT customer_key, customer_id, name, email, phone, state FROM dim_customer ORDER BY customer_key") { s in
+            let key = sqlite3_column_int64(s, 0)
+            guard let k = slotOfKey[key] else { return }
+            let last = latest.withUnsafeBytes { b in String(decoding: b[k * width..<(k * width + max(latestLength[k], 0))], as: UTF8.self) }
+            buyerOfKey[key] = buyers.count
+            buyers.append(Buyer(key: key, id: text(s, 1) ?? "", name: text(s, 2), email: text(s, 3), phone: text(s, 4), state: text(s, 5),
+                                orders: orders[k], spend: spend[k], lastPurchase: last,
+                                categorySpend: [Double](repeating: 0, count: categories.count),
                                 categoryOrders: [Int](repeating: 0, count: categories.count)))
         }
-        let byCategory = try Row.fetchCursor(db, sql: """
-            SELECT l.customer_key, p.category, count(DISTINCT l.order_key), sum(l.line_total)
-            FROM fct_order_lines l JOIN dim_product p ON p.product_key = l.product_key
-            WHERE l.is_revenue = 1 GROUP BY l.customer_key, p.category
-            """)
-        while let r = try byCategory.next() {
-            guard let b = index[r[0]], let c = categoryIndex[r[1]] else { continue }
-            buyers[b].categoryOrders[c] = r[2]
-            buyers[b].categorySpend[c] = r[3]
+        // Their revenue lines: spend and distinct orders per category (an order's lines are
+        // adjacent in key order, so remembering the last order per cell counts it once).
+        var categoryOfProduct: [Int64: Int] = [:]
+        for row in try Row.fetchAll(db, sql: "SELECT product_key, category FROM dim_product") {
+            if let c = categoryIndex[row[1] as String] { categoryOfProduct[row[0]] = c }
+        }
+        let cells = buyers.count * categories.count
+        var cellSpend = [Double](repeating: 0, count: cells), cellOrders = [Int](repeating: 0, count: cells)
+        var lastOrder = [Int64](repeating: -1, count: cells)
+        try BulkRead.rows(db, "SELECT customer_key, product_key, order_key, line_total FROM fct_order_lines WHERE is_revenue = 1 ORDER BY order_key, product_key") { s in
+            guard let b = buyerOfKey[sqlite3_column_int64(s, 0)], let c = categoryOfProduct[sqlite3_column_int64(s, 1)] else { return }
+            let cell = b * categories.count + c, order = sqlite3_column_int64(s, 2)
+            cellSpend[cell] += sqlite3_column_double(s, 3)
+            if lastOrder[cell] != order { lastOrder[cell] = order; cellOrders[cell] += 1 }
+        }
+        for b in buyers.indices {
+            buyers[b].categorySpend = Array(cellSpend[b * categories.count..<(b + 1) * categories.count])
+            buyers[b].categoryOrders = Array(cellOrders[b * categories.count..<(b + 1) * categories.count])
         }
         return BuyerTable(categories: categories, customerCount: customers, rows: buyers)
     }

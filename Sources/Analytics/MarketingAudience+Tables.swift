@@ -1,4 +1,5 @@
 import GRDB
+import Warehouse
 
 /// The three tables the audience writes; each is dropped and recreated on every build (marts
 /// are not migrated: the share, spend and order columns are one per category of the data).
@@ -12,11 +13,10 @@ extension MarketingAudience {
                 last_purchase TEXT NOT NULL, recency_days INTEGER NOT NULL, favourite_category TEXT, cluster INTEGER NOT NULL)
                 WITHOUT ROWID;
             """)
-        let insert = try db.makeStatement(sql: "INSERT INTO \(segmentsTable) VALUES (?, ?, ?, ?, ?, ?, ?)")
-        for (i, b) in buyers.enumerated() {
-            let favourite = segments.favourite[i]
-            try insert.execute(arguments: [b.id, b.orders, b.spend, b.lastPurchase, Int(recencyDays[i]),
-                                           favourite.isEmpty ? nil : favourite, segments.cluster[i]])
+        try BulkInsert.rows(db, "INSERT INTO \(segmentsTable) VALUES (?, ?, ?, ?, ?, ?, ?)", count: buyers.count) { i, row in
+            let b = buyers[i], favourite = segments.favourite[i]
+            row.text(b.id); row.int(Int64(b.orders)); row.double(b.spend); row.text(b.lastPurchase)
+            row.int(Int64(recencyDays[i])); row.text(favourite.isEmpty ? nil : favourite); row.int(Int64(segments.cluster[i]))
         }
     }
 

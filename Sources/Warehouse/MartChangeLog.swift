@@ -21,11 +21,12 @@ public enum MartChangeLog {
     public static let minimumStagedLimit = 100_000
 
     /// What the marts need from the log.
-    public struct Changes: Sendable, Equatable {
+    public struct Changes: Sendable {
         /// Orders inserted or changed since the marts were built.
         public var orders: Int
-        /// Customers of those orders, then or now (surrogate keys, ascending).
-        public var customers: [Int64]
+        /// Customers of those orders, then or now (surrogate keys, ascending), each with the
+        /// first day (`date_key`) one of its changed orders had, then or now.
+        public var customers: [(key: Int64, firstDay: Int64)]
         /// Days of those orders, then or now (`date_key`s, ascending).
         public var days: [Int64]
     }
@@ -51,18 +52,20 @@ public enum MartChangeLog {
         try db.execute(sql: "DELETE FROM etl_mart_changes; DELETE FROM etl_mart_change_lines")
     }
 
-    /// The changes since the marts were built; nil when there is no baseline.
+    /// The changes since the marts were built; nil when there is no baseline. (`CROSS JOIN`
+    /// keeps the log as the outer loop: SQLite would otherwise scan the facts.)
     public static func read(_ db: Database) throws -> Changes? {
         guard try hasBaseline(db) else { return nil }
         let orders = try Int.fetchOne(db, sql: "SELECT count(*) FROM etl_mart_changes") ?? 0
-        let customers = try Int64.fetchAll(db, sql: """
-            SELECT customer_key FROM etl_mart_changes WHERE existed = 1
-            UNION SELECT f.customer_key FROM etl_mart_changes c JOIN fct_orders f ON f.order_key = c.order_key
-            ORDER BY 1
-            """)
+        let customers = try Row.fetchAll(db, sql: """
+            SELECT customer_key, min(date_key) FROM (
+                SELECT customer_key, date_key FROM etl_mart_changes WHERE existed = 1
+                UNION ALL SELECT f.customer_key, f.date_key FROM etl_mart_changes c CROSS JOIN fct_orders f ON f.order_key = c.order_key)
+            GROUP BY customer_key ORDER BY customer_key
+            """).map { (key: $0[0] as Int64, firstDay: $0[1] as Int64) }
         let days = try Int64.fetchAll(db, sql: """
             SELECT date_key FROM etl_mart_changes WHERE existed = 1
-            UNION SELECT f.date_key FROM etl_mart_changes c JOIN fct_orders f ON f.order_key = c.order_key
+            UNION SELECT f.date_key FROM etl_mart_changes c CROSS JOIN fct_orders f ON f.order_key = c.order_key
             ORDER BY 1
             """)
         return Changes(orders: orders, customers: customers, days: days)
@@ -81,7 +84,7 @@ public enum MartChangeLog {
             let lineColumns = "order_key, product_key, customer_key, date_key, ordered_at, status, is_revenue, quantity, unit_price, line_total"
             try db.execute(sql: """
                 CREATE TEMP TABLE mart_changed AS
-                SELECT c.order_key FROM temp.mart_candidates c JOIN fct_orders f ON f.order_key = c.order_key
+                SELECT c.order_key FROM temp.mart_candidates c CROSS JOIN fct_orders f ON f.order_key = c.order_key
                 WHERE \(row("c")) IS NOT \(row("f"))
                 UNION SELECT order_key FROM (
                     SELECT \(lineColumns) FROM temp.mart_candidate_lines
