@@ -84,7 +84,7 @@ extension MarketingAudience {
         // is compared as bytes (the loader writes `YYYY-MM-DD HH:MM:SS`; the first 32 bytes
         // decide), kept in a flat buffer so that no string is made per order.
         let width = 32
-        var slotOfKey: [Int64: Int] = [:]
+        var slotOfKey = KeyIndex(maxKey: try Int64.fetchOne(db, sql: "SELECT max(customer_key) FROM dim_customer") ?? 0, count: customers)
         var orders: [Int] = [], spend: [Double] = [], latest: [UInt8] = [], latestLength: [Int] = []
         try BulkRead.rows(db, "SELECT customer_key, ordered_at, order_total FROM fct_orders WHERE is_revenue = 1 ORDER BY order_key") { s in
             let key = sqlite3_column_int64(s, 0)
@@ -112,7 +112,7 @@ extension MarketingAudience {
         }
         // The buyers in customer key order, with what dim_customer says of them.
         var buyers: [Buyer] = []
-        var buyerOfKey: [Int64: Int] = [:]
+        var buyerOfKey = KeyIndex(maxKey: slotOfKey.maxKey, count: customers)
         func text(_ s: OpaquePointer, _ column: Int32) -> String? {
             sqlite3_column_text(s, column).map { String(cString: $0) }
         }
@@ -242,7 +242,15 @@ extension MarketingAudience {
     /// Step 8: the buyers with a way to reach them (an email or a phone), and every buyer's time zone.
     static func findContacts(_ buyers: [Buyer]) -> Reach {
         let reachable = buyers.indices.filter { (buyers[$0].email?.isEmpty == false || buyers[$0].phone?.isEmpty == false) }
-        return Reach(reachable: reachable, zones: buyers.map { USTimeZones.resolve(state: $0.state) })
+        // Resolved once per distinct state text (a few dozen), not once per buyer.
+        var resolved: [String?: USTimeZones.Resolution] = [:]
+        let zones = buyers.map { b in
+            if let known = resolved[b.state] { return known }
+            let zone = USTimeZones.resolve(state: b.state)
+            resolved[b.state] = zone
+            return zone
+        }
+        return Reach(reachable: reachable, zones: zones)
     }
 
     /// Mean 0, standard deviation 1 (all zeros when the values are constant).

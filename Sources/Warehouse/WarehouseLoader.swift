@@ -75,6 +75,12 @@ public struct WarehouseLoader {
                 let staged = try Staging.replace(db, with: shop)
                 // Before the upserts: the orders this load may change, as the marts saw them.
                 let capture = try MartChangeLog.capture(db, stagedOrders: shop.orders.count)
+                // A first load: the facts' secondary indexes are built after the rows, one sort
+                // each, instead of a B-tree insert per row (the unique keys stay: the upserts need them).
+                let firstLoad = try count(db, "fct_orders") == 0 && count(db, "fct_order_lines") == 0
+                if firstLoad {
+                    for index in WarehouseSchema.factIndexes { try db.execute(sql: "DROP INDEX IF EXISTS \(index.name)") }
+                }
                 try mark("dim_customer", "upserting dim_customer")
                 var tables: [TableLoad] = []
                 tables.append(try upsert(db, table: "dim_customer", key: ["customer_id"], staged: shop.customers.count, sql: """
@@ -97,6 +103,10 @@ public struct WarehouseLoader {
                     """, columns: ["customer_key", "date_key", "ordered_at", "status", "is_revenue", "line_count", "units", "order_total"]))
                 try mark("fct_order_lines", "upserting fct_order_lines")
                 tables.append(try upsertLines(db, staged: shop.lines.count))
+                if firstLoad {
+                    try mark("indexes", "building the facts' indexes")
+                    for index in WarehouseSchema.factIndexes { try db.execute(sql: index.sql) }
+                }
                 if let capture {
                     try mark("mart changes", "logging the changed orders for the marts")
                     try capture.finish(db)

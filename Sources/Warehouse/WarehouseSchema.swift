@@ -117,6 +117,14 @@ public enum WarehouseSchema {
         """,
     ]
 
+    /// The facts' secondary indexes as version 1 creates them: a first load into empty facts
+    /// drops them and builds them after the rows (``WarehouseLoader``).
+    public static let factIndexes: [(name: String, sql: String)] = [
+        ("fct_orders_by_customer", "CREATE INDEX fct_orders_by_customer ON fct_orders(customer_key, ordered_at)"),
+        ("fct_orders_by_date", "CREATE INDEX fct_orders_by_date ON fct_orders(date_key)"),
+        ("fct_order_lines_by_date", "CREATE INDEX fct_order_lines_by_date ON fct_order_lines(date_key, product_key)"),
+    ]
+
     /// Version 2: the marts' change log (``MartChangeLog``). No foreign keys: the log holds
     /// orders as they were when the marts were built, which the facts no longer show.
     public static let version2: [String] = [

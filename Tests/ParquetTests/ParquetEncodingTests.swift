@@ -89,10 +89,25 @@ struct ParquetEncodingTests {
     }
 
     @Test func dictionaryKeepsCanonicallyEquivalentStringsApart() {
-        #expect(StringDictionary(["é", "e\u{301}"], valid: nil, maxBytes: 1 << 20) == nil)
-        let d = StringDictionary(["a", "b", "a", "x"], valid: [true, true, true, false], maxBytes: 1 << 20)
-        #expect(d?.entries == ["a", "b"] && d?.index == [0, 1, 0, 0])
-        #expect(StringDictionary(["x", "y"], valid: [false, false], maxBytes: 1 << 20) == nil)
+        #expect(ValueDictionary(["é", "e\u{301}"], valid: nil, maxBytes: 1 << 20) == nil)
+        let d = ValueDictionary(["a", "b", "a", "x"], valid: [true, true, true, false], maxBytes: 1 << 20)
+        #expect(d?.count == 2 && d?.index == [0, 1, 0, 0])
+        #expect(d?.plain == [1, 0, 0, 0, 97, 1, 0, 0, 0, 98])  // PLAIN byte arrays: length, bytes
+        #expect(ValueDictionary(["x", "y"], valid: [false, false], maxBytes: 1 << 20) == nil)
+    }
+
+    @Test func numbersAreDictionaryEncodedByTheirBits() {
+        let values: [Double] = [1.5, -0.0, 0.0, 1.5, .nan, 1.5, 0.0]
+        let d = ValueDictionary(bits: { values[$0].bitPattern }, rows: values.count, width: 8, valid: nil, maxBytes: 1 << 20)
+        #expect(d?.count == 4 && d?.index == [0, 1, 2, 0, 3, 0, 2])  // -0.0 and +0.0 kept apart
+        #expect(Array(d?.plain.prefix(16) ?? []) == PlainEncoding.bytes(of: 1.5.bitPattern) + PlainEncoding.bytes(of: (-0.0).bitPattern))
+        let ints: [Int32] = [7, -1, 7, 7]
+        let i = ValueDictionary(bits: { UInt64(UInt32(bitPattern: ints[$0])) }, rows: 4, width: 4, valid: [true, true, false, true], maxBytes: 1 << 20)
+        #expect(i?.index == [0, 1, 0, 0] && i?.plain == [7, 0, 0, 0, 255, 255, 255, 255])
+        // All distinct past the entry limit: no dictionary.
+        let many = ValueDictionary(bits: { UInt64($0) }, rows: ValueDictionary.maximumEntries + 1, width: 8, valid: nil, maxBytes: 1 << 30)
+        #expect(many == nil)
+        #expect(ValueDictionary(bits: { UInt64($0) }, rows: 1_000, width: 8, valid: nil, maxBytes: 64) == nil)  // past the bytes
     }
 
     /// A decoder for the tests: the second implementation the encoder is checked against.
