@@ -50,7 +50,7 @@ enum IncrementalMarts {
         for row in try Row.fetchAll(db, sql: """
             SELECT c.customer_id, m.from_date FROM temp.mart_customers m JOIN dim_customer c ON c.customer_key = m.customer_key
             """) {
-            try delete.execute(arguments: [row[0] as String, row[1] as String])
+            try delete.execute(arguments: [row[0] as String?, row[1] as String?])
         }
         try CustomerDailyColumnar.insert(db, onlyChangedCustomers: true)
     }
@@ -91,21 +91,23 @@ enum IncrementalMarts {
                     var stored: [Int: Int] = [:]
                     for row in try Row.fetchAll(db, sql: "SELECT \(column), customers FROM \(table(key)) WHERE grain = ? AND period_start = ?",
                                                 arguments: [SalesRollups.grains[g].name, start]) {
-                        if let k = keyOfText[row[0] as String] { stored[k] = row[1] }
+                        if let text = row[0] as String?, let k = keyOfText[text] { stored[k] = row[1] as Int? ?? 0 }
                     }
                     var dayRows: [Columnar.Group] = []
                     for row in try Row.fetchAll(db, sql: """
                         SELECT period_start, \(column), orders, units, revenue FROM \(table(key))
                         WHERE grain = 'day' AND period_start BETWEEN ? AND ?
                         """, arguments: [calendar.periods[0][first].start, calendar.periods[0][last].start]) {
-                        guard let d = dateOfText[row[0] as String], let k = keyOfText[row[1] as String] else { continue }
-                        dayRows.append(Columnar.Group(id: Int(d) * keys + k, orders: row[2], units: row[3], revenue: row[4], customers: 0))
+                        // (NULLs read as 0: a table edited by hand then fails the check below, not the process.)
+                        guard let date = row[0] as String?, let text = row[1] as String?, let d = dateOfText[date], let k = keyOfText[text] else { continue }
+                        dayRows.append(Columnar.Group(id: Int(d) * keys + k, orders: row[2] as Int? ?? 0, units: row[3] as Double? ?? 0,
+                                                      revenue: row[4] as Double? ?? 0, customers: 0))
                     }
                     var groups = Columnar.rollUp(dayRows.sorted { $0.id < $1.id }, keys: keys, periodOfDate: periodOfDate)
                     for i in groups.indices {
                         let k = groups[i].id % keys
                         groups[i].customers = (stored[k] ?? 0) + (joined[memberCode(grain: g, period: period, key: key, keyIndex: Int32(k))] ?? 0)
-                        guard (1...groups[i].orders).contains(groups[i].customers) else {
+                        guard groups[i].orders >= 1, (1...groups[i].orders).contains(groups[i].customers) else {
                             throw Mismatch(description: "\(table(key)) \(SalesRollups.grains[g].name) \(start) key \(k): \(groups[i].customers) customers for \(groups[i].orders) orders")
                         }
                     }

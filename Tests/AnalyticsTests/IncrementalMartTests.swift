@@ -172,6 +172,8 @@ struct IncrementalMartTests {
         _ = try Marts.build(incremental, options: Self.options(incremental: true))
         try incremental.queue.write { db in
             try db.execute(sql: "UPDATE mart_sales_by_category SET customers = -100 WHERE grain = 'year' AND period_start = '2019-01-01'")
+            // A day row with no orders (cannot come from the facts) must not trap either.
+            try db.execute(sql: "UPDATE mart_sales_by_product SET orders = 0 WHERE grain = 'day' AND period_start = '2019-12-01'")
         }
         for w in [incremental, full] { try Self.load(shop.folders[1], into: w) }
         let summary = try Marts.build(incremental, options: Self.options(incremental: true))
