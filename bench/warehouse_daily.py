@@ -14,28 +14,19 @@ generator writes it). Writes OUT/warehouse-daily.md and OUT/warehouse-daily.json
 import argparse
 import json
 import os
-import re
 import shutil
 import sqlite3
-import subprocess
 import sys
 import time
+
+import measured  # bench/measured.py
 
 TABLES = ["dim_customer", "dim_product", "dim_date", "fct_orders", "fct_order_lines", "mart_customer_daily",
           "mart_sales_by_product", "mart_sales_by_category", "mart_customer_segments", "mart_audience_clusters"]
 
 
 def timed(cmd):
-    """Wall and CPU seconds and peak memory of one command. The disk is synced first, so that
-    writing back an earlier step's pages (a 3.7 GB database, its copy) is not charged to it."""
-    os.sync()
-    t0 = time.perf_counter()
-    r = subprocess.run(["/usr/bin/time", "-f", "PEAK %M CPU %U %S"] + cmd, capture_output=True, text=True)
-    if r.returncode != 0:
-        sys.exit(f"{' '.join(cmd)} failed: {r.stderr[-2000:]}")
-    m = re.search(r"PEAK (\d+) CPU ([\d.]+) ([\d.]+)", r.stderr)
-    return {"seconds": time.perf_counter() - t0, "cpu_seconds": float(m.group(2)) + float(m.group(3)),
-            "peak_mb": int(m.group(1)) / 1024, "stdout": r.stdout}
+    return measured.run(cmd, sync=True)
 
 
 def split(shop, out, day, cancellations):

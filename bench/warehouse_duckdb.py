@@ -21,6 +21,8 @@ import subprocess
 import sys
 import time
 
+import measured  # bench/measured.py
+
 DUCKDB = r'''
 import duckdb, json, resource, sys, time
 shop = sys.argv[1]
@@ -99,11 +101,8 @@ print(json.dumps({"seconds": total, "steps": steps, "counts": counts,
 
 
 def timed(cmd):
-    t0 = time.perf_counter()
-    r = subprocess.run(["/usr/bin/time", "-f", "PEAK %M"] + cmd, capture_output=True, text=True)
-    if r.returncode != 0:
-        sys.exit(f"{' '.join(cmd)} failed: {r.stderr[-2000:]}")
-    return time.perf_counter() - t0, int(re.search(r"PEAK (\d+)", r.stderr).group(1)) / 1024, r.stdout
+    r = measured.run(cmd)
+    return r["seconds"], r["peak_mb"], r["stdout"]
 
 
 def main():

@@ -66,64 +66,61 @@ enum IncrementalMarts {
         let lines = try Columnar.readLines(db, calendar: calendar, catalog: catalog, onlyChangedDays: true)
         let byCustomer = Columnar.customerOrder(lines)
         for key in Columnar.Key.allCases {
-            try deletePeriods(db, table: table(key), grain: 0, starts: days.map { calendar.periods[0][Int($0)].start })
+            try deletePeriods(db, key: key, grain: 0, starts: days.map { calendar.periods[0][Int($0)].start })
             try writer.write(Columnar.dayGroups(lines, byCustomer: byCustomer, keys: key.count(catalog)) { key.of(product: lines.product[$0], catalog) },
                              grain: 0, key: key)
         }
 
-        // The coarser grains: the periods holding a changed day.
+        // The coarser grains: the periods holding a changed day, added up again from the day rows
+        // of the days they cover (read once per key), with the customers' joins and leaves.
+        let grains = 1..<SalesRollups.grains.count
+        var affected: [Int: Set<Int32>] = [:]
+        for g in grains { affected[g] = Set(days.map { calendar.periodOfDate[g][Int($0)] }) }
+        let covered = (0..<calendar.dayCount).filter { d in grains.contains { affected[$0]!.contains(calendar.periodOfDate[$0][d]) } }
+        guard let first = covered.first, let last = covered.last else { return }
         let joined = try customerChanges(db, calendar: calendar, catalog: catalog, days: days)
         let dateOfText = Dictionary(calendar.periods[0].enumerated().map { ($1.start, Int32($0)) }, uniquingKeysWith: { a, _ in a })
-        let keyIndex: [Columnar.Key: [String: Int]] = [
-            .product: Dictionary(catalog.productIDs.enumerated().map { ($1, $0) }, uniquingKeysWith: { a, _ in a }),
-            .category: Dictionary(catalog.categories.enumerated().map { ($1, $0) }, uniquingKeysWith: { a, _ in a }),
-        ]
-        for g in 1..<SalesRollups.grains.count {
-            let periodOfDate = calendar.periodOfDate[g]
-            let periods = Set(days.map { periodOfDate[Int($0)] }).sorted()
-            for period in periods {
-                let dates = periodOfDate.indices.filter { periodOfDate[$0] == period }
-                guard let first = dates.first, let last = dates.last else { continue }
-                let start = calendar.periods[g][Int(period)].start
-                for key in Columnar.Key.allCases {
-                    let keys = key.count(catalog), keyOfText = keyIndex[key]!
-                    let column = key == .product ? "product_id" : "category"
-                    var stored: [Int: Int] = [:]
-                    for row in try Row.fetchAll(db, sql: "SELECT \(column), customers FROM \(table(key)) WHERE grain = ? AND period_start = ?",
-                                                arguments: [SalesRollups.grains[g].name, start]) {
-                        if let text = row[0] as String?, let k = keyOfText[text] { stored[k] = row[1] as Int? ?? 0 }
+        for key in Columnar.Key.allCases {
+            let keys = key.count(catalog)
+            let keyOfText = Dictionary(key.names(catalog).enumerated().map { ($1, $0) }, uniquingKeysWith: { a, _ in a })
+            var dayRows: [Columnar.Group] = []
+            for row in try Row.fetchAll(db, sql: """
+                SELECT period_start, \(key.column), orders, units, revenue FROM \(key.table)
+                WHERE grain = 'day' AND period_start BETWEEN ? AND ?
+                """, arguments: [calendar.periods[0][first].start, calendar.periods[0][last].start]) {
+                // (NULLs read as 0: a table edited by hand then fails the check below, not the process.)
+                guard let date = row[0] as String?, let text = row[1] as String?, let d = dateOfText[date], let k = keyOfText[text] else { continue }
+                dayRows.append(Columnar.Group(id: Int(d) * keys + k, orders: row[2] as Int? ?? 0, units: row[3] as Double? ?? 0,
+                                              revenue: row[4] as Double? ?? 0, customers: 0))
+            }
+            dayRows.sort { $0.id < $1.id }
+            for g in grains {
+                let periodOfDate = calendar.periodOfDate[g], periods = affected[g]!
+                let starts = periods.sorted().map { calendar.periods[g][Int($0)].start }
+                var stored: [Int: Int] = [:]  // customers per group id
+                let read = try db.makeStatement(sql: "SELECT \(key.column), customers FROM \(key.table) WHERE grain = ? AND period_start = ?")
+                for period in periods {
+                    for row in try Row.fetchAll(read, arguments: [SalesRollups.grains[g].name, calendar.periods[g][Int(period)].start]) {
+                        if let text = row[0] as String?, let k = keyOfText[text] { stored[Int(period) * keys + k] = row[1] as Int? ?? 0 }
                     }
-                    var dayRows: [Columnar.Group] = []
-                    for row in try Row.fetchAll(db, sql: """
-                        SELECT period_start, \(column), orders, units, revenue FROM \(table(key))
-                        WHERE grain = 'day' AND period_start BETWEEN ? AND ?
-                        """, arguments: [calendar.periods[0][first].start, calendar.periods[0][last].start]) {
-                        // (NULLs read as 0: a table edited by hand then fails the check below, not the process.)
-                        guard let date = row[0] as String?, let text = row[1] as String?, let d = dateOfText[date], let k = keyOfText[text] else { continue }
-                        dayRows.append(Columnar.Group(id: Int(d) * keys + k, orders: row[2] as Int? ?? 0, units: row[3] as Double? ?? 0,
-                                                      revenue: row[4] as Double? ?? 0, customers: 0))
-                    }
-                    var groups = Columnar.rollUp(dayRows.sorted { $0.id < $1.id }, keys: keys, periodOfDate: periodOfDate)
-                    for i in groups.indices {
-                        let k = groups[i].id % keys
-                        groups[i].customers = (stored[k] ?? 0) + (joined[memberCode(grain: g, period: period, key: key, keyIndex: Int32(k))] ?? 0)
-                        guard groups[i].orders >= 1, (1...groups[i].orders).contains(groups[i].customers) else {
-                            throw Mismatch(description: "\(table(key)) \(SalesRollups.grains[g].name) \(start) key \(k): \(groups[i].customers) customers for \(groups[i].orders) orders")
-                        }
-                    }
-                    try deletePeriods(db, table: table(key), grain: g, starts: [start])
-                    try writer.write(groups, grain: g, key: key)
                 }
+                var groups = Columnar.rollUp(dayRows.filter { periods.contains(periodOfDate[$0.id / keys]) }, keys: keys, periodOfDate: periodOfDate)
+                for i in groups.indices {
+                    let period = Int32(groups[i].id / keys), k = groups[i].id % keys
+                    groups[i].customers = (stored[groups[i].id] ?? 0) + (joined[memberCode(grain: g, period: period, key: key, keyIndex: Int32(k))] ?? 0)
+                    guard groups[i].orders >= 1, (1...groups[i].orders).contains(groups[i].customers) else {
+                        throw Mismatch(description: "\(key.table) \(SalesRollups.grains[g].name) \(calendar.periods[g][Int(period)].start) "
+                                       + "\(key.names(catalog)[k]): \(groups[i].customers) customers for \(groups[i].orders) orders")
+                    }
+                }
+                try deletePeriods(db, key: key, grain: g, starts: starts)
+                try writer.write(groups, grain: g, key: key)
             }
         }
     }
 
-    private static func table(_ key: Columnar.Key) -> String {
-        key == .product ? SalesRollups.productTable : SalesRollups.categoryTable
-    }
-
-    private static func deletePeriods(_ db: Database, table: String, grain g: Int, starts: [String]) throws {
-        let statement = try db.makeStatement(sql: "DELETE FROM \(table) WHERE grain = ? AND period_start = ?")
+    private static func deletePeriods(_ db: Database, key: Columnar.Key, grain g: Int, starts: [String]) throws {
+        let statement = try db.makeStatement(sql: "DELETE FROM \(key.table) WHERE grain = ? AND period_start = ?")
         for start in starts { try statement.execute(arguments: [SalesRollups.grains[g].name, start]) }
     }
 

@@ -90,17 +90,20 @@ public enum Marts {
                 }
             }
             let incremental = changes != nil && fullBecause == nil
-            if !incremental {
+            let rows: (daily: Int, products: Int, categories: Int)
+            if incremental {
+                rows = (try count(db, CustomerDailySummary.table), try count(db, SalesRollups.productTable),
+                        try count(db, SalesRollups.categoryTable))
+            } else {
                 let spineEnd = options.dailySpine ? try String.fetchOne(db, sql: "SELECT max(date) FROM dim_date") : nil
-                _ = try timed(CustomerDailySummary.table) { try CustomerDailySummary.build(db, spineThrough: spineEnd) }
-                _ = try timed("sales roll-ups") { try SalesRollups.build(db) }
+                let daily = try timed(CustomerDailySummary.table) { try CustomerDailySummary.build(db, spineThrough: spineEnd) }
+                let rollups = try timed("sales roll-ups") { try SalesRollups.build(db) }
+                rows = (daily, rollups.products, rollups.categories)
             }
             let audience = try timed("segments and audience") { try MarketingAudience.build(db, options: options.audience) }
             // The spine grows every day for every customer: no incremental build continues it.
             if options.dailySpine { try MartChangeLog.giveUp(db) } else { try MartChangeLog.markBuilt(db) }
-            let daily = try count(db, CustomerDailySummary.table)
-            return Summary(customerDailyRows: daily, productRollupRows: try count(db, SalesRollups.productTable),
-                           categoryRollupRows: try count(db, SalesRollups.categoryTable), audience: audience,
+            return Summary(customerDailyRows: rows.daily, productRollupRows: rows.products, categoryRollupRows: rows.categories, audience: audience,
                            mode: incremental ? "incremental" : "full", changedOrders: incremental ? changes?.orders : nil,
                            fullBecause: fullBecause, seconds: seconds)
         }

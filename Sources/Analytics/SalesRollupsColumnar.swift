@@ -87,6 +87,11 @@ enum SalesRollupsColumnar {
 
         func count(_ catalog: Catalog) -> Int { self == .product ? catalog.productIDs.count : catalog.categories.count }
         func of(product p: Int32, _ catalog: Catalog) -> Int32 { self == .product ? p : catalog.productCategory[Int(p)] }
+        /// The key's names, in ``Catalog`` order (a key's index is its position).
+        func names(_ catalog: Catalog) -> [String] { self == .product ? catalog.productIDs : catalog.categories }
+        var table: String { self == .product ? SalesRollups.productTable : SalesRollups.categoryTable }
+        /// The table's key column.
+        var column: String { self == .product ? "product_id" : "category" }
     }
 
     static func build(_ db: Database) throws {

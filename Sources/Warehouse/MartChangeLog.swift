@@ -1,4 +1,5 @@
 import GRDB
+import GRDBSQLite
 
 /// The log of what changed since the marts were last built, so that `warehouse marts` can
 /// bring them up to date from the changed orders alone instead of the whole history.
@@ -57,18 +58,18 @@ public enum MartChangeLog {
     public static func read(_ db: Database) throws -> Changes? {
         guard try hasBaseline(db) else { return nil }
         let orders = try Int.fetchOne(db, sql: "SELECT count(*) FROM etl_mart_changes") ?? 0
-        let customers = try Row.fetchAll(db, sql: """
-            SELECT customer_key, min(date_key) FROM (
-                SELECT customer_key, date_key FROM etl_mart_changes WHERE existed = 1
-                UNION ALL SELECT f.customer_key, f.date_key FROM etl_mart_changes c CROSS JOIN fct_orders f ON f.order_key = c.order_key)
-            GROUP BY customer_key ORDER BY customer_key
-            """).map { (key: $0[0] as Int64, firstDay: $0[1] as Int64) }
-        let days = try Int64.fetchAll(db, sql: """
-            SELECT date_key FROM etl_mart_changes WHERE existed = 1
-            UNION SELECT f.date_key FROM etl_mart_changes c CROSS JOIN fct_orders f ON f.order_key = c.order_key
-            ORDER BY 1
-            """)
-        return Changes(orders: orders, customers: customers, days: days)
+        // Every changed order's customer and day, then (for an order that existed) and now.
+        var firstDay: [Int64: Int64] = [:], days: Set<Int64> = []
+        try BulkRead.rows(db, """
+            SELECT customer_key, date_key FROM etl_mart_changes WHERE existed = 1
+            UNION ALL SELECT f.customer_key, f.date_key FROM etl_mart_changes c CROSS JOIN fct_orders f ON f.order_key = c.order_key
+            """) { s in
+            let customer = sqlite3_column_int64(s, 0), day = sqlite3_column_int64(s, 1)
+            firstDay[customer] = min(firstDay[customer] ?? day, day)
+            days.insert(day)
+        }
+        let customers = firstDay.sorted { $0.key < $1.key }.map { (key: $0.key, firstDay: $0.value) }
+        return Changes(orders: orders, customers: customers, days: days.sorted())
     }
 
     /// A load's capture in progress: the orders it may change, copied before the upserts.
@@ -111,11 +112,12 @@ public enum MartChangeLog {
     /// staging names that exist and are not in the log yet, copied with their lines.
     public static func capture(_ db: Database, stagedOrders: Int) throws -> Capture? {
         guard try hasBaseline(db) else { return nil }
-        let facts = try Int.fetchOne(db, sql: "SELECT count(*) FROM fct_orders") ?? 0
+        // Orders are never deleted, so the largest key is their count (and no scan is needed).
+        let lastOrderKey = try Int64.fetchOne(db, sql: "SELECT coalesce(max(order_key), 0) FROM fct_orders") ?? 0
         let categoryChanged = try Bool.fetchOne(db, sql: """
             SELECT EXISTS (SELECT 1 FROM stg_products s JOIN dim_product p ON p.product_id = s.product_id WHERE p.category IS NOT s.category)
             """) ?? false
-        if categoryChanged || stagedOrders > max(minimumStagedLimit, Int(maximumStagedShare * Double(facts))) {
+        if categoryChanged || stagedOrders > max(minimumStagedLimit, Int(maximumStagedShare * Double(lastOrderKey))) {
             try giveUp(db)
             return nil
         }
@@ -132,6 +134,6 @@ public enum MartChangeLog {
             SELECT order_key, product_key, customer_key, date_key, ordered_at, status, is_revenue, quantity, unit_price, line_total
             FROM fct_order_lines WHERE order_key IN (SELECT order_key FROM temp.mart_candidates);
             """)
-        return Capture(lastOrderKey: try Int64.fetchOne(db, sql: "SELECT coalesce(max(order_key), 0) FROM fct_orders") ?? 0)
+        return Capture(lastOrderKey: lastOrderKey)
     }
 }

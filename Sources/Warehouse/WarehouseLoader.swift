@@ -77,7 +77,7 @@ public struct WarehouseLoader {
                 let capture = try MartChangeLog.capture(db, stagedOrders: shop.orders.count)
                 // A first load: the facts' secondary indexes are built after the rows, one sort
                 // each, instead of a B-tree insert per row (the unique keys stay: the upserts need them).
-                let firstLoad = try count(db, "fct_orders") == 0 && count(db, "fct_order_lines") == 0
+                let firstLoad = try !(Bool.fetchOne(db, sql: "SELECT EXISTS (SELECT 1 FROM fct_orders) OR EXISTS (SELECT 1 FROM fct_order_lines)") ?? true)
                 if firstLoad {
                     for index in WarehouseSchema.factIndexes { try db.execute(sql: "DROP INDEX IF EXISTS \(index.name)") }
                 }
