@@ -1,7 +1,7 @@
 # The two commands of the README:
 #   make demo   install what is missing, build, generate the default shop, ingest it, write the reports
 #   make test   install what is missing, run every test
-# Other targets: setup, build, model (rebuild the committed default model), accuracy (every model and the Python
+# Other targets: setup, build, postgres-demo (the daily pipeline into a throwaway PostgreSQL cluster), model (rebuild the committed default model), accuracy (every model and the Python
 # reference models on CDNOW and each generator profile, in one run: data/accuracy/accuracy.md), reports (rebuild the charts and the
 # notebook), warehouse (the daily pipeline on the default data and its charts), attribution (the attribution
 # pipeline and the engines compared), bench, bench-compare (ours against polars and LightGBM, one run), parquet-bench (10 M rows against DuckDB), warehouse-compare (load + marts against DuckDB), warehouse-daily (a day's load and incremental marts), scale, warehouse-bench, attribution-bench, serve-bench (forecast serve
@@ -13,9 +13,9 @@ DATA ?= data
 CUSTOMERS ?= 10000
 SEED ?= 42
 FORECAST = .build/release/forecast
-SYSTEM_PACKAGES = liblapack-dev libopenblas-dev libsqlite3-dev zlib1g-dev python3 python3-venv
+SYSTEM_PACKAGES = liblapack-dev libopenblas-dev libsqlite3-dev zlib1g-dev python3 python3-venv postgresql
 
-.PHONY: demo test readers setup build model blas-check accuracy reports warehouse attribution bench bench-compare parquet-bench warehouse-compare warehouse-daily scale warehouse-bench attribution-bench serve-bench reader-check docs clean
+.PHONY: demo test readers postgres-demo postgres-bench setup build model blas-check accuracy reports warehouse attribution bench bench-compare parquet-bench warehouse-compare warehouse-daily scale warehouse-bench attribution-bench serve-bench reader-check docs clean
 
 # The committed default model: a Poisson GLM trained on the default data as of 2019-11-30.
 # SOURCE_DATE_EPOCH fixes the recorded creation time; the GLM's fit sums in a fixed order of its
@@ -130,8 +130,23 @@ attribution: build
 readers:
 	@test -x .venv-readers/bin/python || { python3 -m venv .venv-readers && .venv-readers/bin/pip install -q pyarrow polars duckdb; }
 
+# The tests run with a throwaway PostgreSQL cluster (deploy/postgres-cluster.sh: initdb in a temporary folder, 127.0.0.1
+# on a free port, stopped and deleted afterwards even when a test fails); FORECAST_REQUIRE_POSTGRES=1 makes a missing
+# server a failure rather than skipped tests.
 test: setup readers
-	$(SWIFT) test -c release -Xswiftc -enable-testing --scratch-path .build-test
+	FORECAST_REQUIRE_POSTGRES=1 bash deploy/postgres-cluster.sh run -- \
+	    $(SWIFT) test -c release -Xswiftc -enable-testing --scratch-path .build-test
+
+# The daily pipeline into PostgreSQL: a throwaway cluster started as for the tests, a database `shop` with the roles of
+# `warehouse roles`, the pipeline on the default data ($(DATA)/shop), its checks; exports in $(DATA)/exports-postgres/.
+# The cluster is stopped and deleted at the end.
+postgres-demo: build
+	@test -f $(DATA)/shop/orders.csv || $(FORECAST) generate --out $(DATA)/shop --customers $(CUSTOMERS) --seed $(SEED)
+	bash deploy/postgres-cluster.sh run -- bash -c 'set -e; export PGPASSWORD="$$FORECAST_TEST_POSTGRES_PASSWORD"; \
+	  db="$${FORECAST_TEST_POSTGRES_URL%/*}/shop"; psql -X -q "$$FORECAST_TEST_POSTGRES_URL" -c "CREATE DATABASE shop"; \
+	  $(FORECAST) warehouse roles --db "$$db"; \
+	  $(FORECAST) pipeline run --date 2019-12-31 --source $(DATA)/shop --db "$$db" --out $(DATA)/exports-postgres --include-pii --quiet; \
+	  $(FORECAST) warehouse check --db "$$db" | tail -1'
 
 # Ingestion throughput and memory on a generated log of about 10.5 million rows.
 bench: build
@@ -185,6 +200,15 @@ warehouse-daily: build
 	python3 bench/warehouse_daily.py --shop $(DATA)/warehouse-$(SHOP_CUSTOMERS) --forecast $(FORECAST) \
 	    --out $(DATA)/warehouse-daily-$(SHOP_CUSTOMERS)
 	cp $(DATA)/warehouse-daily-$(SHOP_CUSTOMERS)/warehouse-daily.md reports/warehouse-daily-$(SHOP_CUSTOMERS).md
+
+# The warehouse in PostgreSQL (bench/warehouse_postgres.py): load + marts of a generated shop (SHOP_CUSTOMERS) into a
+# throwaway cluster with durable settings, beside the SQLite warehouse and `psql \copy` of the same files (the floor).
+postgres-bench: build
+	@test -f $(DATA)/warehouse-$(SHOP_CUSTOMERS)/orders.csv || $(FORECAST) generate --out $(DATA)/warehouse-$(SHOP_CUSTOMERS) \
+	    --customers $(SHOP_CUSTOMERS) --seed 3 --clean -q
+	python3 bench/warehouse_postgres.py --shop $(DATA)/warehouse-$(SHOP_CUSTOMERS) --forecast $(FORECAST) \
+	    --out $(DATA)/warehouse-postgres-$(SHOP_CUSTOMERS)
+	cp $(DATA)/warehouse-postgres-$(SHOP_CUSTOMERS)/warehouse-postgres.md reports/warehouse-postgres-$(SHOP_CUSTOMERS).md
 
 # The warehouse at scale: load 1,000,000 generated customers (6.6 million orders, 10 million lines) into a new
 # database, build the marts, and time the monthly-by-category query from the roll-up and from the facts.

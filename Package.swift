@@ -23,6 +23,9 @@ let package = Package(
         .package(url: "https://github.com/swift-server/swift-prometheus", from: "2.4.1"),
         // NIO's IOError, to tell a taken port by its errno (already under Hummingbird).
         .package(url: "https://github.com/apple/swift-nio", from: "2.101.0"),
+        // PostgreSQL as the shared warehouse (`--db postgresql://...`): the client, its COPY and its TLS.
+        .package(url: "https://github.com/vapor/postgres-nio", from: "1.33.2"),
+        .package(url: "https://github.com/apple/swift-nio-ssl", from: "2.37.6"),
     ],
     targets: [
         // The dependency-free core every module may use: civil dates, the month horizon, parallel map and thread
@@ -63,6 +66,13 @@ let package = Package(
         // Models for k-means (with the other numerics); it brings Features and LinearAlgebra (OpenBLAS) along.
         .target(name: "Analytics", dependencies: ["Core", "Warehouse", "Ingestion", "Plots", "Models", "Parquet", .product(name: "GRDB", package: "GRDB.swift"),
                                                   .product(name: "GRDBSQLite", package: "GRDB.swift")]),
+        // The warehouse and its marts in PostgreSQL: the same schema, loads (COPY + set-based upserts), checks and
+        // marts as the SQLite warehouse, and the roles that keep personal data from the sales team.
+        .target(name: "PostgresWarehouse", dependencies: ["Core", "Ingestion", "Warehouse", "Analytics",
+                                                          .product(name: "PostgresNIO", package: "postgres-nio"),
+                                                          .product(name: "NIOSSL", package: "swift-nio-ssl"),
+                                                          .product(name: "Logging", package: "swift-log"),
+                                                          .product(name: "GRDB", package: "GRDB.swift")]),
         // Marketing attribution: journeys, in-process engines and the attribution-API client, channel reporting.
         // The database schema is Schema/attribution_db_create.sql, compiled in.
         .target(name: "Attribution", dependencies: ["Core", "Warehouse", "Plots", .product(name: "GRDB", package: "GRDB.swift")],
@@ -84,7 +94,7 @@ let package = Package(
                 "ForecastKit",
                 "ForecastServer",
                 // The modules the CLI uses besides the forecasting SDK, imported by name.
-                "SyntheticShop", "Warehouse", "Analytics", "Attribution", "Reports", "Plots", "Backtest", "Parquet",
+                "SyntheticShop", "Warehouse", "Analytics", "PostgresWarehouse", "Attribution", "Reports", "Plots", "Backtest", "Parquet",
                 .product(name: "ArgumentParser", package: "swift-argument-parser"),
             ]
         ),
@@ -107,6 +117,8 @@ let package = Package(
         .testTarget(name: "ModelStoreTests", dependencies: ["ModelStore", "Models", "Features", "Core", "SyntheticShop", "Ingestion", "TestSupport"]),
         .testTarget(name: "WarehouseTests", dependencies: ["Warehouse", "Core", "SyntheticShop", "Ingestion", "TestSupport", .product(name: "GRDB", package: "GRDB.swift")]),
         .testTarget(name: "AnalyticsTests", dependencies: ["Analytics", "Warehouse", "Core", "SyntheticShop", "Ingestion", "Plots", "TestSupport", .product(name: "GRDB", package: "GRDB.swift")]),
+        .testTarget(name: "PostgresWarehouseTests", dependencies: ["PostgresWarehouse", "Analytics", "Warehouse", "Core", "SyntheticShop", "Ingestion", "TestSupport",
+                                                                  .product(name: "GRDB", package: "GRDB.swift")]),
         .testTarget(name: "AttributionTests", dependencies: ["Attribution", "Warehouse", "Core", "TestSupport", "IHCTestServer", .product(name: "GRDB", package: "GRDB.swift")]),
         .testTarget(name: "ServingTests", dependencies: ["ForecastKit", "ForecastServer", "SyntheticShop", "TestSupport", .product(name: "Logging", package: "swift-log"),
                                                         .product(name: "HummingbirdTesting", package: "hummingbird")]),

@@ -11,26 +11,38 @@ import Warehouse
 /// stays the one the committed cluster chart was made with.
 extension MarketingAudience {
     /// A customer with at least one order that counts as revenue.
-    struct Buyer {
-        var key: Int64
-        var id: String
-        var name: String?, email: String?, phone: String?, state: String?
-        var orders: Int
-        var spend: Double
-        var lastPurchase: String
+    public struct Buyer: Sendable {
+        public var key: Int64
+        public var id: String
+        public var name: String?, email: String?, phone: String?, state: String?
+        public var orders: Int
+        public var spend: Double
+        /// `YYYY-MM-DD HH:MM:SS` (UTC) of the last revenue order.
+        public var lastPurchase: String
         /// Spend and orders per category, in ``BuyerTable/categories`` order.
-        var categorySpend: [Double]
-        var categoryOrders: [Int]
+        public var categorySpend: [Double]
+        public var categoryOrders: [Int]
+
+        public init(key: Int64, id: String, name: String?, email: String?, phone: String?, state: String?, orders: Int, spend: Double,
+                    lastPurchase: String, categorySpend: [Double], categoryOrders: [Int]) {
+            self.key = key; self.id = id; self.name = name; self.email = email; self.phone = phone; self.state = state
+            self.orders = orders; self.spend = spend; self.lastPurchase = lastPurchase
+            self.categorySpend = categorySpend; self.categoryOrders = categoryOrders
+        }
     }
 
     /// Step 1's output: the buyers, described over the categories of `dim_product`.
-    struct BuyerTable {
+    public struct BuyerTable: Sendable {
         /// The categories, sorted; the order of every per-category array.
-        var categories: [String]
+        public var categories: [String]
         /// Customers in `dim_customer`, buyers or not.
-        var customerCount: Int
+        public var customerCount: Int
         /// The buyers, by customer key.
-        var rows: [Buyer]
+        public var rows: [Buyer]
+
+        public init(categories: [String], customerCount: Int, rows: [Buyer]) {
+            self.categories = categories; self.customerCount = customerCount; self.rows = rows
+        }
     }
 
     /// Step 2's output: days since each buyer's last purchase, as of a day.
@@ -58,17 +70,17 @@ extension MarketingAudience {
 
     /// Steps 5 and 6: each buyer's cluster (1-based, by mean spend, highest first) and
     /// favourite category ("" when it has none).
-    struct Segments {
-        var cluster: [Int]
-        var favourite: [String]
+    public struct Segments: Sendable {
+        public var cluster: [Int]
+        public var favourite: [String]
     }
 
     /// Step 8's output: who can be reached and in which time zone.
-    struct Reach {
+    public struct Reach: Sendable {
         /// Indices of the buyers with an email or a phone.
-        var reachable: [Int]
+        public var reachable: [Int]
         /// The time zone of every buyer's state, in ``BuyerTable/rows`` order.
-        var zones: [USTimeZones.Resolution]
+        public var zones: [USTimeZones.Resolution]
     }
 
     /// Step 1: the buyers with their orders, spend and last purchase, then their spend and
@@ -148,9 +160,13 @@ extension MarketingAudience {
         return BuyerTable(categories: categories, customerCount: customers, rows: buyers)
     }
 
-    /// Step 2: days from each buyer's last purchase to `asOf` (default: the last revenue order's day).
-    static func measureRecency(_ db: Database, buyers: [Buyer], asOf requested: String?) throws -> Recency {
-        let asOf = try requested ?? String.fetchOne(db, sql: "SELECT substr(max(ordered_at), 1, 10) FROM fct_orders WHERE is_revenue = 1") ?? "1970-01-01"
+    /// The day recency is measured to by default: the last revenue order's.
+    static func lastPurchaseDay(_ db: Database) throws -> String {
+        try String.fetchOne(db, sql: "SELECT substr(max(ordered_at), 1, 10) FROM fct_orders WHERE is_revenue = 1") ?? "1970-01-01"
+    }
+
+    /// Step 2: days from each buyer's last purchase to `asOf`.
+    static func measureRecency(buyers: [Buyer], asOf: String) throws -> Recency {
         guard let asOfDay = CivilDate(iso: asOf)?.dayNumber else { throw MartError.invalidAsOf(asOf) }
         let days = buyers.map { b in Double(asOfDay - (CivilDate(iso: String(b.lastPurchase.prefix(10)))?.dayNumber ?? asOfDay)) }
         return Recency(asOf: asOf, days: days)

@@ -77,23 +77,44 @@ public enum MarketingAudience {
     /// replacing the tables of a previous build, inside the caller's transaction.
     public static func build(_ db: Database, options: Options = Options()) throws -> Summary {
         let buyers = try readBuyers(db)
-        let recency = try measureRecency(db, buyers: buyers.rows, asOf: options.asOf)
+        let asOf = try options.asOf ?? lastPurchaseDay(db)
+        let computed = try compute(buyers, asOf: asOf, options: options)
+        try writeSegments(db, buyers: buyers.rows, recencyDays: computed.recencyDays, segments: computed.segments)
+        try writeClusters(db, profiles: computed.summary.clusters, slugs: computed.slugs)
+        var summary = computed.summary
+        summary.audienceRows = try writeAudience(db, buyers: buyers.rows, reach: computed.reach, segments: computed.segments,
+                                                 slugs: computed.slugs, includePII: options.includePII)
+        return summary
+    }
+
+    /// What the steps after reading make of the buyers, for a backend to write: every table's
+    /// rows come from here, so the SQLite and PostgreSQL warehouses segment alike.
+    public struct Computed: Sendable {
+        /// The summary; ``Summary/audienceRows`` is left to the writer.
+        public var summary: Summary
+        /// Days since each buyer's last purchase, in buyer order.
+        public var recencyDays: [Double]
+        public var segments: Segments
+        public var reach: Reach
+        /// Column-safe names of the categories, in ``Summary/categories`` order.
+        public var slugs: [String]
+    }
+
+    /// Steps 2 to 8 on buyers already read: recency to `asOf` (`YYYY-MM-DD`), features, clusters
+    /// numbered by spend, favourite categories, profiles, contacts and time zones.
+    public static func compute(_ buyers: BuyerTable, asOf: String, options: Options) throws -> Computed {
+        let recency = try measureRecency(buyers: buyers.rows, asOf: asOf)
         let features = makeFeatures(buyers, recencyDays: recency.days)
         let fitted = fitClusters(features, options: options)
         let segments = Segments(cluster: numberBySpend(fitted, buyers: buyers.rows), favourite: favouriteCategories(buyers))
         let profiles = describeClusters(buyers, features: features, recencyDays: recency.days, cluster: segments.cluster, k: fitted.k)
         let reach = findContacts(buyers.rows)
-
-        let slugs = columnSlugs(buyers.categories)
-        try writeSegments(db, buyers: buyers.rows, recencyDays: recency.days, segments: segments)
-        try writeClusters(db, profiles: profiles, slugs: slugs)
-        let audienceRows = try writeAudience(db, buyers: buyers.rows, reach: reach, segments: segments, slugs: slugs,
-                                             includePII: options.includePII)
-        return Summary(customers: buyers.customerCount, buyers: buyers.rows.count, withoutPurchase: buyers.customerCount - buyers.rows.count,
-                       droppedWithoutContact: buyers.rows.count - reach.reachable.count, audienceRows: audienceRows,
-                       withoutTimeZone: reach.reachable.filter { reach.zones[$0].zone == nil }.count,
-                       inTwoZoneStates: reach.reachable.filter { reach.zones[$0].spansTwoZones }.count, asOf: recency.asOf,
-                       categories: buyers.categories, k: fitted.k, chosenBy: options.clusters == nil ? "silhouette" : "requested",
-                       silhouettes: fitted.silhouettes, clusters: profiles)
+        let summary = Summary(customers: buyers.customerCount, buyers: buyers.rows.count, withoutPurchase: buyers.customerCount - buyers.rows.count,
+                              droppedWithoutContact: buyers.rows.count - reach.reachable.count, audienceRows: nil,
+                              withoutTimeZone: reach.reachable.filter { reach.zones[$0].zone == nil }.count,
+                              inTwoZoneStates: reach.reachable.filter { reach.zones[$0].spansTwoZones }.count, asOf: recency.asOf,
+                              categories: buyers.categories, k: fitted.k, chosenBy: options.clusters == nil ? "silhouette" : "requested",
+                              silhouettes: fitted.silhouettes, clusters: profiles)
+        return Computed(summary: summary, recencyDays: recency.days, segments: segments, reach: reach, slugs: columnSlugs(buyers.categories))
     }
 }

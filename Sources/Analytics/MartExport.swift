@@ -94,14 +94,15 @@ public enum MartExport {
 
     /// Exports several marts into `directory` as `<mart>.<format>` and writes `manifest.json`
     /// (files, rows, columns, and which hold personal data). Returns the entries.
+    /// `databaseName` is what the manifest names as the source (default: the file's path).
     public static func writeAll(_ marts: [Marts.Mart], from warehouse: ShopWarehouse, format: Format, to directory: String,
-                                allowPersonalData: Bool) throws -> [Written] {
+                                allowPersonalData: Bool, databaseName: String? = nil) throws -> [Written] {
         try FileManager.default.createDirectory(atPath: directory, withIntermediateDirectories: true)
         let written = try marts.map { mart in
             try write(mart, from: warehouse, format: format, to: directory + "/" + mart.name + "." + format.rawValue,
                       allowPersonalData: allowPersonalData)
         }
-        let manifest = Manifest(database: warehouse.path, files: written,
+        let manifest = Manifest(database: databaseName ?? warehouse.path, files: written,
                                 containsPersonalData: written.contains { $0.containsPersonalData })
         try TextQuoting.jsonText(manifest, pretty: true).write(toFile: directory + "/manifest.json", atomically: true, encoding: .utf8)
         return written

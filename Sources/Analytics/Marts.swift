@@ -55,6 +55,13 @@ public enum Marts {
         public var fullBecause: String?
         /// Seconds per mart, in build order.
         public var seconds: [String: Double]
+
+        public init(customerDailyRows: Int, productRollupRows: Int, categoryRollupRows: Int, audience: MarketingAudience.Summary,
+                    mode: String, changedOrders: Int?, fullBecause: String?, seconds: [String: Double]) {
+            self.customerDailyRows = customerDailyRows; self.productRollupRows = productRollupRows
+            self.categoryRollupRows = categoryRollupRows; self.audience = audience; self.mode = mode
+            self.changedOrders = changedOrders; self.fullBecause = fullBecause; self.seconds = seconds
+        }
     }
 
     public static func build(_ warehouse: ShopWarehouse, options: Options = Options(),

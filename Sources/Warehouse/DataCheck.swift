@@ -24,7 +24,7 @@ public struct DataCheck: Sendable {
     public static func unique(_ table: String, _ columns: String...) -> DataCheck {
         let list = columns.joined(separator: ", ")
         return DataCheck(.unique, "\(table).(\(list)) unique", """
-            SELECT count(*) FROM (SELECT 1 FROM \(table) GROUP BY \(list) HAVING count(*) > 1)
+            SELECT count(*) FROM (SELECT 1 FROM \(table) GROUP BY \(list) HAVING count(*) > 1) AS duplicated
             """, failure: "values of (\(list)) occur more than once")
     }
 
@@ -43,10 +43,10 @@ public struct DataCheck: Sendable {
     }
 
     /// Two sums agree to 1e-9 relative (cents on a billion): counts 1 when they do not.
-    public static func sumsAgree(_ kind: Kind, _ name: String, _ a: String, _ b: String) -> DataCheck {
+    public static func sumsAgree(_ kind: Kind, _ name: String, _ a: String, _ b: String, dialect: SQLDialect = .sqlite) -> DataCheck {
         DataCheck(kind, name, """
-            SELECT CASE WHEN abs(a - b) <= 1e-9 * max(1.0, abs(a), abs(b)) THEN 0 ELSE 1 END
-            FROM (SELECT coalesce((\(a)), 0.0) AS a, coalesce((\(b)), 0.0) AS b)
+            SELECT CASE WHEN abs(a - b) <= 1e-9 * \(dialect.greatest("1.0", "abs(a)", "abs(b)")) THEN 0 ELSE 1 END
+            FROM (SELECT coalesce((\(a)), 0.0) AS a, coalesce((\(b)), 0.0) AS b) AS sums
             """, failure: "the totals differ")
     }
 }
@@ -59,6 +59,10 @@ public struct CheckResult: Codable, Sendable, Equatable {
     /// Offending rows.
     public var failures: Int
     public var detail: String
+
+    public init(name: String, kind: String, passed: Bool, failures: Int, detail: String) {
+        self.name = name; self.kind = kind; self.passed = passed; self.failures = failures; self.detail = detail
+    }
 }
 
 extension DataCheck {

@@ -32,21 +32,10 @@ enum Staging {
 
         // Per order: its lines' count, units and total, and whether it is revenue.
         let orders = shop.orders, lines = shop.lines
-        let excluded = shop.excludedOrders()
-        var lineCount = [Int](repeating: 0, count: orders.count)
-        var units = [Double](repeating: 0, count: orders.count)
-        var total = [Double](repeating: 0, count: orders.count)
-        var lineTotal = [Double](repeating: 0, count: lines.count)
-        var result = Result()
-        for i in 0..<lines.count {
-            let o = Int(lines.order[i])
-            lineTotal[i] = lines.quantity[i] * lines.unitPrice[i]
-            lineCount[o] += 1
-            units[o] += lines.quantity[i]
-            total[o] += lineTotal[i]
-            if !excluded[o] { result.revenue += lineTotal[i] }
-        }
-        result.excludedOrders = excluded.lazy.filter { $0 }.count
+        let totals = OrderTotals(shop)
+        let excluded = totals.excluded, lineCount = totals.lineCount, units = totals.units, total = totals.total
+        let lineTotal = totals.lineTotal
+        let result = Result(excludedOrders: totals.excludedOrders, revenue: totals.revenue)
         try BulkInsert.rows(db, "INSERT INTO stg_orders VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?)", count: orders.count) { i, row in
             let seconds = orders.seconds[i]
             row.text(orders.id[i]); row.text(customers.id[Int(orders.customer[i])]); row.text(sqlTimestamp(seconds: seconds))

@@ -17,6 +17,11 @@ public struct TableLoad: Codable, Sendable, Equatable {
     public var deleted: Int = 0
     /// Rows in the table after the load.
     public var total: Int
+
+    public init(table: String, staged: Int, inserted: Int, updated: Int, unchanged: Int, deleted: Int = 0, total: Int) {
+        self.table = table; self.staged = staged; self.inserted = inserted; self.updated = updated
+        self.unchanged = unchanged; self.deleted = deleted; self.total = total
+    }
 }
 
 /// The outcome of ``WarehouseLoader/load(_:)``.
@@ -31,6 +36,12 @@ public struct LoadSummary: Codable, Sendable, Equatable {
     /// Revenue of the staged lines (orders not excluded).
     public var stagedRevenue: Double
     public var seconds: Double
+
+    public init(source: String, layout: String, tables: [TableLoad], datesAdded: Int, excludedOrders: Int, stagedRevenue: Double,
+                seconds: Double) {
+        self.source = source; self.layout = layout; self.tables = tables; self.datesAdded = datesAdded
+        self.excludedOrders = excludedOrders; self.stagedRevenue = stagedRevenue; self.seconds = seconds
+    }
 
     /// True when the load inserted, updated or deleted nothing.
     public var changedNothing: Bool { tables.allSatisfy { $0.inserted == 0 && $0.updated == 0 && $0.deleted == 0 } && datesAdded == 0 }
@@ -182,10 +193,7 @@ public struct WarehouseLoader {
                                         UNION ALL SELECT min(date_key) FROM fct_orders UNION ALL SELECT max(date_key) FROM fct_orders)
             """)
         guard let lo: Int = row?[0], let hi: Int = row?[1] else { return nil }
-        func day(_ key: Int) -> CivilDate { CivilDate(year: key / 10_000, month: key / 100 % 100, day: key % 100) }
-        let first = day(lo).firstOfMonth().dayNumber
-        let last = day(hi).firstOfMonth(adding: 1).dayNumber - 1
-        return first...last
+        return DateDimension.monthsCovering(minKey: lo, maxKey: hi)
     }
 
     private func count(_ db: Database, _ table: String) throws -> Int {

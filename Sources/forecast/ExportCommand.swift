@@ -4,7 +4,7 @@ import ForecastKit
 import Foundation
 import Warehouse
 
-struct ExportCommand: ParsableCommand {
+struct ExportCommand: AsyncParsableCommand {
     static let configuration = CommandConfiguration(
         commandName: "export",
         abstract: "Export a mart as CSV, JSON Lines or Parquet.",
@@ -40,19 +40,18 @@ struct ExportCommand: ParsableCommand {
         }
     }
 
-    func run() throws {
-        let warehouse = try ShopWarehouse(path: database.db, create: false)
+    func run() async throws {
+        let warehouse = try database.backend(create: false)
         if mart == "all" {
-            let existing = Set(try warehouse.tableNames())
-            let chosen = Marts.all.filter { existing.contains($0.table) && (!$0.containsPersonalData || includePII) }
+            let chosen = try await warehouse.builtMarts().filter { !$0.containsPersonalData || includePII }
             let directory = out ?? "."
-            let written = try MartExport.writeAll(chosen, from: warehouse, format: format, to: directory, allowPersonalData: includePII)
+            let written = try await warehouse.exportAll(chosen, format: format, to: directory, allowPersonalData: includePII)
             for w in written { print("wrote \(directory)/\(w.file): \(w.rows) rows\(w.containsPersonalData ? " (PERSONAL DATA)" : "")") }
             print("wrote \(directory)/manifest.json")
         } else {
             let m = Marts.named(mart)!
             let path = out ?? "\(m.name).\(format.rawValue)"
-            let w = try MartExport.write(m, from: warehouse, format: format, to: path, allowPersonalData: includePII)
+            let w = try await warehouse.export(m, format: format, to: path, allowPersonalData: includePII)
             print("wrote \(path): \(w.rows) rows, \(w.columns.count) columns")
             if let notice = w.notice { printError("forecast: \(path) \(notice)") }
         }

@@ -4,7 +4,7 @@ import ForecastKit
 import Foundation
 import Warehouse
 
-struct PipelineRunCommand: ParsableCommand {
+struct PipelineRunCommand: AsyncParsableCommand {
     static let configuration = CommandConfiguration(
         commandName: "run",
         abstract: "Run ingest -> load -> check -> marts -> check -> exports in order; safe to re-run.",
@@ -53,9 +53,10 @@ struct PipelineRunCommand: ParsableCommand {
         if let date, CivilDate(iso: date) == nil { throw ValidationError("--date must be a date like 2019-12-31, got '\(date)'") }
     }
 
-    func run() throws {
+    func run() async throws {
         let day = date ?? CivilDate(dayNumber: Int(Date().timeIntervalSince1970 / 86_400)).description
-        var options = DailyPipeline.Options(source: source, database: database.db, exportDirectory: out + "/" + day)
+        let warehouse = try database.backend(create: true)
+        var options = DailyPipeline.Options(source: source, exportDirectory: out + "/" + day)
         options.mapping = try mapping.map(ShopMapping.load(path:)) ?? ShopMapping()
         options.rules.asOfDay = CivilDate(iso: day)!.dayNumber
         options.format = format
@@ -63,12 +64,12 @@ struct PipelineRunCommand: ParsableCommand {
         options.marts.audience.clusters = clusters
         options.marts.audience.asOf = day
         options.marts.incremental = !fullMarts
-        var pipeline = DailyPipeline(options: options)
+        var pipeline = DailyPipeline(options: options, warehouse: warehouse)
         pipeline.progress = progressLine(quiet: quiet)
         pipeline.onStep = { step in
             print("\(step.step.padding(toLength: 12, withPad: " ", startingAt: 0)) \(String(format: "%7.2f s", step.seconds))  in \(step.rowsIn)  out \(step.rowsOut)  \(step.detail)")
         }
-        let outcome = try pipeline.run()
+        let outcome = try await pipeline.run()
         if let failed = outcome.failedStep {
             print(WarehouseText.checks(outcome.checks.filter { !$0.passed }))
             printError("forecast: the pipeline stopped at '\(failed)'; see the failed checks above")

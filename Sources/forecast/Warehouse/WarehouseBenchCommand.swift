@@ -16,6 +16,12 @@ struct WarehouseBenchCommand: ParsableCommand {
     @Flag(name: .customLong("rollup-only"), help: "Skip the query over the facts.")
     var rollupOnly = false
 
+    func validate() throws {
+        if database.isPostgres {
+            throw ValidationError("warehouse bench times the SQLite warehouse's queries; for PostgreSQL, run the query under EXPLAIN ANALYZE in psql")
+        }
+    }
+
     func run() throws {
         let warehouse = try ShopWarehouse(path: database.db, create: false)
         let timings = try RollupQueryBench.run(warehouse, repeats: repeats, includeFacts: !rollupOnly)

@@ -3,7 +3,7 @@ import ArgumentParser
 import Foundation
 import Warehouse
 
-struct WarehouseChartsCommand: ParsableCommand {
+struct WarehouseChartsCommand: AsyncParsableCommand {
     static let configuration = CommandConfiguration(
         commandName: "charts",
         abstract: "Draw the warehouse charts: revenue over time, revenue by category, customers by state, cluster profiles.",
@@ -15,10 +15,11 @@ struct WarehouseChartsCommand: ParsableCommand {
     @Option(help: "Folder for the SVG files.")
     var out = "reports/warehouse"
 
-    func run() throws {
-        let warehouse = try ShopWarehouse(path: database.db, create: false)
+    func run() async throws {
+        let warehouse = try database.backend(create: false)
+        let charts = try await warehouse.charts()
         try FileManager.default.createDirectory(atPath: out, withIntermediateDirectories: true)
-        for chart in try WarehouseCharts.build(warehouse) {
+        for chart in charts {
             let path = "\(out)/\(chart.name).svg"
             try chart.svg.write(toFile: path, atomically: true, encoding: .utf8)
             print("wrote \(path): \(chart.title)")

@@ -2,7 +2,7 @@ import Analytics
 import ArgumentParser
 import Warehouse
 
-struct WarehouseCheckCommand: ParsableCommand {
+struct WarehouseCheckCommand: AsyncParsableCommand {
     static let configuration = CommandConfiguration(
         commandName: "check",
         abstract: "Run the warehouse's data tests (keys, foreign keys, reconciliation, and the marts if built).",
@@ -14,8 +14,8 @@ struct WarehouseCheckCommand: ParsableCommand {
     @Option(help: "Output: text or json.")
     var format: TextOrJSON = .text
 
-    func run() throws {
-        let warehouse = try ShopWarehouse(path: database.db, create: false)
-        try printChecks(try MartChecks.runAll(in: warehouse), format: format)
+    func run() async throws {
+        let warehouse = try database.backend(create: false)
+        try printChecks(try await warehouse.allChecks(), format: format)
     }
 }

@@ -3,7 +3,7 @@ import ArgumentParser
 import ForecastKit
 import Warehouse
 
-struct WarehouseLoadCommand: ParsableCommand {
+struct WarehouseLoadCommand: AsyncParsableCommand {
     static let configuration = CommandConfiguration(
         commandName: "load",
         abstract: "Load a shop's files into the warehouse (one transaction; idempotent; upserts on business keys).",
@@ -12,6 +12,8 @@ struct WarehouseLoadCommand: ParsableCommand {
             duplicate keys and orphans rejected with reasons). Accepted rows replace the staging tables,
             then dim_customer, dim_product, dim_date, fct_orders and fct_order_lines are upserted.
             Loading the same files again changes nothing; a later day's files add what is new.
+            With --db postgresql://..., the rows go to the staging tables by COPY and are upserted
+            inside PostgreSQL, with the same counts.
             """
     )
 
@@ -27,14 +29,14 @@ struct WarehouseLoadCommand: ParsableCommand {
     @Flag(help: "No progress lines on stderr.")
     var quiet = false
 
-    func run() throws {
+    func run() async throws {
         let progress = progressLine(quiet: quiet)
         progress?("reading \(source.source)")
         let tables = try source.read()
         if let qualityOut { try IngestOutput.writeQuality(tables.ingestResult(rules: try source.quality.rules()), to: qualityOut) }
-        let warehouse = try ShopWarehouse(path: database.db)
-        let summary = try WarehouseLoader(warehouse: warehouse, progress: progress).load(tables)
-        try warehouse.logStep("load", seconds: summary.seconds, source: source.source,
+        let warehouse = try database.backend(create: true)
+        let summary = try await warehouse.load(tables, progress: progress)
+        try await warehouse.logStep("load", seconds: summary.seconds, source: source.source,
                               rowsIn: summary.tables.reduce(0) { $0 + $1.staged },
                               rowsOut: summary.tables.reduce(0) { $0 + $1.inserted + $1.updated }, detail: nil)
         switch format {
@@ -43,7 +45,7 @@ struct WarehouseLoadCommand: ParsableCommand {
             for t in tables.tableQuality {
                 print("\(t.table): read \(t.rowsRead), accepted \(t.rowsAccepted), rejected \(t.rowsRejected)")
             }
-            print(WarehouseText.load(summary, database: database.db))
+            print(WarehouseText.load(summary, database: warehouse.name))
         }
     }
 

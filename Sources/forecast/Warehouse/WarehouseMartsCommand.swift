@@ -3,7 +3,7 @@ import ArgumentParser
 import ForecastKit
 import Warehouse
 
-struct WarehouseMartsCommand: ParsableCommand {
+struct WarehouseMartsCommand: AsyncParsableCommand {
     static let configuration = CommandConfiguration(
         commandName: "marts",
         abstract: "Build the marts: daily customer summary, sales roll-ups, segments and the marketing audience.",
@@ -15,6 +15,9 @@ struct WarehouseMartsCommand: ParsableCommand {
             updates the daily summary and the sales roll-ups from those orders alone (the same rows as a \
             full build); --full rebuilds them from all the facts. The segments and the audience are computed \
             again every time (each new day moves every buyer's recency).
+
+            With --db postgresql://..., every mart is computed inside PostgreSQL (in full: the server
+            does the work) and the roles of `warehouse roles` are granted on the new tables.
             """
     )
 
@@ -52,10 +55,10 @@ struct WarehouseMartsCommand: ParsableCommand {
         return o
     }
 
-    func run() throws {
-        let warehouse = try ShopWarehouse(path: database.db, create: false)
-        let summary = try Marts.build(warehouse, options: options(), progress: progressLine(quiet: quiet))
-        try warehouse.logStep("marts", seconds: summary.seconds.values.reduce(0, +), source: nil, rowsIn: nil,
+    func run() async throws {
+        let warehouse = try database.backend(create: false)
+        let summary = try await warehouse.buildMarts(options(), progress: progressLine(quiet: quiet))
+        try await warehouse.logStep("marts", seconds: summary.seconds.values.reduce(0, +), source: nil, rowsIn: nil,
                               rowsOut: summary.customerDailyRows + summary.productRollupRows + summary.categoryRollupRows, detail: nil)
         switch format {
         case .json: print(try TextQuoting.jsonText(summary, pretty: true), terminator: "")

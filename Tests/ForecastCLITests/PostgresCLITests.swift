@@ -1,0 +1,107 @@
+import Foundation
+import TestSupport
+import Testing
+
+/// `--db postgresql://...` end to end: the daily pipeline into PostgreSQL writes the exports the
+/// SQLite pipeline writes; roles from the CLI; bad URLs, passwords and servers say what is wrong
+/// without printing a password.
+@Suite("forecast with PostgreSQL", .serialized, .enabled(if: PostgresTestServer.available, Comment(rawValue: PostgresTestServer.absent)))
+struct PostgresCLITests {
+    var environment: [String: String] { ["PGPASSWORD": PostgresTestServer.password ?? ""] }
+
+    @Test func pipelineIntoPostgresExportsWhatSQLiteExports() async throws {
+        let dir = scratch()
+        let generated = try forecast(["generate", "--out", dir + "/shop", "--customers", "300", "--products", "40", "-q"])
+        #expect(generated.status == 0, "\(generated.stderr)")
+        let database = try PostgresTestServer.createDatabase()
+        defer { PostgresTestServer.dropDatabase(database) }
+        let url = PostgresTestServer.url(database: database)
+        let roles = try await forecastAsync(["warehouse", "roles", "--db", url], environment: environment)
+        #expect(roles.status == 0, "\(roles.stderr)")
+        #expect(roles.stdout.contains("sales_analyst: reads") && roles.stdout.contains("and of dim_customer only customer_key, customer_id, city, state, signup_date"))
+
+        let arguments = ["pipeline", "run", "--date", "2019-12-31", "--source", dir + "/shop", "--include-pii", "--quiet"]
+        let intoPostgres = try await forecastAsync(arguments + ["--db", url, "--out", dir + "/pg"], environment: environment)
+        #expect(intoPostgres.status == 0, "\(intoPostgres.stdout)\n\(intoPostgres.stderr)")
+        let intoSQLite = try await forecastAsync(arguments + ["--db", dir + "/w.sqlite", "--out", dir + "/sqlite"])
+        #expect(intoSQLite.status == 0, "\(intoSQLite.stderr)")
+        let files = try FileManager.default.contentsOfDirectory(atPath: dir + "/sqlite/2019-12-31").filter { $0.hasSuffix(".csv") }.sorted()
+        #expect(files.count == 6)
+        for file in files {
+            let a = try String(contentsOfFile: dir + "/sqlite/2019-12-31/" + file, encoding: .utf8)
+            let b = try String(contentsOfFile: dir + "/pg/2019-12-31/" + file, encoding: .utf8)
+            #expect(Self.sameCSV(a, b), "\(file) differs between SQLite and PostgreSQL")
+        }
+        let manifest = json(try String(contentsOfFile: dir + "/pg/2019-12-31/manifest.json", encoding: .utf8))
+        #expect(manifest["database"] as? String == url)
+
+        let check = try await forecastAsync(["warehouse", "check", "--db", url], environment: environment)
+        #expect(check.status == 0 && check.stdout.contains("checks passed"), "\(check.stdout)")
+        let log = try PostgresTestServer.psql("SELECT string_agg(step, ',' ORDER BY run_id) FROM etl_log", database: database)
+        #expect(log == "ingest,load,check,marts,check-marts,export")
+        let again = try await forecastAsync(["warehouse", "load", "--source", dir + "/shop", "--db", url, "--as-of", "2019-12-31", "--quiet"],
+                                            environment: environment)
+        #expect(again.status == 0 && again.stdout.contains("nothing changed"), "\(again.stdout)")
+        let charts = try await forecastAsync(["warehouse", "charts", "--db", url, "--out", dir + "/charts"], environment: environment)
+        #expect(charts.status == 0, "\(charts.stderr)")
+        #expect(FileManager.default.fileExists(atPath: dir + "/charts/revenue-by-category.svg"))
+    }
+
+    @Test func badURLsPasswordsAndServersSayWhatIsWrong() async throws {
+        let database = try PostgresTestServer.createDatabase()
+        defer { PostgresTestServer.dropDatabase(database) }
+        let url = PostgresTestServer.url(database: database)
+
+        let wrong = try await forecastAsync(["warehouse", "check", "--db", url], environment: ["PGPASSWORD": "s3cret-but-wrong"])
+        #expect(wrong.status == 1 && wrong.stderr.contains("login refused"), "\(wrong.stderr)")
+        #expect(!wrong.stderr.contains("s3cret-but-wrong") && !wrong.stdout.contains("s3cret-but-wrong"))
+
+        let inURL = try await forecastAsync(["warehouse", "check", "--db", url.replacingOccurrences(of: "postgres@", with: "postgres:hunter2@")])
+        #expect(inURL.status == 1 && inURL.stderr.contains("password in the URL"), "\(inURL.stderr)")
+        #expect(!inURL.stderr.contains("hunter2"))
+
+        let named = try await forecastAsync(["warehouse", "check", "--db", url, "--password-env", "FORECAST_TEST_NO_SUCH_VARIABLE"])
+        #expect(named.status == 1 && named.stderr.contains("FORECAST_TEST_NO_SUCH_VARIABLE, which is not set"), "\(named.stderr)")
+
+        let empty = try await forecastAsync(["warehouse", "check", "--db", url, "--password-env", "MY_PG_SECRET"],
+                                            environment: ["MY_PG_SECRET": PostgresTestServer.password ?? "", "PGPASSWORD": "wrong"])
+        #expect(empty.status == 1 && empty.stderr.contains("the warehouse schema is missing"), "\(empty.stderr)")
+
+        let noDatabase = try await forecastAsync(["warehouse", "marts", "--db", PostgresTestServer.url(database: "no_such_db_x")],
+                                                 environment: environment)
+        #expect(noDatabase.status == 1 && noDatabase.stderr.contains("the database does not exist"), "\(noDatabase.stderr)")
+
+        let refused = try await forecastAsync(["warehouse", "check", "--db", "postgresql://postgres@127.0.0.1:1/shop"], environment: environment)
+        #expect(refused.status == 1 && refused.stderr.contains("cannot connect"), "\(refused.stderr)")
+
+        let sqliteRoles = try await forecastAsync(["warehouse", "roles", "--db", scratch() + "/w.sqlite"])
+        #expect(sqliteRoles.status == 64 && sqliteRoles.stderr.contains("roles are PostgreSQL's"), "\(sqliteRoles.stderr)")
+    }
+
+    /// Two CSV texts with the same cells, numbers within 1e-9 relative (the engines add in different orders).
+    static func sameCSV(_ a: String, _ b: String) -> Bool {
+        let x = a.split(separator: "\n"), y = b.split(separator: "\n")
+        guard x.count == y.count else { return false }
+        for (l, m) in zip(x, y) where l != m {
+            let u = l.split(separator: ",", omittingEmptySubsequences: false), v = m.split(separator: ",", omittingEmptySubsequences: false)
+            guard u.count == v.count else { return false }
+            for (p, q) in zip(u, v) where p != q {
+                guard let d = Double(p), let e = Double(q), abs(d - e) <= 1e-9 * max(1, abs(d), abs(e)) else { return false }
+            }
+        }
+        return true
+    }
+}
+
+@Suite("forecast with PostgreSQL, no server needed")
+struct PostgresURLCLITests {
+    @Test func passwordEnvNeedsAURL() throws {
+        let r = try forecast(["warehouse", "check", "--db", scratch() + "/w.sqlite", "--password-env", "X"])
+        #expect(r.status == 64 && r.stderr.contains("--password-env is for a postgresql:// --db"), "\(r.stderr)")
+    }
+
+    @Test func aMalformedURLIsRefused() throws {
+        let r = try forecast(["warehouse", "check", "--db", "postgresql://127.0.0.1/shop"])
+        #expect(r.status == 1 && r.stderr.contains("no user"), "\(r.stderr)")
+    }
+}
