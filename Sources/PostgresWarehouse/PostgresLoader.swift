@@ -13,6 +13,10 @@ import Warehouse
 /// - Idempotent and incremental, with the same counts (inserted, updated, unchanged, deleted)
 ///   and the same surrogate keys as the SQLite loader: new keys are the largest key plus the
 ///   new rows' rank in input order (`load_row`), which is what SQLite's rowids give.
+/// - A first load (empty facts) is a bulk load: the facts' keys, indexes and foreign keys are
+///   dropped, the rows inserted without `ON CONFLICT` (there is nothing to conflict with), and
+///   the keys, indexes and foreign keys restored after: one sort per index and one join per
+///   foreign key instead of an index insert and a trigger lookup per row (``FactDefinitions``).
 public struct PostgresLoader {
     public let session: PostgresSession
     public var progress: (@Sendable (String) -> Void)?
@@ -40,6 +44,11 @@ public struct PostgresLoader {
                      + "\(shop.lines.count) order lines into staging")
             let totals = OrderTotals(shop)
             try await stage(shop, totals: totals)
+            // Planner statistics for the staged rows (the statements below join them by the million).
+            try await session.execute("ANALYZE stg_customers, stg_products, stg_orders, stg_order_lines")
+            let firstLoad = try await session.int("""
+                SELECT CASE WHEN EXISTS (SELECT 1 FROM fct_orders) OR EXISTS (SELECT 1 FROM fct_order_lines) THEN 0 ELSE 1 END
+                """) == 1
             var tables: [TableLoad] = []
             try mark("dim_customer", "upserting dim_customer")
             tables.append(try await upsertDimension(table: "dim_customer", key: "customer_key", businessKey: "customer_id",
@@ -51,10 +60,24 @@ public struct PostgresLoader {
                                                     columns: ["name", "category", "list_price", "availability"]))
             try mark("dim_date", "extending dim_date")
             let datesAdded = try await extendDates()
-            try mark("fct_orders", "upserting fct_orders")
-            tables.append(try await upsertOrders(staged: shop.orders.count))
-            try mark("fct_order_lines", "upserting fct_order_lines")
-            tables.append(try await upsertLines(staged: shop.lines.count))
+            try await session.execute("ANALYZE dim_customer, dim_product")
+            var facts: FactDefinitions?
+            if firstLoad {
+                try mark("fct_orders", "a first load: dropping the facts' keys, indexes and foreign keys, inserting fct_orders")
+                facts = try await FactDefinitions.read(session)
+                try await facts?.drop(session)
+            } else {
+                try mark("fct_orders", "upserting fct_orders")
+            }
+            tables.append(try await upsertOrders(staged: shop.orders.count, bulk: firstLoad))
+            try await session.execute("ANALYZE fct_orders")
+            try mark("fct_order_lines", firstLoad ? "inserting fct_order_lines" : "upserting fct_order_lines")
+            tables.append(firstLoad ? try await insertLines(staged: shop.lines.count) : try await upsertLines(staged: shop.lines.count))
+            if let facts {
+                try mark("indexes", "building the facts' keys and indexes, checking their foreign keys")
+                try await facts.restore(session)
+                try await session.execute("ANALYZE fct_orders, fct_order_lines")
+            }
             try mark("done", "committing")
             return LoadSummary(source: shop.source, layout: shop.layout, tables: tables, datesAdded: datesAdded,
                                excludedOrders: totals.excludedOrders, stagedRevenue: totals.revenue,
@@ -112,11 +135,11 @@ public struct PostgresLoader {
                    s.\(businessKey), \(columns.map { "s.\($0)" }.joined(separator: ", "))
             FROM \(staging) s LEFT JOIN \(table) d ON d.\(businessKey) = s.\(businessKey)
             CROSS JOIN (SELECT coalesce(max(\(key)), 0) AS top FROM \(table)) m
-            ORDER BY s.load_row
             """, conflict: businessKey, columns: columns)
     }
 
-    private func upsertOrders(staged: Int) async throws -> TableLoad {
+    /// `bulk`: the table is empty (a first load), so a plain insert.
+    private func upsertOrders(staged: Int, bulk: Bool) async throws -> TableLoad {
         let columns = ["customer_key", "date_key", "ordered_at", "status", "is_revenue", "line_count", "units", "order_total"]
         return try await upsert(table: "fct_orders", staged: staged, sql: """
             INSERT INTO fct_orders AS t (order_key, order_id, \(columns.joined(separator: ", ")))
@@ -125,8 +148,18 @@ public struct PostgresLoader {
             FROM stg_orders s JOIN dim_customer c ON c.customer_id = s.customer_id
             LEFT JOIN fct_orders f ON f.order_id = s.order_id
             CROSS JOIN (SELECT coalesce(max(order_key), 0) AS top FROM fct_orders) m
-            ORDER BY s.load_row
-            """, conflict: "order_id", columns: columns)
+            """, conflict: bulk ? nil : "order_id", columns: columns)
+    }
+
+    /// A first load's lines: inserted straight from staging, resolved to surrogate keys.
+    private func insertLines(staged: Int) async throws -> TableLoad {
+        let columns = ["customer_key", "date_key", "ordered_at", "status", "is_revenue", "quantity", "unit_price", "line_total"]
+        return try await upsert(table: "fct_order_lines", staged: staged, sql: """
+            INSERT INTO fct_order_lines AS t (order_key, product_key, \(columns.joined(separator: ", ")))
+            SELECT f.order_key, p.product_key, f.customer_key, f.date_key, f.ordered_at, f.status, f.is_revenue,
+                   l.quantity, l.unit_price, l.line_total
+            FROM stg_order_lines l JOIN fct_orders f ON f.order_id = l.order_id JOIN dim_product p ON p.product_id = l.product_id
+            """, conflict: nil, columns: columns)
     }
 
     /// The lines: resolved to surrogate keys once, then the stale lines of reloaded orders are
@@ -151,23 +184,26 @@ public struct PostgresLoader {
         let columns = ["customer_key", "date_key", "ordered_at", "status", "is_revenue", "quantity", "unit_price", "line_total"]
         var load = try await upsert(table: "fct_order_lines", staged: staged, sql: """
             INSERT INTO fct_order_lines AS t (order_key, product_key, \(columns.joined(separator: ", ")))
-            SELECT order_key, product_key, \(columns.joined(separator: ", ")) FROM load_lines ORDER BY load_row
+            SELECT order_key, product_key, \(columns.joined(separator: ", ")) FROM load_lines
             """, conflict: "order_key, product_key", columns: columns)
         load.deleted = deleted
         return load
     }
 
     /// Runs `sql` (an `INSERT ... SELECT` into `table AS t`) as an upsert on `conflict` that
-    /// writes only rows whose `columns` differ, and counts what it did: `xmax = 0` marks a row
-    /// the statement inserted rather than updated.
-    private func upsert(table: String, staged: Int, sql: String, conflict: String, columns: [String]) async throws -> TableLoad {
+    /// writes only rows whose `columns` differ (a plain insert when `conflict` is nil), and
+    /// counts what it did: `xmax = 0` marks a row the statement inserted rather than updated.
+    private func upsert(table: String, staged: Int, sql: String, conflict: String?, columns: [String]) async throws -> TableLoad {
         let current = "(" + columns.map { "t.\($0)" }.joined(separator: ", ") + ")"
         let incoming = "(" + columns.map { "excluded.\($0)" }.joined(separator: ", ") + ")"
+        let onConflict = conflict.map { """
+            ON CONFLICT (\($0)) DO UPDATE SET \(columns.map { "\($0) = excluded.\($0)" }.joined(separator: ", "))
+            WHERE \(current) IS DISTINCT FROM \(incoming)
+            """ } ?? ""
         let counts = try await session.rows("""
             WITH written AS (
                 \(sql)
-                ON CONFLICT (\(conflict)) DO UPDATE SET \(columns.map { "\($0) = excluded.\($0)" }.joined(separator: ", "))
-                WHERE \(current) IS DISTINCT FROM \(incoming)
+                \(onConflict)
                 RETURNING (t.xmax = 0) AS inserted)
             SELECT count(*) FILTER (WHERE inserted), count(*) FILTER (WHERE NOT inserted) FROM written
             """, step: "upserting \(table)")
@@ -200,5 +236,55 @@ public struct PostgresLoader {
             WITH added AS (INSERT INTO dim_date SELECT * FROM load_dates ORDER BY date_key ON CONFLICT DO NOTHING RETURNING 1)
             SELECT count(*) FROM added
             """)
+    }
+}
+
+/// The facts' primary and unique keys, secondary indexes and foreign keys as the catalog holds
+/// them: a first load drops them and restores them from these definitions after the rows are in.
+struct FactDefinitions {
+    struct Constraint {
+        var table: String, name: String, definition: String
+    }
+
+    static let tables = ["fct_orders", "fct_order_lines"]
+    var keys: [Constraint] = []
+    var foreignKeys: [Constraint] = []
+    /// `CREATE INDEX` statements.
+    var indexes: [(name: String, definition: String)] = []
+
+    static func read(_ session: PostgresSession) async throws -> FactDefinitions {
+        let list = tables.map { "'\($0)'::regclass" }.joined(separator: ", ")
+        var facts = FactDefinitions()
+        for row in try await session.rows("""
+            SELECT conrelid::regclass::text, conname::text, contype::text, pg_get_constraintdef(oid) FROM pg_constraint
+            WHERE conrelid IN (\(list)) AND contype IN ('p', 'u', 'f') ORDER BY 1, 2
+            """) {
+            guard let table = row[0].text, let name = row[1].text, let type = row[2].text, let definition = row[3].text else { continue }
+            let constraint = Constraint(table: table, name: name, definition: definition)
+            if type == "f" { facts.foreignKeys.append(constraint) } else { facts.keys.append(constraint) }
+        }
+        for row in try await session.rows("""
+            SELECT c.relname::text, pg_get_indexdef(i.indexrelid) FROM pg_index i JOIN pg_class c ON c.oid = i.indexrelid
+            WHERE i.indrelid IN (\(list)) AND NOT EXISTS (SELECT 1 FROM pg_constraint k WHERE k.conindid = i.indexrelid) ORDER BY 1
+            """) {
+            if let name = row[0].text, let definition = row[1].text { facts.indexes.append((name, definition)) }
+        }
+        return facts
+    }
+
+    /// Foreign keys first (the lines' reference the orders' key), then indexes, then keys.
+    func drop(_ session: PostgresSession) async throws {
+        for c in foreignKeys {
+            try await session.execute("ALTER TABLE \(c.table) DROP CONSTRAINT \(c.name)")
+        }
+        for index in indexes { try await session.execute("DROP INDEX \(index.name)") }
+        for c in keys { try await session.execute("ALTER TABLE \(c.table) DROP CONSTRAINT \(c.name)") }
+    }
+
+    /// Keys (unique ones fail on a duplicate), indexes, then foreign keys (each checked by one join).
+    func restore(_ session: PostgresSession) async throws {
+        for c in keys { try await session.execute("ALTER TABLE \(c.table) ADD CONSTRAINT \(c.name) \(c.definition)", step: "restoring \(c.name)") }
+        for index in indexes { try await session.execute(index.definition, step: "building \(index.name)") }
+        for c in foreignKeys { try await session.execute("ALTER TABLE \(c.table) ADD CONSTRAINT \(c.name) \(c.definition)", step: "checking \(c.name)") }
     }
 }

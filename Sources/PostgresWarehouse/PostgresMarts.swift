@@ -75,21 +75,28 @@ public enum PostgresMarts {
         return try await session.int("SELECT count(*) FROM \(table)")
     }
 
-    /// A roll-up grain in PostgreSQL: the `dim_date` expression that starts its period, and its label.
+    /// A roll-up grain in PostgreSQL: the column of `rollup_lines` that starts its period, and
+    /// its label computed from that start (`2019-12-31`, `2019-W52`, `2019-12`, `2019`: the
+    /// labels of `SalesRollups.grains`; a week's Monday has the week's ISO year and number).
     struct Grain {
         var name: String
         var start: String
         var label: String
     }
 
-    /// The grains of `SalesRollups.grains`, with the same labels (`2019-12-31`, `2019-W52`, `2019-12`, `2019`).
     static let grains = [
-        Grain(name: "day", start: "d.date", label: "to_char(d.date, 'YYYY-MM-DD')"),
-        Grain(name: "week", start: "d.week_start", label: "to_char(d.iso_year, 'FM0000') || '-W' || to_char(d.iso_week, 'FM00')"),
-        Grain(name: "month", start: "d.month_start", label: "to_char(d.month_start, 'YYYY-MM')"),
-        Grain(name: "year", start: "make_date(d.year, 1, 1)", label: "to_char(d.year, 'FM0000')"),
+        Grain(name: "day", start: "day", label: "to_char(a.start, 'YYYY-MM-DD')"),
+        Grain(name: "week", start: "week_start", label: "to_char(a.start, 'IYYY-\"W\"IW')"),
+        Grain(name: "month", start: "month_start", label: "to_char(a.start, 'YYYY-MM')"),
+        Grain(name: "year", start: "year_start", label: "to_char(a.start, 'YYYY')"),
     ]
 
+    /// The roll-ups of `SalesRollups.buildInSQL`: the revenue lines are joined to their period
+    /// starts and category once, into a narrow temporary table (`rollup_lines`), and each grain
+    /// is one `GROUP BY` over it, labelled after grouping. Per product a line is one order (the
+    /// lines' key is order and product), so orders are `count(*)`. Measured at 200,000
+    /// customers: 10.7 s this way, 17.7 s with the joins repeated per grain, 20.6 s with nested
+    /// hash aggregations in place of `count(DISTINCT)`.
     static func buildRollups(_ session: PostgresSession) async throws -> (products: Int, categories: Int) {
         let products = SalesRollups.productTable, categories = SalesRollups.categoryTable
         try await session.execute([
@@ -107,23 +114,31 @@ public enum PostgresMarts {
                 orders integer NOT NULL, units double precision NOT NULL, revenue double precision NOT NULL, customers integer NOT NULL,
                 PRIMARY KEY (grain, period_start, category))
             """,
-        ])
+            "DROP TABLE IF EXISTS rollup_lines",
+            """
+            CREATE TEMP TABLE rollup_lines ON COMMIT DROP AS
+            SELECT d.date AS day, d.week_start, d.month_start, make_date(d.year, 1, 1) AS year_start,
+                   l.product_key, p.category, l.order_key, l.customer_key, l.quantity, l.line_total
+            FROM fct_order_lines l JOIN dim_date d ON d.date_key = l.date_key JOIN dim_product p ON p.product_key = l.product_key
+            WHERE l.is_revenue
+            """,
+            "ANALYZE rollup_lines",
+        ], step: "joining the revenue lines to their periods")
         for g in grains {
             try await session.execute("""
                 INSERT INTO \(products)
-                SELECT '\(g.name)', \(g.label), \(g.start), p.product_id, p.category, count(DISTINCT l.order_key),
-                       sum(l.quantity), sum(l.line_total), count(DISTINCT l.customer_key)
-                FROM fct_order_lines l JOIN dim_date d ON d.date_key = l.date_key JOIN dim_product p ON p.product_key = l.product_key
-                WHERE l.is_revenue
-                GROUP BY \(g.start), \(g.label), p.product_key
+                SELECT '\(g.name)', \(g.label), a.start, p.product_id, p.category, a.orders, a.units, a.revenue, a.customers
+                FROM (SELECT \(g.start) AS start, product_key, count(*) AS orders, sum(quantity) AS units, sum(line_total) AS revenue,
+                             count(DISTINCT customer_key) AS customers
+                      FROM rollup_lines GROUP BY 1, 2) a
+                JOIN dim_product p ON p.product_key = a.product_key
                 """, step: "building \(products) [\(g.name)]")
             try await session.execute("""
                 INSERT INTO \(categories)
-                SELECT '\(g.name)', \(g.label), \(g.start), p.category, count(DISTINCT l.order_key),
-                       sum(l.quantity), sum(l.line_total), count(DISTINCT l.customer_key)
-                FROM fct_order_lines l JOIN dim_date d ON d.date_key = l.date_key JOIN dim_product p ON p.product_key = l.product_key
-                WHERE l.is_revenue
-                GROUP BY \(g.start), \(g.label), p.category
+                SELECT '\(g.name)', \(g.label), a.start, a.category, a.orders, a.units, a.revenue, a.customers
+                FROM (SELECT \(g.start) AS start, category, count(DISTINCT order_key) AS orders, sum(quantity) AS units,
+                             sum(line_total) AS revenue, count(DISTINCT customer_key) AS customers
+                      FROM rollup_lines GROUP BY 1, 2) a
                 """, step: "building \(categories) [\(g.name)]")
         }
         try await session.execute("CREATE INDEX \(products)_by_product ON \(products)(grain, product_id, period_start)")

@@ -17,12 +17,10 @@ import GRDB
 /// checksums (``TableChecksum``), loaders and marts ask for: transactions on ``queue`` and the
 /// catalog (``tableNames()``, ``columns(of:)``, ``count(_:)``).
 ///
-/// A second backend (PostgreSQL) plugs in beside this type: a handle of its own that opens a
-/// connection pool and applies the same schema versions under the same identifiers (in its own
-/// dialect, recorded in a table like `grdb_migrations`), with ``SQLiteBacked`` generalised to a
-/// protocol over either handle. What does not carry over by itself is the SQL the loaders and
-/// marts run inside their transactions: it is SQLite's dialect (`ON CONFLICT ... WHERE`,
-/// `WITHOUT ROWID`, temp tables, `PRAGMA`) on GRDB's `Database`, and needs a PostgreSQL version.
+/// The PostgreSQL warehouse (module `PostgresWarehouse`) does not go through this type: it has
+/// its own connection, migrations and SQL, and meets the SQLite warehouse one level up, in
+/// `Analytics`' `WarehouseBackend` (load, checks, marts, exports, charts), with the checks shared
+/// through ``SQLDialect``.
 public final class SQLiteDatabase: Sendable {
     /// The file.
     public let path: String

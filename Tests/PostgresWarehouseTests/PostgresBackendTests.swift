@@ -241,8 +241,20 @@ struct PostgresBackendTests {
             try PostgresTestServer.psql("CREATE ROLE nobody_\(suffix) LOGIN PASSWORD 'pw-nobody'")
             defer { _ = try? PostgresTestServer.psql("DROP ROLE IF EXISTS nobody_\(suffix)") }
             #expect(denied(read("SELECT 1", as: "nobody")))
-            // The sales login cannot write.
+            // The sales login cannot write: the toolkit says so, and nothing is half-written.
             #expect(denied(read("DELETE FROM fct_order_lines", as: "sales")))
+            let before = try await Self.counts(admin)
+            let sales = PostgresWarehouseBackend(location: try location("sales"))
+            for attempt in ["load", "marts"] {
+                await #expect {
+                    if attempt == "load" { _ = try await sales.load(try TestShop.read(shop.history), progress: nil) }
+                    else { _ = try await sales.buildMarts(options, progress: nil) }
+                } throws: { error in
+                    if case PostgresWarehouseError.permissionDenied = error { return "\(error)".contains("warehouse roles") }
+                    return false
+                }
+            }
+            #expect(try await Self.counts(admin) == before)
         }
     }
 
