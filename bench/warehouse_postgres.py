@@ -86,13 +86,15 @@ def main():
             cpu0 = server_cpu(data_dir)
             r = measured.run(cmd, sync=True)
             r["server_cpu_seconds"] = server_cpu(data_dir) - cpu0
-            r.pop("stdout")
+            out = r.pop("stdout")
+            if "--format" in cmd:
+                r["parts"] = json.loads(out).get("seconds", {})
             results[name] = r
             print(f"{name}: {r['seconds']:.1f} s wall, client {r['cpu_seconds']:.1f} s CPU / {r['peak_mb']:.0f} MB, "
                   f"server {r['server_cpu_seconds']:.1f} s CPU", flush=True)
 
         pg_step("postgres load", [a.forecast, "warehouse", "load", "--source", a.shop, "--db", url, "--as-of", "2019-12-31", "--quiet"])
-        pg_step("postgres marts", [a.forecast, "warehouse", "marts", "--db", url, "--quiet"])
+        pg_step("postgres marts", [a.forecast, "warehouse", "marts", "--db", url, "--quiet", "--format", "json"])
         results["postgres database MB"] = int(psql(url, "SELECT pg_database_size('shop')", password).strip()) / 1e6
 
         # The floor: the four files as text, no types, keys or checks.
@@ -114,9 +116,11 @@ def main():
     if os.path.exists(db):
         os.remove(db)
     for name, cmd in [("sqlite load", [a.forecast, "warehouse", "load", "--source", a.shop, "--db", db, "--as-of", "2019-12-31", "--quiet"]),
-                      ("sqlite marts", [a.forecast, "warehouse", "marts", "--db", db, "--quiet"])]:
+                      ("sqlite marts", [a.forecast, "warehouse", "marts", "--db", db, "--quiet", "--format", "json"])]:
         r = measured.run(cmd, sync=True)
-        r.pop("stdout")
+        out = r.pop("stdout")
+        if "--format" in cmd:
+            r["parts"] = json.loads(out).get("seconds", {})
         results[name] = r
         print(f"{name}: {r['seconds']:.1f} s wall, {r['cpu_seconds']:.1f} s CPU / {r['peak_mb']:.0f} MB", flush=True)
     results["sqlite database MB"] = os.path.getsize(db) / 1e6
@@ -135,6 +139,10 @@ def main():
         r = results[name]
         server = f"{r['server_cpu_seconds']:.1f}" if "server_cpu_seconds" in r else "-"
         lines.append(f"| {name} | {r['seconds']:.1f} | {r['cpu_seconds']:.1f} | {r['peak_mb']:.0f} | {server} |")
+    for name in ["postgres marts", "sqlite marts"]:
+        parts = results[name].get("parts", {})
+        lines.append("")
+        lines.append(f"{name}: " + ", ".join(f"{k} {v:.1f} s" for k, v in parts.items()))
     lines += ["", f"- load + marts: PostgreSQL {pg_total:.1f} s, SQLite {sq_total:.1f} s "
                   f"(PostgreSQL takes {pg_total / sq_total:.2f}x SQLite's time)",
               f"- PostgreSQL load / psql \\copy floor: {results['postgres load']['seconds'] / floor_s:.2f}x",
