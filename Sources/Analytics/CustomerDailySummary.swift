@@ -39,29 +39,36 @@ public enum CustomerDailySummary {
     /// The same table by one `INSERT ... SELECT` with window functions (the definition).
     public static func buildInSQL(_ db: Database, spineThrough: String? = nil) throws -> Int {
         try createTable(db)
+        try db.execute(sql: insertSQL(.sqlite, spineThrough: spineThrough))
+        try createIndex(db)
+        return try Int.fetchOne(db, sql: "SELECT count(*) FROM \(table)") ?? 0
+    }
+
+    /// The `INSERT ... SELECT` that fills the table from the facts, in `dialect`: the one
+    /// definition of the mart in SQL, which the SQLite test and the PostgreSQL warehouse run.
+    /// `spineThrough` (`YYYY-MM-DD`): every day from each customer's first order to that day.
+    public static func insertSQL(_ dialect: SQLDialect, spineThrough: String? = nil) -> String {
         let daily = """
             SELECT customer_key, date_key, count(*) AS orders, sum(units) AS items, sum(order_total) AS spend
-            FROM fct_orders WHERE is_revenue = 1 GROUP BY customer_key, date_key
+            FROM fct_orders WHERE \(dialect.isTrue("is_revenue")) GROUP BY customer_key, date_key
             """
         let base: String
-        var arguments: StatementArguments = []
         if let spineThrough {
             base = """
                 SELECT f.customer_key, d.date_key, coalesce(x.orders, 0) AS orders, coalesce(x.items, 0.0) AS items,
                        coalesce(x.spend, 0.0) AS spend
                 FROM (SELECT customer_key, min(date_key) AS first_key FROM daily GROUP BY customer_key) f
-                JOIN dim_date d ON d.date_key >= f.first_key AND d.date <= ?
+                JOIN dim_date d ON d.date_key >= f.first_key AND d.date <= '\(spineThrough.replacingOccurrences(of: "'", with: "''"))'
                 LEFT JOIN daily x ON x.customer_key = f.customer_key AND x.date_key = d.date_key
                 """
-            arguments = [spineThrough]
         } else {
             base = "SELECT * FROM daily"
         }
-        try db.execute(sql: """
+        return """
             INSERT INTO \(table)
             WITH daily AS (\(daily)), base AS (\(base))
             SELECT c.customer_id, d.date, x.orders, x.items, x.spend, x.aov, x.cumulative_orders, x.cumulative_spend,
-                   CAST(julianday(d.date) - julianday(p.date) AS INTEGER)
+                   \(dialect.daysBetween("d.date", "p.date"))
             FROM (SELECT b.*, CASE WHEN b.orders > 0 THEN b.spend / b.orders END AS aov,
                          sum(b.orders) OVER running AS cumulative_orders, sum(b.spend) OVER running AS cumulative_spend,
                          max(CASE WHEN b.orders > 0 THEN b.date_key END)
@@ -71,8 +78,6 @@ public enum CustomerDailySummary {
             JOIN dim_customer c ON c.customer_key = x.customer_key
             JOIN dim_date d ON d.date_key = x.date_key
             LEFT JOIN dim_date p ON p.date_key = x.previous_key
-            """, arguments: arguments)
-        try createIndex(db)
-        return try Int.fetchOne(db, sql: "SELECT count(*) FROM \(table)") ?? 0
+            """
     }
 }

@@ -36,7 +36,8 @@ public enum PostgresMarts {
         }
     }
 
-    /// `mart_customer_daily`; with `spine`, every day from each customer's first order to the last day of `dim_date`.
+    /// `mart_customer_daily` by the mart's SQL definition (`CustomerDailySummary.insertSQL`); with
+    /// `spine`, every day from each customer's first order to the last day of `dim_date`.
     static func buildDaily(_ session: PostgresSession, spine: Bool) async throws -> Int {
         let table = CustomerDailySummary.table
         try await session.execute("DROP TABLE IF EXISTS \(table)")
@@ -46,31 +47,9 @@ public enum PostgresMarts {
                 spend double precision NOT NULL, avg_order_value double precision, cumulative_orders integer NOT NULL,
                 cumulative_spend double precision NOT NULL, days_since_previous_order integer, PRIMARY KEY (customer_id, date))
             """)
-        let daily = """
-            SELECT customer_key, date_key, count(*) AS orders, sum(units) AS items, sum(order_total) AS spend
-            FROM fct_orders WHERE is_revenue GROUP BY customer_key, date_key
-            """
-        let base = spine ? """
-            SELECT f.customer_key, d.date_key, coalesce(x.orders, 0) AS orders, coalesce(x.items, 0.0) AS items,
-                   coalesce(x.spend, 0.0) AS spend
-            FROM (SELECT customer_key, min(date_key) AS first_key FROM daily GROUP BY customer_key) f
-            JOIN dim_date d ON d.date_key >= f.first_key
-            LEFT JOIN daily x ON x.customer_key = f.customer_key AND x.date_key = d.date_key
-            """ : "SELECT * FROM daily"
-        try await session.execute("""
-            INSERT INTO \(table)
-            WITH daily AS (\(daily)), base AS (\(base))
-            SELECT c.customer_id, d.date, x.orders, x.items, x.spend, x.aov, x.cumulative_orders, x.cumulative_spend, d.date - p.date
-            FROM (SELECT b.*, CASE WHEN b.orders > 0 THEN b.spend / b.orders END AS aov,
-                         sum(b.orders) OVER running AS cumulative_orders, sum(b.spend) OVER running AS cumulative_spend,
-                         max(CASE WHEN b.orders > 0 THEN b.date_key END)
-                             OVER (PARTITION BY b.customer_key ORDER BY b.date_key ROWS BETWEEN UNBOUNDED PRECEDING AND 1 PRECEDING) AS previous_key
-                  FROM base b
-                  WINDOW running AS (PARTITION BY b.customer_key ORDER BY b.date_key ROWS UNBOUNDED PRECEDING)) x
-            JOIN dim_customer c ON c.customer_key = x.customer_key
-            JOIN dim_date d ON d.date_key = x.date_key
-            LEFT JOIN dim_date p ON p.date_key = x.previous_key
-            """, step: "building \(table)")
+        var spineThrough: String?
+        if spine { spineThrough = try await session.scalar("SELECT to_char(max(date), 'YYYY-MM-DD') FROM dim_date").text }
+        try await session.execute(CustomerDailySummary.insertSQL(.postgres, spineThrough: spineThrough), step: "building \(table)")
         try await session.execute("CREATE INDEX \(table)_by_date ON \(table)(date)")
         return try await session.int("SELECT count(*) FROM \(table)")
     }

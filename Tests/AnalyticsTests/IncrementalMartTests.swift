@@ -4,6 +4,7 @@ import Testing
 @testable import Analytics
 @testable import Ingestion
 import SyntheticShop
+import TestSupport
 @testable import Warehouse
 
 /// Marts updated from the change log after daily loads give the tables a full build gives.
@@ -41,17 +42,9 @@ struct IncrementalMartTests {
         return DailyShop(folders: folders, orders: orders, items: items)
     }
 
-    static func lines(_ path: String) throws -> [String] {
-        try String(contentsOfFile: path, encoding: .utf8).split(separator: "\n").map(String.init)
-    }
-
-    static func write(_ lines: [String], to path: String) throws {
-        try (lines.joined(separator: "\n") + "\n").write(toFile: path, atomically: true, encoding: .utf8)
-    }
-
-    static func field(_ line: String, _ k: Int) -> String {
-        String(line.split(separator: ",", omittingEmptySubsequences: false)[k])
-    }
+    static func lines(_ path: String) throws -> [String] { try CSVLines.read(path) }
+    static func write(_ lines: [String], to path: String) throws { try CSVLines.write(lines, to: path) }
+    static func field(_ line: String, _ k: Int) -> String { CSVLines.field(line, k) }
 
     /// Adds to `dir` some orders of the history, changed: the first completed one cancelled,
     /// the first one with two lines without its second line.

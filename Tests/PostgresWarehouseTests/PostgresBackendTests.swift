@@ -65,6 +65,16 @@ struct PostgresBackendTests {
                 #expect(compared.differences.isEmpty, "\(table): \(compared.differences.prefix(3))")
                 #expect(compared.rows > 0, "\(table) is empty")
             }
+
+            // The daily summary on the date spine: the same SQL definition in both engines.
+            options.dailySpine = true
+            let spineRows = try Marts.build(sqlite, options: options).customerDailyRows
+            #expect(try await PostgresSession.with(location) { try await PostgresMarts.build($0, options: options) }.customerDailyRows == spineRows)
+            try await PostgresSession.with(location) { session in
+                _ = try await PostgresMirror.copy([PostgresMirror.Table(CustomerDailySummary.table)], from: session, into: mirror)
+            }
+            let spine = try TableComparison.compare(CustomerDailySummary.table, sqlite, mirror)
+            #expect(spine.differences.isEmpty && spine.rows == spineRows && spineRows > pgMarts.customerDailyRows)
         }
     }
 

@@ -3,6 +3,7 @@ import GRDB
 import Core
 @testable import Ingestion
 import SyntheticShop
+import TestSupport
 @testable import Warehouse
 
 /// A fresh temporary folder for one test.
@@ -66,17 +67,9 @@ struct TestShop {
         try ShopIngest.readTables(directory: folder, rules: rules, threads: 1)
     }
 
-    static func lines(_ path: String) throws -> [String] {
-        try String(contentsOfFile: path, encoding: .utf8).split(separator: "\n").map(String.init)
-    }
-
-    static func write(_ lines: [String], to path: String) throws {
-        try (lines.joined(separator: "\n") + "\n").write(toFile: path, atomically: true, encoding: .utf8)
-    }
-
-    static func field(_ line: String, _ k: Int) -> String {
-        String(line.split(separator: ",", omittingEmptySubsequences: false)[k])
-    }
+    static func lines(_ path: String) throws -> [String] { try CSVLines.read(path) }
+    static func write(_ lines: [String], to path: String) throws { try CSVLines.write(lines, to: path) }
+    static func field(_ line: String, _ k: Int) -> String { CSVLines.field(line, k) }
 }
 
 /// Two SQLite copies of a table compared value by value, rows in primary-key order: integers

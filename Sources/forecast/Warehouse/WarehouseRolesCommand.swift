@@ -45,7 +45,8 @@ struct WarehouseRolesCommand: AsyncParsableCommand {
         case .text:
             print("roles in \(location): " + (outcome.rolesCreated.isEmpty ? "all three existed" : "created " + outcome.rolesCreated.joined(separator: ", ")))
             print("  \(PostgresRoles.writer): owns \(outcome.tablesOwned) tables")
-            print("  \(PostgresRoles.sales): reads \(outcome.salesTables.joined(separator: ", "))")
+            print("  \(PostgresRoles.sales): reads \(outcome.salesTables.joined(separator: ", "))"
+                  + " (and the daily summary and sales roll-ups, granted again by every mart build)")
             for (table, columns) in outcome.salesColumns.sorted(by: { $0.key < $1.key }) {
                 print("    and of \(table) only \(columns.joined(separator: ", "))")
             }
