@@ -28,6 +28,8 @@ public protocol WarehouseBackend: Sendable {
     /// Exports one mart to `path`.
     func export(_ mart: Marts.Mart, format: MartExport.Format, to path: String, allowPersonalData: Bool) async throws -> MartExport.Written
     func charts() async throws -> [WarehouseCharts.Chart]
+    /// Times the dashboard query from the roll-up and from the facts (``RollupQueryBench``).
+    func timeRollupQuery(repeats: Int, includeFacts: Bool) async throws -> [RollupQueryBench.Timing]
     /// Appends a step's record to the run log (`etl_log`).
     func logStep(_ step: String, seconds: Double, source: String?, rowsIn: Int?, rowsOut: Int?, detail: String?) async throws
 }
@@ -80,6 +82,10 @@ public struct SQLiteWarehouseBackend: WarehouseBackend {
 
     public func charts() async throws -> [WarehouseCharts.Chart] {
         try WarehouseCharts.build(warehouse)
+    }
+
+    public func timeRollupQuery(repeats: Int, includeFacts: Bool) async throws -> [RollupQueryBench.Timing] {
+        try await RollupQueryBench.run(warehouse, repeats: repeats, includeFacts: includeFacts)
     }
 
     public func logStep(_ step: String, seconds: Double, source: String?, rowsIn: Int?, rowsOut: Int?, detail: String?) async throws {

@@ -81,6 +81,19 @@ public struct PostgresWarehouseBackend: WarehouseBackend {
         }
     }
 
+    public func timeRollupQuery(repeats: Int, includeFacts: Bool) async throws -> [RollupQueryBench.Timing] {
+        try await withSession { session in
+            guard try await !PostgresMirror.existing([SalesRollups.categoryTable], in: session).isEmpty else {
+                throw MartError.notBuilt(database: name, mart: Marts.all.first { $0.table == SalesRollups.categoryTable }!)
+            }
+            var timings: [RollupQueryBench.Timing] = []
+            for (name, sql) in RollupQueryBench.queries(.postgres, includeFacts: includeFacts) {
+                timings.append(try await RollupQueryBench.time(name, repeats: repeats) { try await session.rows(sql).count })
+            }
+            return timings
+        }
+    }
+
     public func logStep(_ step: String, seconds: Double, source: String?, rowsIn: Int?, rowsOut: Int?, detail: String?) async throws {
         try await withSession(writing: true) { session in
             try await PostgresSchema.requireSchema(session)

@@ -45,6 +45,10 @@ struct PostgresCLITests {
         let charts = try await forecastAsync(["warehouse", "charts", "--db", url, "--out", dir + "/charts"], environment: environment)
         #expect(charts.status == 0, "\(charts.stderr)")
         #expect(FileManager.default.fileExists(atPath: dir + "/charts/revenue-by-category.svg"))
+        let bench = try await forecastAsync(["warehouse", "bench", "--db", url, "--repeats", "1"], environment: environment)
+        #expect(bench.status == 0 && bench.stdout.contains("from the roll-up: ") && bench.stdout.contains("from the facts: "), "\(bench.stderr)")
+        let rows = bench.stdout.split(separator: "\n").compactMap { $0.split(separator: ":").last?.split(separator: " ").first.flatMap { Int($0) } }
+        #expect(rows.count == 2 && rows[0] == rows[1] && rows[0] > 0, "\(bench.stdout)")
     }
 
     @Test func badURLsPasswordsAndServersSayWhatIsWrong() async throws {

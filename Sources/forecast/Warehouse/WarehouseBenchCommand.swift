@@ -3,7 +3,7 @@ import ArgumentParser
 import Foundation
 import Warehouse
 
-struct WarehouseBenchCommand: ParsableCommand {
+struct WarehouseBenchCommand: AsyncParsableCommand {
     static let configuration = CommandConfiguration(
         commandName: "bench",
         abstract: "Time the monthly-by-category revenue query from the roll-up and from the facts.",
@@ -16,19 +16,15 @@ struct WarehouseBenchCommand: ParsableCommand {
     @Flag(name: .customLong("rollup-only"), help: "Skip the query over the facts.")
     var rollupOnly = false
 
-    func validate() throws {
-        if database.isPostgres {
-            throw ValidationError("warehouse bench times the SQLite warehouse's queries; for PostgreSQL, run the query under EXPLAIN ANALYZE in psql")
-        }
-    }
-
-    func run() throws {
-        let warehouse = try ShopWarehouse(path: database.db, create: false)
-        let timings = try RollupQueryBench.run(warehouse, repeats: repeats, includeFacts: !rollupOnly)
+    func run() async throws {
+        let warehouse = try database.backend(create: false)
+        let timings = try await warehouse.timeRollupQuery(repeats: repeats, includeFacts: !rollupOnly)
         for t in timings {
             print(String(format: "%@: %d rows, median %.4f s over %d runs", t.query, t.rows, t.medianSeconds, t.runs.count))
         }
-        let size = (try? FileManager.default.attributesOfItem(atPath: database.db)[.size] as? Int) ?? 0
-        print(String(format: "database %@: %.1f MB", database.db, Double(size) / 1e6))
+        if !database.isPostgres {
+            let size = (try? FileManager.default.attributesOfItem(atPath: database.db)[.size] as? Int) ?? 0
+            print(String(format: "database %@: %.1f MB", database.db, Double(size) / 1e6))
+        }
     }
 }
