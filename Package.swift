@@ -99,7 +99,7 @@ let package = Package(
             ]
         ),
         // Shared test helpers (paths of the public data sets); not part of the products.
-        .target(name: "TestSupport", path: "Tests/TestSupport"),
+        .target(name: "TestSupport", dependencies: ["Core", "Ingestion"], path: "Tests/TestSupport"),
         // A local HTTP server that answers like the IHC attribution API and enforces its limits (tests only).
         .target(name: "IHCTestServer", dependencies: ["Attribution", .product(name: "Hummingbird", package: "hummingbird"),
                                                       .product(name: "Logging", package: "swift-log")],
@@ -111,7 +111,7 @@ let package = Package(
         .testTarget(name: "ReportsTests", dependencies: ["Reports", "Plots", "Core", "SyntheticShop", "Ingestion", "Features", "Models", "Backtest", "TestSupport"]),
         .testTarget(name: "LinearAlgebraTests", dependencies: ["LinearAlgebra", "Core"]),
         .testTarget(name: "IngestionTests", dependencies: ["Ingestion", "Core", "TestSupport"]),
-        .testTarget(name: "FeaturesTests", dependencies: ["Features", "Core", "Ingestion", "TestSupport"]),
+        .testTarget(name: "FeaturesTests", dependencies: ["Features", "Core", "Ingestion", "TestSupport", .product(name: "GRDB", package: "GRDB.swift")]),
         .testTarget(name: "ModelsTests", dependencies: ["Models", "Features", "Core", "Ingestion", "LinearAlgebra", "TestSupport"]),
         .testTarget(name: "BacktestTests", dependencies: ["Backtest", "Models", "Features", "Core", "Ingestion", "TestSupport"]),
         .testTarget(name: "ModelStoreTests", dependencies: ["ModelStore", "Models", "Features", "Core", "SyntheticShop", "Ingestion", "TestSupport"]),

@@ -1,3 +1,4 @@
+import Core
 import Warehouse
 
 /// Data tests of the marts that exist: every roll-up grain sums to the facts, categories sum

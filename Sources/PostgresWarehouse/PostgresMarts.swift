@@ -1,3 +1,4 @@
+import Core
 import Analytics
 import Foundation
 import Warehouse

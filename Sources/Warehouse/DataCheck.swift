@@ -1,3 +1,4 @@
+import Core
 import GRDB
 
 /// One data test, dbt style: a query that counts the rows breaking an invariant.

@@ -1,3 +1,4 @@
+import Core
 import GRDB
 
 /// The warehouse's data tests: keys unique and not null, foreign keys, reconciliation of the

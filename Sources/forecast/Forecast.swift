@@ -16,7 +16,7 @@ struct Forecast: AsyncParsableCommand {
         subcommands: [GenerateCommand.self, IngestCommand.self, FeaturesCommand.self, TrainCommand.self, EvaluateCommand.self,
                       PredictCommand.self, BacktestCommand.self, ModelsCommand.self, ReportCommand.self, TopProductsCommand.self,
                       NotebookCommand.self, WarehouseCommand.self, ExportCommand.self, PipelineCommand.self, AttributionCommand.self,
-                      ServeCommand.self, BenchCommand.self]
+                      ServeCommand.self, SQLCommand.self, BenchCommand.self]
     )
 
     /// Parses the command line, runs the command, and renders every error in this one place.

@@ -5,24 +5,6 @@ import Testing
 @testable import Features
 @testable import Ingestion
 
-/// A log from (customer, day, amount, product) tuples.
-func makeLog(_ rows: [(String, Int, Double, Int32)]) -> TransactionLog {
-    var ids: [String] = []
-    var code: [String: Int32] = [:]
-    var t = UngroupedTransactions(customer: [], customerIDs: [], seconds: [])
-    for (c, d, a, p) in rows {
-        if code[c] == nil { code[c] = Int32(ids.count); ids.append(c) }
-        t.customer.append(code[c]!)
-        t.seconds.append(Int64(d) * 86_400 + 3600)
-        t.amount.append(a)
-        t.quantity.append(1)
-        t.product.append(p)
-    }
-    t.customerIDs = ids
-    t.productIDs = (0..<10).map { "p\($0)" }
-    return TransactionLog.grouping(t).log
-}
-
 func same(_ a: Double, _ b: Double) -> Bool { a == b || (a.isNaN && b.isNaN) }
 
 @Suite("Features")

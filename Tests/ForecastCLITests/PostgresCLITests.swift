@@ -82,6 +82,58 @@ struct PostgresCLITests {
         #expect(sqliteRoles.status == 64 && sqliteRoles.stderr.contains("roles are PostgreSQL's"), "\(sqliteRoles.stderr)")
     }
 
+    /// `forecast sql features --dialect postgres` run by psql over the generated log gives what
+    /// `forecast features` writes, for every customer and feature (within 1e-9; missing as missing).
+    @Test func sqlFeaturesInPostgresEqualForecastFeatures() async throws {
+        let dir = scratch()
+        let generated = try forecast(["generate", "--out", dir + "/shop", "--customers", "300", "--products", "40", "--clean", "-q"])
+        #expect(generated.status == 0, "\(generated.stderr)")
+        let features = try forecast(["features", "--data", dir + "/shop/transactions.csv", "--layout", "transactions", "--cutoff", "2019-07-01",
+                                     "--out", dir + "/f.csv"])
+        #expect(features.status == 0, "\(features.stderr)")
+        let sql = try forecast(["sql", "features", "--dialect", "postgres", "--cutoff", "2019-07-01", "--with-products"])
+        #expect(sql.status == 0 && sql.stdout.contains("SELECT"), "\(sql.stderr)")
+
+        let database = try PostgresTestServer.createDatabase()
+        defer { PostgresTestServer.dropDatabase(database) }
+        try PostgresTestServer.psql("""
+            CREATE TABLE raw (customer_id text, product_id text, timestamp timestamp, quantity double precision, unit_price double precision)
+            """, database: database)
+        try PostgresTestServer.psql("\\copy raw FROM '\(dir)/shop/transactions.csv' WITH (FORMAT csv, HEADER true)", database: database)
+        try PostgresTestServer.psql("""
+            CREATE VIEW transactions AS SELECT customer_id, timestamp, quantity, quantity * unit_price AS amount, product_id FROM raw
+            """, database: database)
+        let fromSQL = Self.table(try PostgresTestServer.psql(sql.stdout, database: database, csv: true))
+        let fromSwift = Self.table(try String(contentsOfFile: dir + "/f.csv", encoding: .utf8))
+        #expect(fromSQL.rows.count == fromSwift.rows.count && fromSQL.rows.count > 200)
+        let names = fromSQL.header.dropFirst()
+        #expect(names.allSatisfy(fromSwift.header.contains), "\(fromSQL.header) vs \(fromSwift.header)")
+        var compared = 0
+        for (id, row) in fromSQL.rows {
+            guard let other = fromSwift.rows[id] else { Issue.record("customer \(id) only in the SQL's result"); continue }
+            for name in names {
+                let a = row[fromSQL.header.firstIndex(of: name)!], b = other[fromSwift.header.firstIndex(of: name)!]
+                if a.isEmpty || b.isEmpty {
+                    #expect(a.isEmpty && b.isEmpty, "\(id) \(name): '\(a)' vs '\(b)'")
+                } else {
+                    let x = Double(a) ?? .nan, y = Double(b) ?? .nan
+                    #expect(abs(x - y) <= 1e-9 * max(1, abs(y)), "\(id) \(name): \(a) vs \(b)")
+                }
+                compared += 1
+            }
+        }
+        #expect(compared == fromSQL.rows.count * names.count)
+    }
+
+    /// A CSV text (no quoted fields) as its header and its rows by first column.
+    static func table(_ text: String) -> (header: [String], rows: [String: [String]]) {
+        let lines = text.split(separator: "\n").map { $0.split(separator: ",", omittingEmptySubsequences: false).map(String.init) }
+        guard let header = lines.first else { return ([], [:]) }
+        var rows: [String: [String]] = [:]
+        for line in lines.dropFirst() where !line.isEmpty { rows[line[0]] = line }
+        return (header, rows)
+    }
+
     /// Two CSV texts with the same cells, numbers within 1e-9 relative (the engines add in different orders).
     static func sameCSV(_ a: String, _ b: String) -> Bool {
         let x = a.split(separator: "\n"), y = b.split(separator: "\n")

@@ -26,11 +26,12 @@ public enum PostgresTestServer {
     /// Runs SQL with psql as the superuser (on the server's own database unless told), returns its output
     /// (unaligned, tuples only); throws with psql's message when it fails.
     @discardableResult
-    public static func psql(_ sql: String, database: String? = nil, user: String? = nil, password: String? = nil) throws -> String {
+    /// With `csv`, the result comes as CSV with a header row.
+    public static func psql(_ sql: String, database: String? = nil, user: String? = nil, password: String? = nil, csv: Bool = false) throws -> String {
         let target = database.map { url(database: $0, user: user) } ?? (url ?? "")
         let process = Process()
         process.executableURL = URL(fileURLWithPath: "/usr/bin/env")
-        process.arguments = ["psql", target, "-X", "-q", "-A", "-t", "-v", "ON_ERROR_STOP=1", "-c", sql]
+        process.arguments = ["psql", target, "-X", "-q", "-v", "ON_ERROR_STOP=1"] + (csv ? ["--csv"] : ["-A", "-t"]) + ["-c", sql]
         var environment = ProcessInfo.processInfo.environment
         environment["PGPASSWORD"] = password ?? Self.password
         process.environment = environment

@@ -1,0 +1,44 @@
+/// The SQL engines the toolkit writes SQL for (the warehouse's checks and marts, the features
+/// compiled to SQL), and the few expressions they spell differently. Everything else in those
+/// queries is written once, in the SQL they all accept.
+public enum SQLDialect: String, Sendable, CaseIterable {
+    case sqlite, postgres, spark
+
+    /// The larger of the values: SQLite's scalar `max(a, b, ...)`, elsewhere `greatest`.
+    public func greatest(_ values: String...) -> String {
+        let list = values.joined(separator: ", ")
+        return self == .sqlite ? "max(\(list))" : "greatest(\(list))"
+    }
+
+    /// A flag column as a condition: SQLite stores flags as 0/1, the others as `boolean`.
+    public func isTrue(_ column: String) -> String {
+        self == .sqlite ? "\(column) = 1" : column
+    }
+
+    /// Whole days from the date `earlier` to the date `later` (SQLite: `YYYY-MM-DD` text; the others: `date`).
+    public func daysBetween(_ later: String, _ earlier: String) -> String {
+        switch self {
+        case .sqlite: "CAST(julianday(\(later)) - julianday(\(earlier)) AS INTEGER)"
+        case .postgres: "(\(later) - \(earlier))"
+        case .spark: "datediff(\(later), \(earlier))"
+        }
+    }
+
+    /// Days since 1970-01-01 of a timestamp (or date) column's calendar day, as an integer.
+    public func dayNumber(_ timestamp: String) -> String {
+        switch self {
+        case .sqlite: "CAST(julianday(date(\(timestamp))) - 2440587.5 AS INTEGER)"
+        case .postgres: "(CAST(\(timestamp) AS date) - DATE '1970-01-01')"
+        case .spark: "datediff(to_date(\(timestamp)), DATE '1970-01-01')"
+        }
+    }
+
+    /// `value` as a double (so that `/` divides as reals).
+    public func double(_ value: String) -> String {
+        switch self {
+        case .sqlite: "CAST(\(value) AS REAL)"
+        case .postgres: "CAST(\(value) AS double precision)"
+        case .spark: "CAST(\(value) AS DOUBLE)"
+        }
+    }
+}
