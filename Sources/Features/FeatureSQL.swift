@@ -62,7 +62,7 @@ public enum FeatureSQL {
                 FROM events),
             features AS (
                 SELECT customer_id,
-                       \(columns.joined(separator: ",\n                       "))
+                       \(columns.joined(separator: ",\n           "))
                 FROM marked GROUP BY customer_id)\(breadth)
             SELECT f.*\(withProducts ? ", b.product_breadth" : "") FROM features f\(withProducts ? " JOIN breadth b ON b.customer_id = f.customer_id" : "")
             ORDER BY f.customer_id
