@@ -130,11 +130,14 @@ public enum PostgresRoles {
     }
 
     /// Before writing: a login that is a member of `pipeline_writer` acts as it, so what it
-    /// creates belongs to the role and the grants above apply. Without the roles, nothing changes.
+    /// creates belongs to the role and the grants above apply. Only where `warehouse roles` has
+    /// set this database up (the role may create in the schema): roles are the server's, and a
+    /// database they were never granted on is written by the login itself.
     public static func actAsWriter(_ session: PostgresSession) async throws {
         let member = try await session.int("""
             SELECT CASE WHEN EXISTS (SELECT 1 FROM pg_roles WHERE rolname = '\(writer)')
-                        AND pg_has_role(current_user, '\(writer)', 'MEMBER') THEN 1 ELSE 0 END
+                        AND pg_has_role(current_user, '\(writer)', 'MEMBER')
+                        AND has_schema_privilege('\(writer)', current_schema(), 'CREATE') THEN 1 ELSE 0 END
             """)
         if member == 1 { try await session.execute("SET ROLE \(writer)") }
     }

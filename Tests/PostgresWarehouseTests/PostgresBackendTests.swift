@@ -265,6 +265,13 @@ struct PostgresBackendTests {
                 }
             }
             #expect(try await Self.counts(admin) == before)
+
+            // The roles are the server's: a database `warehouse roles` never set up is still
+            // loaded by a superuser (who then acts as itself, not as pipeline_writer).
+            let (other, otherName) = try Self.freshDatabase()
+            defer { PostgresTestServer.dropDatabase(otherName) }
+            let loaded = try await PostgresWarehouseBackend(location: other).load(try TestShop.read(shop.history), progress: nil)
+            #expect(loaded.tables.allSatisfy { $0.inserted == $0.staged })
         }
     }
 
