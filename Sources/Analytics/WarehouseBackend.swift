@@ -10,8 +10,6 @@ import Warehouse
 public protocol WarehouseBackend: Sendable {
     /// Where the warehouse is, as the user gave it (never with a password).
     var name: String { get }
-    /// The engine: `sqlite` or `postgres`.
-    var engine: String { get }
 
     func load(_ tables: ShopTables, progress: (@Sendable (String) -> Void)?) async throws -> LoadSummary
     /// The warehouse's checks (keys, foreign keys, reconciliation, consistency).
@@ -44,7 +42,6 @@ public struct SQLiteWarehouseBackend: WarehouseBackend {
     }
 
     public var name: String { warehouse.path }
-    public var engine: String { "sqlite" }
 
     public func load(_ tables: ShopTables, progress: (@Sendable (String) -> Void)?) async throws -> LoadSummary {
         try WarehouseLoader(warehouse: warehouse, progress: progress).load(tables)

@@ -7,19 +7,14 @@ import Warehouse
 public enum PostgresChecks {
     /// Runs `checks` in one repeatable-read, read-only transaction (a consistent snapshot).
     public static func run(_ checks: [DataCheck], in session: PostgresSession) async throws -> [CheckResult] {
-        try await session.execute("BEGIN ISOLATION LEVEL REPEATABLE READ READ ONLY")
-        do {
+        try await session.transaction(step: "running the checks", readOnlySnapshot: true) {
             var results: [CheckResult] = []
             for check in checks {
                 let n = try await session.int(check.sql, step: "check '\(check.name)'")
                 results.append(CheckResult(name: check.name, kind: check.kind.rawValue, passed: n == 0, failures: n,
                                            detail: n == 0 ? "ok" : "\(n) \(check.failure)"))
             }
-            try await session.execute("COMMIT")
             return results
-        } catch {
-            try? await session.execute("ROLLBACK")
-            throw error
         }
     }
 
@@ -31,13 +26,13 @@ public enum PostgresChecks {
 
     /// The checks of the marts that exist.
     public static func marts(_ session: PostgresSession) async throws -> [CheckResult] {
-        try await run(MartChecks.checks(existing: Set(try await PostgresRoles.warehouseTables(session)), dialect: .postgres), in: session)
+        try await run(MartChecks.checks(existing: try await PostgresSchema.presentTables(session), dialect: .postgres), in: session)
     }
 
     /// The warehouse checks and, for the marts that exist, theirs.
     public static func all(_ session: PostgresSession) async throws -> [CheckResult] {
         try await PostgresSchema.requireSchema(session)
-        let existing = Set(try await PostgresRoles.warehouseTables(session))
+        let existing = try await PostgresSchema.presentTables(session)
         return try await run(WarehouseChecks.checks(.postgres) + MartChecks.checks(existing: existing, dialect: .postgres), in: session)
     }
 }

@@ -26,8 +26,7 @@ public enum PostgresMarts {
             }
             let daily = try await timed(CustomerDailySummary.table) { try await buildDaily(session, spine: options.dailySpine) }
             let rollups = try await timed("sales roll-ups") { try await buildRollups(session) }
-            var audience = try await timed("segments and audience") { try await buildAudience(session, options: options.audience) }
-            if options.audience.includePII == false { audience.audienceRows = nil }
+            let audience = try await timed("segments and audience") { try await buildAudience(session, options: options.audience) }
             if try await PostgresRoles.exist(session) {
                 try await timed("grants") { try await PostgresRoles.grantMarts(session) }
             }

@@ -18,18 +18,11 @@ public enum PostgresMirror {
         public init(_ name: String, columns: [String]? = nil) { self.name = name; self.columns = columns }
     }
 
-    /// Which of `names` exist in the PostgreSQL warehouse.
-    public static func existing(_ names: [String], in session: PostgresSession) async throws -> [String] {
-        let present = Set(try await session.rows("SELECT tablename::text FROM pg_tables WHERE schemaname = current_schema()").compactMap { $0[0].text })
-        return names.filter(present.contains)
-    }
-
     /// Copies `tables` into `warehouse` (replacing tables of the same names there); returns rows copied per table.
     @discardableResult
     public static func copy(_ tables: [Table], from session: PostgresSession, into warehouse: ShopWarehouse) async throws -> [String: Int] {
-        var copied: [String: Int] = [:]
-        try await session.execute("BEGIN ISOLATION LEVEL REPEATABLE READ READ ONLY")
-        do {
+        try await session.transaction(step: "reading the tables to copy", readOnlySnapshot: true) {
+            var copied: [String: Int] = [:]
             for table in tables {
                 let catalog = try await session.rows("""
                     SELECT a.attname::text, format_type(a.atttypid, a.atttypmod), a.attnotnull
@@ -95,12 +88,8 @@ public enum PostgresMirror {
                 try flush()
                 copied[table.name] = count
             }
-            try await session.execute("COMMIT")
-        } catch {
-            try? await session.execute("ROLLBACK")
-            throw error
+            return copied
         }
-        return copied
     }
 
     /// The SQLite type for a PostgreSQL type (`format_type`'s spelling).

@@ -125,8 +125,7 @@ public enum PostgresRoles {
     /// The warehouse's tables that exist in the current schema: the migrated ones, the marts and the migrations' record.
     static func warehouseTables(_ session: PostgresSession) async throws -> [String] {
         let known = PostgresSchema.tables + Marts.all.map(\.table) + ["etl_schema_migrations"]
-        let present = Set(try await session.rows("SELECT tablename::text FROM pg_tables WHERE schemaname = current_schema()").compactMap { $0[0].text })
-        return known.filter(present.contains)
+        return known.filter(try await PostgresSchema.presentTables(session).contains)
     }
 
     /// Before writing: a login that is a member of `pipeline_writer` acts as it, so what it

@@ -113,6 +113,11 @@ public enum PostgresSchema {
         }
     }
 
+    /// The tables of the current schema (the warehouse's, its marts' and any other).
+    public static func presentTables(_ session: PostgresSession) async throws -> Set<String> {
+        Set(try await session.rows("SELECT tablename::text FROM pg_tables WHERE schemaname = current_schema()").compactMap { $0[0].text })
+    }
+
     /// Whether the warehouse's tables exist (a database that was never loaded has none).
     public static func exists(_ session: PostgresSession) async throws -> Bool {
         try await session.int("SELECT count(*) FROM pg_tables WHERE schemaname = current_schema() AND tablename = 'fct_orders'") > 0

@@ -187,9 +187,10 @@ public final class PostgresSession: @unchecked Sendable {
     }
 
     /// Runs `body` in one transaction: committed when it returns, rolled back when it throws
-    /// (or when the server goes away, which rolls back on the server's side).
-    public func transaction<T>(step: String, _ body: () async throws -> T) async throws -> T {
-        try await execute("BEGIN", step: step)
+    /// (or when the server goes away, which rolls back on the server's side). `readOnlySnapshot`:
+    /// a repeatable-read, read-only transaction, so every statement sees the same data.
+    public func transaction<T>(step: String, readOnlySnapshot: Bool = false, _ body: () async throws -> T) async throws -> T {
+        try await execute(readOnlySnapshot ? "BEGIN ISOLATION LEVEL REPEATABLE READ READ ONLY" : "BEGIN", step: step)
         do {
             let value = try await body()
             try await execute("COMMIT", step: step)

@@ -15,7 +15,6 @@ public struct PostgresWarehouseBackend: WarehouseBackend {
     public init(location: PostgresLocation) { self.location = location }
 
     public var name: String { location.description }
-    public var engine: String { "postgres" }
 
     func withSession<T>(writing: Bool = false, _ body: (PostgresSession) async throws -> T) async throws -> T {
         try await PostgresSession.with(location) { session in
@@ -51,7 +50,7 @@ public struct PostgresWarehouseBackend: WarehouseBackend {
 
     public func builtMarts() async throws -> [Marts.Mart] {
         try await withSession { session in
-            let present = Set(try await PostgresMirror.existing(Marts.all.map(\.table), in: session))
+            let present = try await PostgresSchema.presentTables(session)
             return Marts.all.filter { present.contains($0.table) }
         }
     }
@@ -84,7 +83,7 @@ public struct PostgresWarehouseBackend: WarehouseBackend {
 
     public func timeRollupQuery(repeats: Int, includeFacts: Bool) async throws -> [RollupQueryBench.Timing] {
         try await withSession { session in
-            guard try await !PostgresMirror.existing([SalesRollups.categoryTable], in: session).isEmpty else {
+            guard try await PostgresSchema.presentTables(session).contains(SalesRollups.categoryTable) else {
                 throw MartError.notBuilt(database: name, mart: Marts.all.first { $0.table == SalesRollups.categoryTable }!)
             }
             var timings: [RollupQueryBench.Timing] = []
@@ -116,7 +115,7 @@ public struct PostgresWarehouseBackend: WarehouseBackend {
         defer { try? FileManager.default.removeItem(at: directory) }
         let warehouse = try ShopWarehouse(path: directory.appendingPathComponent("mirror.sqlite").path)
         try await withSession { session in
-            let present = Set(try await PostgresMirror.existing(tables.map(\.name), in: session))
+            let present = try await PostgresSchema.presentTables(session)
             for table in tables where !present.contains(table.name) {
                 if let mart = Marts.all.first(where: { $0.table == table.name }) {
                     throw MartError.notBuilt(database: name, mart: mart)

@@ -4,15 +4,11 @@ import Ingestion
 
 /// Fills the `stg_` tables with one load's input (replacing the previous load's).
 enum Staging {
-    struct Result {
-        var excludedOrders = 0
-        var revenue = 0.0
-    }
-
     /// Category of products that have none in the source.
     static let unknownCategory = "unknown"
 
-    static func replace(_ db: Database, with shop: ShopTables) throws -> Result {
+    /// Returns the per-order totals it staged (with the excluded orders and the staged revenue).
+    static func replace(_ db: Database, with shop: ShopTables) throws -> OrderTotals {
         for table in WarehouseSchema.stagingTables { try db.execute(sql: "DELETE FROM \(table)") }
         func nullable(_ s: String) -> String? { s.isEmpty ? nil : s }
 
@@ -35,7 +31,6 @@ enum Staging {
         let totals = OrderTotals(shop)
         let excluded = totals.excluded, lineCount = totals.lineCount, units = totals.units, total = totals.total
         let lineTotal = totals.lineTotal
-        let result = Result(excludedOrders: totals.excludedOrders, revenue: totals.revenue)
         try BulkInsert.rows(db, "INSERT INTO stg_orders VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?)", count: orders.count) { i, row in
             let seconds = orders.seconds[i]
             row.text(orders.id[i]); row.text(customers.id[Int(orders.customer[i])]); row.text(sqlTimestamp(seconds: seconds))
@@ -47,6 +42,6 @@ enum Staging {
             row.text(orders.id[o]); row.text(products.id[Int(lines.product[i])]); row.double(lines.quantity[i])
             row.double(lines.unitPrice[i]); row.double(lineTotal[i]); row.int(excluded[o] ? 0 : 1)
         }
-        return result
+        return totals
     }
 }
