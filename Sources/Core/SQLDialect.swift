@@ -41,4 +41,29 @@ public enum SQLDialect: String, Sendable, CaseIterable {
         case .spark: "CAST(\(value) AS DOUBLE)"
         }
     }
+
+    /// The smaller of two values: SQLite's scalar `min(a, b)`, elsewhere `least`.
+    public func least(_ a: String, _ b: String) -> String {
+        self == .sqlite ? "min(\(a), \(b))" : "least(\(a), \(b))"
+    }
+
+    /// log(1 + x): Spark's `log1p`; PostgreSQL and SQLite have only `ln`, whose result for
+    /// 1 + x differs from log1p by about one unit in the last place of 1 + x (relative
+    /// 1e-16 of the feature's scale: far inside the 1e-9 the compiled models are held to).
+    public func log1p(_ x: String) -> String {
+        self == .spark ? "log1p(\(x))" : "ln(1 + \(x))"
+    }
+
+    /// A double literal that reads back as exactly `value` (finite): Swift's shortest
+    /// round-trip digits, typed as a double where a bare decimal would be an exact numeric
+    /// (PostgreSQL's `numeric`, Spark's `decimal`), so that sums and products round as the
+    /// toolkit's own arithmetic does.
+    public func literal(_ value: Double) -> String {
+        let digits = value == value.rounded() && abs(value) < 1e15 ? String(Int(value)) + ".0" : String(value)
+        switch self {
+        case .sqlite: return digits.hasPrefix("-") ? "(\(digits))" : digits
+        case .postgres: return "float8 '\(digits)'"
+        case .spark: return digits.hasPrefix("-") ? "(\(digits)D)" : "\(digits)D"
+        }
+    }
 }

@@ -14,7 +14,11 @@ import Core
 public enum FeatureSQL {
     /// One `SELECT` returning `customer_id` and the feature columns, named and ordered as in
     /// ``FeatureSet/names(withProducts:)``, one row per customer with an event before `cutoff`.
-    public static func select(_ d: SQLDialect, cutoff: Int, from relation: String = "transactions", withProducts: Bool = false) -> String {
+    /// `observedSince` is a day the data are known to be observed from besides the relation's
+    /// first day (a saved model's first training day, as `forecast predict` passes it):
+    /// `yoy_same_month` is defined when its month starts on or after either.
+    public static func select(_ d: SQLDialect, cutoff: Int, from relation: String = "transactions", withProducts: Bool = false,
+                              observedSince: Int? = nil) -> String {
         let start = CivilDate(dayNumber: cutoff)
         // monthStart[k]: first day of the month k months before the cutoff's month; [0] = the cutoff.
         let monthStart = [cutoff] + (1...12).map { start.firstOfMonth(adding: -$0).dayNumber }
@@ -40,8 +44,10 @@ public enum FeatureSQL {
             "sum(value) AS monetary_total",
             "sum(value) / \(n) AS monetary_mean",
             "\(start.month) AS target_month",
-            "CASE WHEN \(monthStart[12]) >= (SELECT min(day) FROM log_days) "
-                + "THEN sum(CASE WHEN k = 12 THEN 1 ELSE 0 END) END AS yoy_same_month",
+            observedSince.map { monthStart[12] >= $0 } == true
+                ? "sum(CASE WHEN k = 12 THEN 1 ELSE 0 END) AS yoy_same_month"
+                : "CASE WHEN \(monthStart[12]) >= (SELECT min(day) FROM log_days) "
+                    + "THEN sum(CASE WHEN k = 12 THEN 1 ELSE 0 END) END AS yoy_same_month",
             "\(slope(6)) AS slope_6m",
             "\(slope(12)) AS slope_12m",
         ]

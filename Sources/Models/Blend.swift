@@ -72,7 +72,7 @@ public struct Blend: Forecaster {
     public var name: String { "blend" }
     public var needsTrainingPanel: Bool { true }
 
-    private var isFitted: Bool { !weights.isEmpty }
+    var isFitted: Bool { !weights.isEmpty }
 
     /// Fits every component at each weighting origin, the weights, then every component on all
     /// origins. A component that throws (or predicts a non-finite or negative value) at any of

@@ -1,0 +1,77 @@
+import Core
+
+/// A model that can be written as one SQL expression over a row of features: what
+/// ``ScoreSQL`` compiles. The baselines, the GLM, the log-linear regression, the booster, a
+/// blend of such models and an `auto` model that chose one are; the probabilistic models are
+/// not (``ScoreSQL/UncompilableModel``).
+public protocol SQLScorable {
+    /// The expected events over `horizonDays` as a double-valued SQL expression, reading
+    /// feature `name` through `feature(name)` (a double, NULL where the toolkit has NaN).
+    func expectedEventsSQL(_ d: SQLDialect, feature: (String) -> String, horizonDays: Int) throws -> String
+}
+
+/// Saved models compiled to SQL, for scoring inside the engine that holds the features:
+/// `forecast sql score` prints ``select(_:dialect:horizonDays:from:)``, and tests hold its
+/// results to `forecast predict` in PostgreSQL, Spark and SQLite.
+///
+/// The SELECT reads a relation with `customer_id` and the model's feature columns (as
+/// `forecast sql features` or `forecast features` write them) and returns `customer_id`,
+/// `expected_events` and `p_zero` per row: the model's expected count and the probability of
+/// no event under its predictive law (negative binomial with the model's fitted size, Poisson
+/// without one), as `forecast predict` reports them. Arithmetic runs in doubles with every
+/// constant written to round-trip exactly, in the order the Swift code uses where the engine
+/// allows it.
+public enum ScoreSQL {
+    /// A model kind that has no SQL form, and why.
+    public struct UncompilableModel: Error, Equatable, CustomStringConvertible {
+        public let kind: String
+        public let reason: String
+
+        public init(kind: String, reason: String) {
+            self.kind = kind
+            self.reason = reason
+        }
+
+        public var description: String { "a \(kind) model cannot be compiled to SQL: \(reason)" }
+    }
+
+    /// The scoring SELECT of `model` over `relation` for a horizon of `horizonDays` days
+    /// (the baselines scale by it; the supervised models predict the month the features'
+    /// cutoff starts). Throws ``UncompilableModel`` for a model without an SQL form and
+    /// ``ModelFitError/notFitted(model:)`` for an unfitted one.
+    public static func select(_ model: any Forecaster, dialect d: SQLDialect, horizonDays: Int, from relation: String = "features") throws -> String {
+        guard let scorable = model as? any SQLScorable else { throw uncompilable(model) }
+        let mean = try scorable.expectedEventsSQL(d, feature: { d.double("f.\($0)") }, horizonDays: horizonDays)
+        return """
+            WITH scored AS (
+                SELECT f.customer_id, \(mean) AS expected_events
+                FROM \(relation) f)
+            SELECT customer_id, expected_events, \(probabilityOfZero(d, mean: "expected_events", size: model.dispersionSize)) AS p_zero
+            FROM scored
+            ORDER BY customer_id
+            """
+    }
+
+    /// P(N = 0) of the law around the mean, as ``CountDispersion/summary(mean:size:)`` gives it:
+    /// e^(−μ) for Poisson, e^(θ·ln(θ / (θ + μ))) for NB(μ, θ).
+    static func probabilityOfZero(_ d: SQLDialect, mean: String, size: Double?) -> String {
+        let mu = d.greatest(mean, d.literal(0))
+        guard let size else { return "exp(-\(mu))" }
+        let theta = d.literal(size)
+        return "exp(\(theta) * ln(\(theta) / (\(theta) + \(mu))))"
+    }
+
+    /// Why `model` has no SQL form.
+    static func uncompilable(_ model: any Forecaster) -> UncompilableModel {
+        switch model.name {
+        case "bgnbd", "paretonbd", "mbgnbd":
+            UncompilableModel(kind: model.name, reason: "its expectation and P(0) need the Gaussian hypergeometric function 2F1 "
+                + "(Pareto/NBD also a numerical integral) and its seasonal calibration, which the toolkit evaluates by series "
+                + "summed until they converge; SQL would have to fix the number of terms in advance, so its results could not be "
+                + "held to the toolkit's within 1e-9. Score it with `forecast predict`, or compile a glm, gbm or baseline model")
+        default:
+            UncompilableModel(kind: model.name, reason: "the toolkit has no SQL form for it; the compilable kinds are "
+                + "zero, last30, hist_rate, ols, glm, gbm, and blend and auto models made of them")
+        }
+    }
+}
