@@ -125,6 +125,59 @@ struct PostgresCLITests {
         #expect(compared == fromSQL.rows.count * names.count)
     }
 
+    /// `forecast sql score --dialect postgres` run by psql gives what `forecast predict` writes, for the GLM and
+    /// the booster: over the features `forecast features` wrote (loaded as the table `features`), and over the
+    /// features the script computes itself from the transaction rows (--with-features).
+    @Test func sqlScoreInPostgresEqualsForecastPredict() async throws {
+        let dir = scratch()
+        let generated = try forecast(["generate", "--out", dir + "/shop", "--customers", "500", "--products", "40", "--clean", "-q"])
+        #expect(generated.status == 0, "\(generated.stderr)")
+        let data = ["--data", dir + "/shop/transactions.csv", "--layout", "transactions"]
+        let store = ["--store", dir + "/models"]
+        let features = try forecast(["features"] + data + ["--cutoff", "2019-07-01", "--out", dir + "/f.csv"])
+        #expect(features.status == 0, "\(features.stderr)")
+
+        let database = try PostgresTestServer.createDatabase()
+        defer { PostgresTestServer.dropDatabase(database) }
+        let header = try #require(try String(contentsOfFile: dir + "/f.csv", encoding: .utf8).split(separator: "\n").first)
+        let columns = header.split(separator: ",").map { $0 == "customer_id" ? "customer_id text" : "\($0) double precision" }
+        try PostgresTestServer.psql("CREATE TABLE features (\(columns.joined(separator: ", ")))", database: database)
+        try PostgresTestServer.psql("\\copy features FROM '\(dir)/f.csv' WITH (FORMAT csv, HEADER true)", database: database)
+        try PostgresTestServer.psql("""
+            CREATE TABLE raw (customer_id text, product_id text, timestamp timestamp, quantity double precision, unit_price double precision)
+            """, database: database)
+        try PostgresTestServer.psql("\\copy raw FROM '\(dir)/shop/transactions.csv' WITH (FORMAT csv, HEADER true)", database: database)
+        try PostgresTestServer.psql("""
+            CREATE VIEW transactions AS SELECT customer_id, timestamp, quantity, quantity * unit_price AS amount, product_id FROM raw
+            """, database: database)
+
+        for (kind, options) in [("glm", [String]()), ("gbm", ["--trees", "40", "--min-data-in-leaf", "20", "--no-early-stopping"])] {
+            let trained = try forecast(["train"] + data + store + ["--as-of", "2019-06-30", "--model", kind, "--name", kind] + options)
+            #expect(trained.status == 0, "\(trained.stderr)")
+            let predicted = try forecast(["predict"] + data + store + ["--as-of", "2019-06-30", "--model", kind, "--out", dir + "/\(kind).csv"])
+            #expect(predicted.status == 0, "\(predicted.stderr)")
+            let want = Self.table(try String(contentsOfFile: dir + "/\(kind).csv", encoding: .utf8))
+            #expect(want.rows.count > 300)
+            for withFeatures in [false, true] {
+                let sql = try forecast(["sql", "score", "--model", kind, "--dialect", "postgres", "--cutoff", "2019-07-01"] + store
+                                       + (withFeatures ? ["--with-features"] : []))
+                #expect(sql.status == 0 && sql.stdout.contains("expected_events"), "\(sql.stderr)")
+                let got = Self.table(try PostgresTestServer.psql(sql.stdout, database: database, csv: true))
+                #expect(got.header == ["customer_id", "expected_events", "p_zero"])
+                #expect(got.rows.count == want.rows.count, "\(kind) with features \(withFeatures)")
+                var mismatches: [String] = []
+                for (id, row) in got.rows {
+                    guard let other = want.rows[id] else { mismatches.append("\(id) only in SQL"); continue }
+                    for k in [1, 2] {
+                        let x = Double(row[k]) ?? .nan, y = Double(other[k]) ?? .nan
+                        if !(abs(x - y) <= 1e-9 * max(1e-12, abs(y))) { mismatches.append("\(id) \(got.header[k]): \(row[k]) vs \(other[k])") }
+                    }
+                }
+                #expect(mismatches.isEmpty, "\(kind) with features \(withFeatures): \(mismatches.count) differ: \(mismatches.prefix(5))")
+            }
+        }
+    }
+
     /// A CSV text (no quoted fields) as its header and its rows by first column.
     static func table(_ text: String) -> (header: [String], rows: [String: [String]]) {
         let lines = text.split(separator: "\n").map { $0.split(separator: ",", omittingEmptySubsequences: false).map(String.init) }

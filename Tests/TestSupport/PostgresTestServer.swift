@@ -31,7 +31,16 @@ public enum PostgresTestServer {
         let target = database.map { url(database: $0, user: user) } ?? (url ?? "")
         let process = Process()
         process.executableURL = URL(fileURLWithPath: "/usr/bin/env")
-        process.arguments = ["psql", target, "-X", "-q", "-v", "ON_ERROR_STOP=1"] + (csv ? ["--csv"] : ["-A", "-t"]) + ["-c", sql]
+        // A statement longer than an argument may be (128 kB: a compiled booster) goes through a file.
+        var script: String?
+        if sql.utf8.count > 100_000 {
+            let path = NSTemporaryDirectory() + "psql-\(UUID().uuidString).sql"
+            try sql.write(toFile: path, atomically: true, encoding: .utf8)
+            script = path
+        }
+        defer { if let script { try? FileManager.default.removeItem(atPath: script) } }
+        process.arguments = ["psql", target, "-X", "-q", "-v", "ON_ERROR_STOP=1"] + (csv ? ["--csv"] : ["-A", "-t"])
+            + (script.map { ["-f", $0] } ?? ["-c", sql])
         var environment = ProcessInfo.processInfo.environment
         environment["PGPASSWORD"] = password ?? Self.password
         process.environment = environment
