@@ -94,6 +94,45 @@ struct ScoreSQLTests {
         #expect(zip(a, b).contains { $0 != $1 })
     }
 
+    /// The nested CASE form PostgreSQL and Spark get, run in SQLite on shallow trees (its parser stack
+    /// overflows on deep nesting, which is why SQLite itself gets the flat form).
+    @Test func theNestedFormScoresAsSwift() throws {
+        var booster = GradientBoosting()
+        booster.settings.maxTrees = 30
+        booster.settings.maxLeaves = 6
+        booster.settings.minDataInLeaf = 20
+        let model = try #require(try Self.fitted(booster) as? GradientBoosting)
+        let m = Self.data.features
+        let want = try model.predict(m, horizonDays: 31)
+        let expression = try model.expectedEventsSQL(.sqlite, nestedTrees: true) { "CAST(\($0) AS REAL)" }
+        #expect(expression.contains("THEN CASE WHEN"))
+        let db = try Self.database(m, ids: Self.data.ids)
+        let got = try db.read { db in try Double.fetchAll(db, sql: "SELECT \(expression) FROM features") }
+        #expect(got.count == want.count)
+        #expect(zip(got, want).allSatisfy { abs($0 - $1) <= 1e-9 * $1 })
+    }
+
+    /// A damaged tree (from a hand-edited model file) is refused with what is wrong, in both forms, never followed
+    /// around a cycle or out of its arrays.
+    @Test(arguments: [true, false])
+    func aDamagedTreeIsRefused(nested: Bool) {
+        var cycle = RegressionTree()
+        (cycle.feature, cycle.threshold, cycle.missingLeft, cycle.left, cycle.right, cycle.leafValue) = ([0], [1], [false], [-1], [0], [0.5])
+        var feature = cycle
+        feature.feature = [7]
+        var leaf = cycle
+        leaf.right = [-3]
+        var ragged = cycle
+        ragged.threshold = []
+        for (tree, reason) in [(cycle, "a cycle"), (feature, "feature 7 of 2"), (leaf, "leaf 2 of 1"), (ragged, "different lengths")] {
+            #expect {
+                try tree.caseSQL(.postgres, nested: nested, featureCount: 2) { "x\($0)" }
+            } throws: { error in
+                (error as? ScoreSQL.UncompilableModel)?.description.contains(reason) == true
+            }
+        }
+    }
+
     @Test func theProbabilisticModelsAreRefusedWithTheReason() throws {
         for model in [BGNBD(), ParetoNBD(), MBGNBD()] as [any Forecaster] {
             #expect {

@@ -41,11 +41,21 @@ public enum ScoreSQL {
     /// ``ModelFitError/notFitted(model:)`` for an unfitted one.
     public static func select(_ model: any Forecaster, dialect d: SQLDialect, horizonDays: Int, from relation: String = "features") throws -> String {
         guard let scorable = model as? any SQLScorable else { throw uncompilable(model) }
-        let mean = try scorable.expectedEventsSQL(d, feature: { d.double("f.\($0)") }, horizonDays: horizonDays)
+        // The features the model reads, each cast to a double once (in `x`), so that the
+        // expression names bare columns: a booster's SQL names them thousands of times.
+        var used: [String] = []
+        let mean = try scorable.expectedEventsSQL(d, feature: { name in
+            if !used.contains(name) { used.append(name) }
+            return name
+        }, horizonDays: horizonDays)
+        let columns = ["customer_id"] + used.map { "\(d.double($0)) AS \($0)" }
         return """
-            WITH scored AS (
-                SELECT f.customer_id, \(mean) AS expected_events
-                FROM \(relation) f)
+            WITH x AS (
+                SELECT \(columns.joined(separator: ", "))
+                FROM \(relation)),
+            scored AS (
+                SELECT customer_id, \(mean) AS expected_events
+                FROM x)
             SELECT customer_id, expected_events, \(probabilityOfZero(d, mean: "expected_events", size: model.dispersionSize)) AS p_zero
             FROM scored
             ORDER BY customer_id
