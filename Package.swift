@@ -51,7 +51,7 @@ let package = Package(
         .target(name: "SyntheticShop", dependencies: ["Core"]),
         .target(name: "Features", dependencies: ["Core", "Ingestion"]),
         .target(name: "Models", dependencies: ["Core", "CShims", "Features", "LinearAlgebra"]),
-        .target(name: "Backtest", dependencies: ["Core", "Models", "Features"]),
+        .target(name: "Backtest", dependencies: ["Core", "Ingestion", "Models", "Features"]),
         // Saved models: models/<name>/<version>/model.json with a SHA-256 checksum.
         .target(name: "ModelStore", dependencies: ["Core", "Models", "Features", .product(name: "Crypto", package: "swift-crypto")]),
         // SVG charts (scales, ticks, axes, legends, marks); knows nothing of models or files.

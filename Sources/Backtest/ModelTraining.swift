@@ -1,5 +1,6 @@
 import Core
 import Features
+import Ingestion
 import Foundation
 import Models
 
@@ -44,16 +45,43 @@ public enum ModelTraining {
         if let last = origins.last {
             // The panel already holds the last origin's features: reuse them.
             let features = panel.map { $0.matrix(origin: $0.origins.count - 1) } ?? events.features(asOf: last)
-            let horizon = MonthHorizon.daysToNextMonthStart(from: last)
-            let m = ForecastMetrics.score(actual: features.nextMonthEvents, predicted: try model.predict(features, horizonDays: horizon))
-            metrics = ["last_month_deviance": m.deviance, "last_month_rmse": m.rmse, "last_month_mae": m.mae,
-                       "last_month_bias": m.bias, "last_month_top10_capture": m.top10Capture,
-                       "last_month_customers": Double(features.rowCount)]
+            metrics = try lastMonthMetrics(model, features: features, origin: last)
         }
         let customers = (0..<events.customerCount).reduce(0) { n, c in
             n + (events.offsets[c] < events.offsets[c + 1] && Int(events.day[events.offsets[c]]) < cutoff ? 1 : 0)
         }
         return Result(model: model, cutoff: cutoff, origins: panel == nil ? [] : origins,
                       rows: panel?.rowCount ?? customers, metrics: metrics, fitSeconds: seconds)
+    }
+
+    /// The kinds ``train(_:panel:observer:)`` fits: the supervised models, which learn from the
+    /// panel alone (the probabilistic ones, the blend and auto read each customer's history).
+    public static let panelKinds = ["glm", "ols", "gbm"]
+
+    /// Fits a supervised model on a panel an engine computed (`forecast train --panel`), with
+    /// no event log: the cutoff is the first day after the last origin's target month, and the
+    /// metrics are those of ``train(_:events:cutoff:firstOrigin:lastOrigins:progress:observer:)``
+    /// on the last origin's rows. Throws ``ModelFitError/noTrainingData(model:)`` for an empty
+    /// panel and ``ForecasterError/unknownModel(_:known:)`` for a kind that needs the log.
+    public static func train(_ model: any Forecaster, panel: TrainingPanel, observer: TrainingObserver? = nil) throws -> Result {
+        guard panelKinds.contains(model.name) else { throw ForecasterError.unknownModel(model.name, known: panelKinds) }
+        guard let last = panel.origins.last, panel.rowCount > 0 else { throw ModelFitError.noTrainingData(model: model.name) }
+        var model = model
+        let cutoff = CivilDate(dayNumber: last).firstOfMonth(adding: 1).dayNumber
+        let empty = EventLog(TransactionLog(customerIDs: [], productIDs: [], offsets: [0], seconds: [], product: [], quantity: [], amount: [], order: []))
+        let began = DispatchTime.now().uptimeNanoseconds
+        try model.fit(panel: panel, events: empty, cutoff: cutoff, observer: observer)
+        let seconds = Double(DispatchTime.now().uptimeNanoseconds - began) / 1e9
+        let metrics = try lastMonthMetrics(model, features: panel.matrix(origin: panel.origins.count - 1), origin: last)
+        return Result(model: model, cutoff: cutoff, origins: panel.origins, rows: panel.rowCount, metrics: metrics, fitSeconds: seconds)
+    }
+
+    /// In-sample scores on the month after the last origin.
+    static func lastMonthMetrics(_ model: any Forecaster, features: FeatureMatrix, origin: Int) throws -> [String: Double] {
+        let horizon = MonthHorizon.daysToNextMonthStart(from: origin)
+        let m = ForecastMetrics.score(actual: features.nextMonthEvents, predicted: try model.predict(features, horizonDays: horizon))
+        return ["last_month_deviance": m.deviance, "last_month_rmse": m.rmse, "last_month_mae": m.mae,
+                "last_month_bias": m.bias, "last_month_top10_capture": m.top10Capture,
+                "last_month_customers": Double(features.rowCount)]
     }
 }

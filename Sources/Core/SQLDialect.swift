@@ -66,4 +66,9 @@ public enum SQLDialect: String, Sendable, CaseIterable {
         case .spark: return digits.hasPrefix("-") ? "(\(digits)D)" : "\(digits)D"
         }
     }
+
+    /// A date literal (SQLite: the `YYYY-MM-DD` text it stores dates as).
+    public func date(_ day: CivilDate) -> String {
+        self == .sqlite ? "'\(day)'" : "DATE '\(day)'"
+    }
 }

@@ -17,8 +17,10 @@ public enum FeatureSQL {
     /// `observedSince` is a day the data are known to be observed from besides the relation's
     /// first day (a saved model's first training day, as `forecast predict` passes it):
     /// `yoy_same_month` is defined when its month starts on or after either.
+    /// `logRelation` is the relation whose first day bounds `yoy_same_month` (default `relation`:
+    /// the panel passes the full log when `relation` is a sample of its customers).
     public static func select(_ d: SQLDialect, cutoff: Int, from relation: String = "transactions", withProducts: Bool = false,
-                              observedSince: Int? = nil) -> String {
+                              observedSince: Int? = nil, logRelation: String? = nil) -> String {
         let start = CivilDate(dayNumber: cutoff)
         // monthStart[k]: first day of the month k months before the cutoff's month; [0] = the cutoff.
         let monthStart = [cutoff] + (1...12).map { start.firstOfMonth(adding: -$0).dayNumber }
@@ -61,7 +63,7 @@ public enum FeatureSQL {
             WITH events AS (
                 SELECT customer_id, \(day) AS day, sum(amount) AS value FROM \(relation)
                 WHERE \(day) < \(cutoff) GROUP BY customer_id, \(day)),
-            log_days AS (SELECT \(day) AS day FROM \(relation)),
+            log_days AS (SELECT \(day) AS day FROM \(logRelation ?? relation)),
             marked AS (
                 SELECT customer_id, day, value, day - lag(day) OVER (PARTITION BY customer_id ORDER BY day) AS gap,
                        \(monthIndex) AS k
@@ -73,5 +75,62 @@ public enum FeatureSQL {
             SELECT f.*\(withProducts ? ", b.product_breadth" : "") FROM features f\(withProducts ? " JOIN breadth b ON b.customer_id = f.customer_id" : "")
             ORDER BY f.customer_id
             """
+    }
+
+    /// The training panel as SQL statements (the last a SELECT): for each origin (a month
+    /// start), every customer with an event before it, `customer_id`, `origin` (a date), the
+    /// features as of the origin and `next_month_events`, the distinct event days in
+    /// [origin, next month start): the rows ``TrainingPanel/init(events:origins:)`` builds,
+    /// ordered by origin and customer. With `sample`, only the customers whose
+    /// md5(customer_id ":" seed) sorts among the first `customers` (the same customers in every
+    /// engine that has md5; SQLite has none), through a temporary view
+    /// `panel_transactions`; `yoy_same_month` still reads the full log's first day.
+    public static func panel(_ d: SQLDialect, origins: [Int], from relation: String = "transactions", withProducts: Bool = false,
+                             sample: (customers: Int, seed: UInt64)? = nil) throws -> [String] {
+        var statements: [String] = []
+        var rows = relation
+        if let sample {
+            let key: String
+            switch d {
+            case .sqlite: throw FeatureSQLError.noHashFunction
+            case .postgres: key = "md5(CAST(customer_id AS text) || ':\(sample.seed)')"
+            case .spark: key = "md5(concat(CAST(customer_id AS STRING), ':\(sample.seed)'))"
+            }
+            rows = "panel_transactions"
+            statements.append("""
+                CREATE OR REPLACE TEMPORARY VIEW panel_transactions AS
+                SELECT * FROM \(relation)
+                WHERE customer_id IN (
+                    SELECT customer_id FROM (SELECT DISTINCT customer_id FROM \(relation)) c
+                    ORDER BY \(key), customer_id LIMIT \(sample.customers))
+                """)
+        }
+        let names = FeatureSet.names(withProducts: withProducts)
+        let day = d.dayNumber("timestamp")
+        let selects = origins.map { o in
+            let next = CivilDate(dayNumber: o).firstOfMonth(adding: 1).dayNumber
+            return """
+                SELECT f.customer_id AS customer_id, \(d.date(CivilDate(dayNumber: o))) AS origin, \(names.map { "f.\($0)" }.joined(separator: ", ")),
+                       coalesce(t.next_month_events, 0) AS next_month_events
+                FROM (\(select(d, cutoff: o, from: rows, withProducts: withProducts, logRelation: relation))) f
+                LEFT JOIN (SELECT customer_id, count(DISTINCT \(day)) AS next_month_events FROM \(rows)
+                           WHERE \(day) >= \(o) AND \(day) < \(next) GROUP BY customer_id) t
+                  ON t.customer_id = f.customer_id
+                """
+        }
+        statements.append(selects.joined(separator: "\nUNION ALL\n") + "\nORDER BY origin, customer_id")
+        return statements
+    }
+}
+
+/// What ``FeatureSQL`` cannot write for a dialect.
+public enum FeatureSQLError: Error, Equatable, CustomStringConvertible {
+    /// Sampling customers needs a hash function the engine lacks.
+    case noHashFunction
+
+    public var description: String {
+        switch self {
+        case .noHashFunction: "SQLite has no hash function to sample customers by (md5 in PostgreSQL and Spark): sample before loading, or leave out --sample-customers"
+        }
     }
 }

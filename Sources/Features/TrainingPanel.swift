@@ -33,7 +33,9 @@ public struct TrainingPanel: Sendable {
         self.init(names: names, origins: origins, origin: origin, customers: customers, columns: columns, target: target)
     }
 
-    private init(names: [String], origins: [Int], origin: [Int32], customers: [Int32], columns: [[Double]], target: [Double]) {
+    /// A panel from its parts, as read from a file: `origins` ascending, rows stacked origin by
+    /// origin (`origin` non-decreasing), every column as long as `target`.
+    init(names: [String], origins: [Int], origin: [Int32], customers: [Int32], columns: [[Double]], target: [Double]) {
         self.names = names
         self.origins = origins
         self.origin = origin

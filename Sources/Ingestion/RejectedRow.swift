@@ -14,4 +14,14 @@ public struct RejectedRow: Sendable, Equatable {
     public var reason: String
     /// The record's raw text (invalid UTF-8 replaced by U+FFFD).
     public var raw: String
+
+    public init(table: String, line: Int, column: Int, field: String?, category: String, reason: String, raw: String) {
+        self.table = table
+        self.line = line
+        self.column = column
+        self.field = field
+        self.category = category
+        self.reason = reason
+        self.raw = raw
+    }
 }

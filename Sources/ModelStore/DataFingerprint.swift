@@ -51,4 +51,18 @@ public struct DataFingerprint: Codable, Sendable, Equatable {
                   lastDay: empty ? "" : CivilDate(dayNumber: events.lastDay).description,
                   sha256: ModelFile.hex(hasher.finalize()))
     }
+
+    /// The fingerprint of a training panel read from `files` (the SHA-256 of their bytes, in
+    /// order): `rows` panel rows of `customers` customers, `events` their target events; the
+    /// log's first day is unknown (empty: prediction then treats the log it is given as
+    /// observed from its own first day) and its last day is the day before the cutoff.
+    public init(panelFiles files: [String], rows: Int, customers: Int, events: Int, lastDay: String) throws {
+        var hasher = SHA256()
+        for file in files {
+            guard let handle = FileHandle(forReadingAtPath: file) else { throw CocoaError(.fileReadNoSuchFile, userInfo: [NSFilePathErrorKey: file]) }
+            defer { try? handle.close() }
+            while let chunk = try handle.read(upToCount: 1 << 20), !chunk.isEmpty { hasher.update(data: chunk) }
+        }
+        self.init(rows: rows, customers: customers, events: events, firstDay: "", lastDay: lastDay, sha256: ModelFile.hex(hasher.finalize()))
+    }
 }

@@ -18,17 +18,23 @@ extension SavedModel {
     ///   - metrics: the in-sample scores to record.
     public init(name: String, version: Int, createdAt: String, fitted model: any Forecaster, events: EventLog, logRows: Int,
                 cutoff: Int, origins: [Int], trainingRows: Int, metrics: [String: Double]) {
-        self.init(
-            name: name, version: version, kind: model.name, createdAt: createdAt,
-            featureSchema: FeatureSchema(names: FeatureSet.names(withProducts: events.hasProducts)),
-            training: TrainingWindow(asOf: CivilDate(dayNumber: cutoff - 1).description, cutoff: CivilDate(dayNumber: cutoff).description,
-                                     origins: origins.map { CivilDate(dayNumber: $0).description }, rows: trainingRows),
-            data: DataFingerprint(rows: logRows, events: events),
-            metrics: metrics, summary: model.describe(), model: model)
+        self.init(name: name, version: version, createdAt: createdAt, fitted: model,
+                  featureNames: FeatureSet.names(withProducts: events.hasProducts), data: DataFingerprint(rows: logRows, events: events),
+                  cutoff: cutoff, origins: origins, trainingRows: trainingRows, metrics: metrics)
     }
 
-    /// The creation time to record, ISO 8601 UTC: `SOURCE_DATE_EPOCH` (seconds since 1970) when
-    /// the environment sets it, for reproducible model files; otherwise now.
+    /// A model fitted on the features `featureNames` of the data `data` (a panel file's
+    /// fingerprint for `forecast train --panel`).
+    public init(name: String, version: Int, createdAt: String, fitted model: any Forecaster, featureNames: [String], data: DataFingerprint,
+                cutoff: Int, origins: [Int], trainingRows: Int, metrics: [String: Double]) {
+        self.init(
+            name: name, version: version, kind: model.name, createdAt: createdAt,
+            featureSchema: FeatureSchema(names: featureNames),
+            training: TrainingWindow(asOf: CivilDate(dayNumber: cutoff - 1).description, cutoff: CivilDate(dayNumber: cutoff).description,
+                                     origins: origins.map { CivilDate(dayNumber: $0).description }, rows: trainingRows),
+            data: data, metrics: metrics, summary: model.describe(), model: model)
+    }
+
     public static func creationTime(environment: [String: String] = ProcessInfo.processInfo.environment) -> String {
         let seconds = environment["SOURCE_DATE_EPOCH"].flatMap(Double.init) ?? Date().timeIntervalSince1970
         let day = Int((seconds / 86_400).rounded(.down))

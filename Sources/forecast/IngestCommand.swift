@@ -84,6 +84,7 @@ struct IngestCommand: ParsableCommand {
 
 /// Ingests according to the mapping flags (flat file or shop folder).
 func ingest(_ source: MappingOptions, _ quality: QualityOptions) throws -> IngestResult {
+    try source.requireData()
     let rules = try quality.rules()
     if try source.knownLayout() == .shop {
         return try ShopIngest.read(directory: source.data, rules: rules, policy: quality.onBadRow,

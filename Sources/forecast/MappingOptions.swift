@@ -4,8 +4,17 @@ import ForecastKit
 
 /// The column-mapping flags shared by every command that reads transactions.
 struct MappingOptions: ParsableArguments {
-    @Option(name: .customLong("data"), help: "Input file, or for --layout shop a folder with customers.csv, products.csv, orders.csv, items.csv.")
-    var data: String
+    @Option(name: .customLong("data"), help: "Input file, or for --layout shop a folder with customers.csv, products.csv, orders.csv, items.csv (required, except by `train --panel`).")
+    var dataOption: String?
+
+    /// The `--data` path ("" when it was not given: reading then fails with ``requireData()``).
+    var data: String { dataOption ?? "" }
+
+    /// Refuses to go on without `--data`, as ArgumentParser does for a required option (it is optional only so
+    /// that `forecast train --panel` can train without a transaction log).
+    func requireData() throws {
+        guard dataOption != nil else { throw ValidationError("Missing expected argument '--data <data>'") }
+    }
 
     @Option(help: "A known layout: \(KnownLayout.allCases.map(\.rawValue).joined(separator: ", ")). Flags below override it.")
     var layout: String?

@@ -30,6 +30,7 @@ func loadEvents(_ source: MappingOptions, _ quality: QualityOptions, command: St
 
 /// Reads the data of a command, reporting on standard error what it reads and the row counts.
 func readData(_ source: MappingOptions, _ quality: QualityOptions, command: String) throws -> IngestResult {
+    try source.requireData()
     printError("\(command): reading \(source.data)")
     let result = try ingest(source, quality)
     let q = result.report

@@ -22,9 +22,18 @@ struct TrainCommand: ParsableCommand {
             training log training-log.jsonl beside it, and points <store>/<name>/latest at the new version.
             Set SOURCE_DATE_EPOCH to fix the recorded creation time (reproducible model files).
 
+            With --panel FILE it fits glm, ols or gbm on a training panel computed elsewhere (`forecast sql panel` run \
+            in PostgreSQL or Spark, written as CSV: one file, or a folder of part files) instead of on --data: the \
+            heavy aggregation runs in the engine and only the fit here. The model's cutoff is the month after the \
+            panel's last origin.
+
             Example: forecast train --data data/shop --layout shop --as-of 2019-12-31 --model glm --name default
+                     forecast train --panel panel.csv --model gbm --name big
             """
     )
+
+    @Option(help: "Train on this panel (CSV file or folder of part files from `forecast sql panel`) instead of --data: glm, ols or gbm.")
+    var panel: String?
 
     @OptionGroup var source: MappingOptions
     @OptionGroup var quality: QualityOptions
@@ -103,12 +112,23 @@ struct TrainCommand: ParsableCommand {
             throw ValidationError("--feature-subsample must be in (0, 1]")
         }
         if let threads, threads < 1 { throw ValidationError("--threads must be at least 1") }
+        if panel != nil {
+            guard ModelTraining.panelKinds.contains(model) else {
+                throw ValidationError("--panel trains \(ModelTraining.panelKinds.joined(separator: ", ")); \(model) learns from each customer's "
+                                      + "purchase history: train it with --data")
+            }
+            guard source.dataOption == nil else { throw ValidationError("--panel trains from the panel alone: leave out --data") }
+            guard firstOrigin == nil, origins == nil, quality.asOf == nil else {
+                throw ValidationError("--panel's origins are the training origins: leave out --first-origin, --origins and --as-of")
+            }
+        }
         if let firstOrigin, CivilDate(iso: firstOrigin)?.day != 1 {
             throw ValidationError("--first-origin must be a month start like 1997-02-01, got '\(firstOrigin)'")
         }
     }
 
     func run() throws {
+        if let panel { return try train(panel: panel) }
         let began = DispatchTime.now().uptimeNanoseconds
         let (logRows, events) = try loadEvents(source, quality, command: "train")
         let cutoff = try cutoffDay(asOf: quality.asOf, events: events)
@@ -133,6 +153,42 @@ struct TrainCommand: ParsableCommand {
         }
         print("saved \(model) model \(name)@\(saved.version) to \(path)")
         print("training log: \((path as NSString).deletingLastPathComponent)/\(ModelStore.trainingLogFileName)")
+        printError(String(format: "train: total %.2f s, peak resident memory %.0f MB",
+                          Double(DispatchTime.now().uptimeNanoseconds - began) / 1e9, peakResidentMegabytes()))
+    }
+}
+
+extension TrainCommand {
+    /// `--panel`: reads the panel, fits, saves; the log is never read.
+    func train(panel path: String) throws {
+        let began = DispatchTime.now().uptimeNanoseconds
+        printError("train: reading the panel \(path)")
+        let file = try PanelFile(path: path, threads: quality.threadCount)
+        printError("train: \(file.rowsRead) rows read = \(file.rowsAccepted) accepted + \(file.rejects.count) rejected"
+                   + (file.files.count > 1 ? " (\(file.files.count) files)" : ""))
+        for r in file.rejects.prefix(5) { printError("train: rejected \(file.files.count > 1 ? "" : path + ", ")line \(r.line): \(r.reason)") }
+        if file.rejects.count > 5 { printError("train: ... and \(file.rejects.count - 5) more rejected rows") }
+        if quality.onBadRow == .fail, let r = file.rejects.first {
+            throw ValidationError("\(path), line \(r.line): \(r.reason) (--on-bad-row fail)")
+        }
+        let p = file.panel
+        printError("train: panel: \(p.rowCount) rows x \(p.names.count) features, \(p.origins.count) origins "
+                   + "\(p.origins.first.map { CivilDate(dayNumber: $0).description } ?? "") .. \(p.origins.last.map { CivilDate(dayNumber: $0).description } ?? "")")
+        let observer = ProgressPrinter(model: model)
+        let trained = try ModelTraining.train(try makeModel(), panel: p, observer: observer.report)
+        observer.finish()
+        printError(String(format: "train: fitted in %.2f s", trained.fitSeconds))
+        let store = storeOptions.modelStore
+        let data = try DataFingerprint(panelFiles: file.files, rows: p.rowCount, customers: file.customerIDs.count,
+                                       events: Int(p.target.reduce(0, +)), lastDay: CivilDate(dayNumber: trained.cutoff - 1).description)
+        let saved = SavedModel(name: name, version: version ?? store.nextVersion(of: name), createdAt: SavedModel.creationTime(),
+                               fitted: trained.model, featureNames: p.names, data: data, cutoff: trained.cutoff,
+                               origins: trained.origins, trainingRows: trained.rows, metrics: trained.metrics)
+        let saveTo = try store.save(saved, trainingLog: trained.model.trainingLog, overwrite: overwrite)
+        if let d = trained.metrics["last_month_deviance"], let t = trained.metrics["last_month_top10_capture"] {
+            printError(String(format: "train: in-sample on the last training month: deviance %.4f, top10_capture %.4f", d, t))
+        }
+        print("saved \(model) model \(name)@\(saved.version) to \(saveTo) (trained on the panel \(path); cutoff \(CivilDate(dayNumber: trained.cutoff)))")
         printError(String(format: "train: total %.2f s, peak resident memory %.0f MB",
                           Double(DispatchTime.now().uptimeNanoseconds - began) / 1e9, peakResidentMegabytes()))
     }

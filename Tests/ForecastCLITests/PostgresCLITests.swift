@@ -96,13 +96,7 @@ struct PostgresCLITests {
 
         let database = try PostgresTestServer.createDatabase()
         defer { PostgresTestServer.dropDatabase(database) }
-        try PostgresTestServer.psql("""
-            CREATE TABLE raw (customer_id text, product_id text, timestamp timestamp, quantity double precision, unit_price double precision)
-            """, database: database)
-        try PostgresTestServer.psql("\\copy raw FROM '\(dir)/shop/transactions.csv' WITH (FORMAT csv, HEADER true)", database: database)
-        try PostgresTestServer.psql("""
-            CREATE VIEW transactions AS SELECT customer_id, timestamp, quantity, quantity * unit_price AS amount, product_id FROM raw
-            """, database: database)
+        try Self.loadTransactions(dir + "/shop/transactions.csv", into: database)
         let fromSQL = Self.table(try PostgresTestServer.psql(sql.stdout, database: database, csv: true))
         let fromSwift = Self.table(try String(contentsOfFile: dir + "/f.csv", encoding: .utf8))
         #expect(fromSQL.rows.count == fromSwift.rows.count && fromSQL.rows.count > 200)
@@ -143,13 +137,7 @@ struct PostgresCLITests {
         let columns = header.split(separator: ",").map { $0 == "customer_id" ? "customer_id text" : "\($0) double precision" }
         try PostgresTestServer.psql("CREATE TABLE features (\(columns.joined(separator: ", ")))", database: database)
         try PostgresTestServer.psql("\\copy features FROM '\(dir)/f.csv' WITH (FORMAT csv, HEADER true)", database: database)
-        try PostgresTestServer.psql("""
-            CREATE TABLE raw (customer_id text, product_id text, timestamp timestamp, quantity double precision, unit_price double precision)
-            """, database: database)
-        try PostgresTestServer.psql("\\copy raw FROM '\(dir)/shop/transactions.csv' WITH (FORMAT csv, HEADER true)", database: database)
-        try PostgresTestServer.psql("""
-            CREATE VIEW transactions AS SELECT customer_id, timestamp, quantity, quantity * unit_price AS amount, product_id FROM raw
-            """, database: database)
+        try Self.loadTransactions(dir + "/shop/transactions.csv", into: database)
 
         for (kind, options) in [("glm", [String]()), ("gbm", ["--trees", "40", "--min-data-in-leaf", "20", "--no-early-stopping"])] {
             let trained = try forecast(["train"] + data + store + ["--as-of", "2019-06-30", "--model", kind, "--name", kind] + options)
@@ -176,6 +164,66 @@ struct PostgresCLITests {
                 #expect(mismatches.isEmpty, "\(kind) with features \(withFeatures): \(mismatches.count) differ: \(mismatches.prefix(5))")
             }
         }
+    }
+
+    /// The generated shop's transaction rows as the table `raw` and the view `transactions(customer_id, timestamp,
+    /// quantity, amount, product_id)` the SQL reads.
+    static func loadTransactions(_ csv: String, into database: String) throws {
+        try PostgresTestServer.psql("""
+            CREATE TABLE raw (customer_id text, product_id text, timestamp timestamp, quantity double precision, unit_price double precision)
+            """, database: database)
+        try PostgresTestServer.psql("\\copy raw FROM '\(csv)' WITH (FORMAT csv, HEADER true)", database: database)
+        try PostgresTestServer.psql("""
+            CREATE VIEW transactions AS SELECT customer_id, timestamp, quantity, quantity * unit_price AS amount, product_id FROM raw
+            """, database: database)
+    }
+
+    /// `forecast sql panel` run in PostgreSQL, written as CSV, trains with `forecast train --panel` a GLM that forecasts
+    /// as the GLM `forecast train --data` fits on the same origins; a sampled panel has the customers asked for, the
+    /// same ones for the same seed.
+    @Test func aPanelFromPostgresTrainsTheModelTheLogTrains() async throws {
+        let dir = scratch()
+        let generated = try forecast(["generate", "--out", dir + "/shop", "--customers", "500", "--products", "40", "--clean", "-q"])
+        #expect(generated.status == 0, "\(generated.stderr)")
+        let database = try PostgresTestServer.createDatabase()
+        defer { PostgresTestServer.dropDatabase(database) }
+        try Self.loadTransactions(dir + "/shop/transactions.csv", into: database)
+        let sql = try forecast(["sql", "panel", "--dialect", "postgres", "--origins", "2018-07-01..2019-05-01", "--with-products"])
+        #expect(sql.status == 0, "\(sql.stderr)")
+        try PostgresTestServer.psql(sql.stdout, database: database, csv: true).write(toFile: dir + "/panel.csv", atomically: true, encoding: .utf8)
+
+        let data = ["--data", dir + "/shop/transactions.csv", "--layout", "transactions"], store = ["--store", dir + "/models"]
+        let fromPanel = try forecast(["train", "--panel", dir + "/panel.csv", "--model", "glm", "--name", "panel"] + store)
+        #expect(fromPanel.status == 0 && fromPanel.stdout.contains("cutoff 2019-06-01"), "\(fromPanel.stdout)\n\(fromPanel.stderr)")
+        #expect(fromPanel.stderr.contains("rows read = ") && fromPanel.stderr.contains("+ 0 rejected") && fromPanel.stderr.contains("11 origins"),
+                "\(fromPanel.stderr)")
+        let fromLog = try forecast(["train"] + data + store + ["--as-of", "2019-05-31", "--first-origin", "2018-07-01", "--model", "glm", "--name", "log"])
+        #expect(fromLog.status == 0, "\(fromLog.stderr)")
+        for name in ["panel", "log"] {
+            let predicted = try forecast(["predict"] + data + store + ["--as-of", "2019-06-30", "--model", name, "--out", dir + "/predict-\(name).csv"])
+            #expect(predicted.status == 0, "\(predicted.stderr)")
+        }
+        let viaPanel = Self.table(try String(contentsOfFile: dir + "/predict-panel.csv", encoding: .utf8))
+        let viaLog = Self.table(try String(contentsOfFile: dir + "/predict-log.csv", encoding: .utf8))
+        #expect(viaPanel.rows.count == viaLog.rows.count && viaLog.rows.count > 300)
+        let differing = viaLog.rows.filter { id, row in
+            guard let other = viaPanel.rows[id], let x = Double(row[1]), let y = Double(other[1]) else { return true }
+            return abs(x - y) > 1e-6 * max(1e-9, abs(x))
+        }
+        #expect(differing.isEmpty, "\(differing.count) forecasts differ, e.g. \(differing.first.map { "\($0.key): \($0.value[1]) vs \(viaPanel.rows[$0.key]?[1] ?? "-")" } ?? "")")
+
+        var customers: [[String]] = []
+        for seed in ["3", "3", "4"] {
+            let sampled = try forecast(["sql", "panel", "--dialect", "postgres", "--origins", "2019-01-01..2019-02-01", "--sample-customers", "100",
+                                        "--seed", seed])
+            #expect(sampled.status == 0, "\(sampled.stderr)")
+            let panel = try PostgresTestServer.psql(sampled.stdout, database: database, csv: true)
+            customers.append(Set(panel.split(separator: "\n").dropFirst().map { String($0.prefix { $0 != "," }) }).sorted())
+            // The view keeps 100 customers; the panel has those of them with an event before an origin.
+            let view = try #require(sampled.stdout.components(separatedBy: ";\n").first)
+            #expect(try PostgresTestServer.psql(view + "; SELECT count(DISTINCT customer_id) FROM panel_transactions", database: database) == "100")
+        }
+        #expect((50...100).contains(customers[0].count) && customers[0] == customers[1] && customers[0] != customers[2], "\(customers.map(\.count))")
     }
 
     /// A CSV text (no quoted fields) as its header and its rows by first column.

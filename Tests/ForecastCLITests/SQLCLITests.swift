@@ -43,4 +43,31 @@ struct SQLCLITests {
             #expect(r.stdout.hasPrefix("-- default@1 (glm)"), "\(r.stdout.prefix(80))")
         }
     }
+
+    @Test func trainPanelRefusesWhatItCannotDo() throws {
+        let dir = scratch()
+        let path = dir + "/panel.csv"
+        try "customer_id,origin,recency_days,freq_total,next_month_events\na,2019-01-01,3,2,1\nb,2019-01-01,40,1,0\nc,2019-01-15,4,1,0\n"
+            .write(toFile: path, atomically: true, encoding: .utf8)
+        let kind = try forecast(["train", "--panel", path, "--model", "bgnbd", "--name", "x", "--store", dir + "/models"])
+        #expect(kind.status == 64 && kind.stderr.contains("--panel trains glm, ols, gbm; bgnbd learns from each customer's purchase history"), "\(kind.stderr)")
+        let both = try forecast(["train", "--panel", path, "--data", path, "--model", "glm", "--name", "x", "--store", dir + "/models"])
+        #expect(both.status == 64 && both.stderr.contains("leave out --data"), "\(both.stderr)")
+        let neither = try forecast(["train", "--model", "glm", "--name", "x", "--store", dir + "/models"])
+        #expect(neither.status == 64 && neither.stderr.contains("Missing expected argument '--data <data>'"), "\(neither.stderr)")
+        let missing = try forecast(["train", "--panel", dir + "/none.csv", "--model", "glm", "--name", "x", "--store", dir + "/models"])
+        #expect(missing.status == 1 && missing.stderr.contains("none.csv: no such file"), "\(missing.stderr)")
+        // Three rows, one rejected (an origin that is not a month start) and said so; two customers are too few to fit well but
+        // enough to fit: the model is saved.
+        let trained = try forecast(["train", "--panel", path, "--model", "glm", "--name", "x", "--store", dir + "/models"])
+        #expect(trained.status == 0, "\(trained.stderr)")
+        #expect(trained.stderr.contains("3 rows read = 2 accepted + 1 rejected") && trained.stderr.contains("line 4: origin 2019-01-15 is not a month start"),
+                "\(trained.stderr)")
+        let failing = try forecast(["train", "--panel", path, "--model", "glm", "--name", "y", "--store", dir + "/models", "--on-bad-row", "fail"])
+        #expect(failing.status == 64 && failing.stderr.contains("line 4"), "\(failing.stderr)")
+        let sample = try forecast(["sql", "panel", "--dialect", "sqlite", "--origins", "2019-01-01..2019-03-01", "--sample-customers", "5"])
+        #expect(sample.status == 64 && sample.stderr.contains("SQLite has no hash function"), "\(sample.stderr)")
+        let origins = try forecast(["sql", "panel", "--dialect", "spark", "--origins", "2019-01-05..2019-03-01"])
+        #expect(origins.status == 64 && origins.stderr.contains("two month starts"), "\(origins.stderr)")
+    }
 }
