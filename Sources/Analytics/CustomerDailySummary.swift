@@ -49,6 +49,13 @@ public enum CustomerDailySummary {
     /// definition of the mart in SQL, which the SQLite test and the PostgreSQL warehouse run.
     /// `spineThrough` (`YYYY-MM-DD`): every day from each customer's first order to that day.
     public static func insertSQL(_ dialect: SQLDialect, spineThrough: String? = nil) -> String {
+        "INSERT INTO \(table)\n" + selectSQL(dialect, spineThrough: spineThrough)
+    }
+
+    /// The mart's rows as one SELECT over the star schema (`fct_orders`, `dim_customer`,
+    /// `dim_date`), columns named as the table's: what ``insertSQL(_:spineThrough:)`` inserts
+    /// and `forecast sql marts` prints for an engine that holds the warehouse.
+    public static func selectSQL(_ dialect: SQLDialect, spineThrough: String? = nil) -> String {
         let daily = """
             SELECT customer_key, date_key, count(*) AS orders, sum(units) AS items, sum(order_total) AS spend
             FROM fct_orders WHERE \(dialect.isTrue("is_revenue")) GROUP BY customer_key, date_key
@@ -66,10 +73,9 @@ public enum CustomerDailySummary {
             base = "SELECT * FROM daily"
         }
         return """
-            INSERT INTO \(table)
             WITH daily AS (\(daily)), base AS (\(base))
-            SELECT c.customer_id, d.date, x.orders, x.items, x.spend, x.aov, x.cumulative_orders, x.cumulative_spend,
-                   \(dialect.daysBetween("d.date", "p.date"))
+            SELECT c.customer_id, d.date, x.orders, x.items, x.spend, x.aov AS avg_order_value, x.cumulative_orders, x.cumulative_spend,
+                   \(dialect.daysBetween("d.date", "p.date")) AS days_since_previous_order
             FROM (SELECT b.*, CASE WHEN b.orders > 0 THEN b.spend / b.orders END AS aov,
                          sum(b.orders) OVER running AS cumulative_orders, sum(b.spend) OVER running AS cumulative_spend,
                          max(CASE WHEN b.orders > 0 THEN b.date_key END)

@@ -1,3 +1,4 @@
+import Core
 import GRDB
 import Warehouse
 
@@ -14,19 +15,42 @@ public enum SalesRollups {
     public static let productTable = "mart_sales_by_product"
     public static let categoryTable = "mart_sales_by_category"
 
-    /// A grain: its name, the `dim_date` column that starts its period, and its label.
+    /// A grain: its name, and (per dialect) the start of its period and its label, from `dim_date d`.
     public struct Grain: Sendable {
         public var name: String
-        var start: String
-        var label: String
+        var start: @Sendable (SQLDialect) -> String
+        var label: @Sendable (SQLDialect) -> String
     }
 
+    /// The grains: periods labelled `2019-12-31`, `2019-W52` (ISO year and week), `2019-12`, `2019`.
     public static let grains: [Grain] = [
-        Grain(name: "day", start: "d.date", label: "d.date"),
-        Grain(name: "week", start: "d.week_start", label: "printf('%04d-W%02d', d.iso_year, d.iso_week)"),
-        Grain(name: "month", start: "d.month_start", label: "substr(d.date, 1, 7)"),
-        Grain(name: "year", start: "printf('%04d-01-01', d.year)", label: "CAST(d.year AS TEXT)"),
+        Grain(name: "day", start: { _ in "d.date" }, label: { $0.text("d.date") }),
+        Grain(name: "week", start: { _ in "d.week_start" }, label: { d in
+            d == .sqlite ? "printf('%04d-W%02d', d.iso_year, d.iso_week)"
+                : "concat(lpad(\(d.text("d.iso_year")), 4, '0'), '-W', lpad(\(d.text("d.iso_week")), 2, '0'))"
+        }),
+        Grain(name: "month", start: { _ in "d.month_start" }, label: { "substr(\($0.text("d.date")), 1, 7)" }),
+        Grain(name: "year", start: { $0 == .sqlite ? "printf('%04d-01-01', d.year)" : "make_date(d.year, 1, 1)" }, label: { $0.text("d.year") }),
     ]
+
+    /// A roll-up's rows, every grain, as one SELECT over the star schema (`fct_order_lines`,
+    /// `dim_date`, `dim_product`), columns named as the table's (`grain, period, period_start,`
+    /// the key`, orders, units, revenue, customers`): what ``buildInSQL(_:)`` inserts and
+    /// `forecast sql marts` prints. `byProduct`: per product (with its category), else per category.
+    public static func selectSQL(_ dialect: SQLDialect, byProduct: Bool) -> String {
+        let key = byProduct ? "p.product_id, p.category" : "p.category"
+        let selects = grains.map { g in
+            """
+            SELECT '\(g.name)' AS grain, \(g.label(dialect)) AS period, \(g.start(dialect)) AS period_start, \(key),
+                   count(DISTINCT l.order_key) AS orders, sum(l.quantity) AS units, sum(l.line_total) AS revenue,
+                   count(DISTINCT l.customer_key) AS customers
+            FROM fct_order_lines l JOIN dim_date d ON d.date_key = l.date_key JOIN dim_product p ON p.product_key = l.product_key
+            WHERE \(dialect.isTrue("l.is_revenue"))
+            GROUP BY \(g.start(dialect)), \(g.label(dialect)), \(key)
+            """
+        }
+        return selects.joined(separator: "\nUNION ALL\n")
+    }
 
     /// Rebuilds both tables (DROP and CREATE: marts are not migrated, see ``Marts``) with the
     /// columnar pass; returns their row counts.
@@ -61,24 +85,8 @@ public enum SalesRollups {
     }
 
     static func insertInSQL(_ db: Database) throws {
-        for g in grains {
-            try db.execute(sql: """
-                INSERT INTO \(productTable)
-                SELECT '\(g.name)', \(g.label), \(g.start), p.product_id, p.category, count(DISTINCT l.order_key),
-                       sum(l.quantity), sum(l.line_total), count(DISTINCT l.customer_key)
-                FROM fct_order_lines l JOIN dim_date d ON d.date_key = l.date_key JOIN dim_product p ON p.product_key = l.product_key
-                WHERE l.is_revenue = 1
-                GROUP BY \(g.start), l.product_key
-                """)
-            try db.execute(sql: """
-                INSERT INTO \(categoryTable)
-                SELECT '\(g.name)', \(g.label), \(g.start), p.category, count(DISTINCT l.order_key),
-                       sum(l.quantity), sum(l.line_total), count(DISTINCT l.customer_key)
-                FROM fct_order_lines l JOIN dim_date d ON d.date_key = l.date_key JOIN dim_product p ON p.product_key = l.product_key
-                WHERE l.is_revenue = 1
-                GROUP BY \(g.start), p.category
-                """)
-        }
+        try db.execute(sql: "INSERT INTO \(productTable)\n" + selectSQL(.sqlite, byProduct: true))
+        try db.execute(sql: "INSERT INTO \(categoryTable)\n" + selectSQL(.sqlite, byProduct: false))
     }
 
     static func counts(_ db: Database) throws -> (products: Int, categories: Int) {

@@ -71,4 +71,13 @@ public enum SQLDialect: String, Sendable, CaseIterable {
     public func date(_ day: CivilDate) -> String {
         self == .sqlite ? "'\(day)'" : "DATE '\(day)'"
     }
+
+    /// `value` as text (dates as `YYYY-MM-DD`).
+    public func text(_ value: String) -> String {
+        switch self {
+        case .sqlite: "CAST(\(value) AS TEXT)"
+        case .postgres: "CAST(\(value) AS text)"
+        case .spark: "CAST(\(value) AS STRING)"
+        }
+    }
 }

@@ -96,7 +96,9 @@ public struct PostgresWarehouseBackend: WarehouseBackend {
 
     public func logStep(_ step: String, seconds: Double, source: String?, rowsIn: Int?, rowsOut: Int?, detail: String?) async throws {
         try await withSession(writing: true) { session in
-            try await PostgresSchema.requireSchema(session)
+            // The run logs its ingest step before the load creates the schema: a first run into an empty
+            // database creates it here (migrations are idempotent), as the SQLite warehouse does on opening.
+            _ = try await PostgresSchema.migrate(session)
             var bindings = PostgresBindingsBuilder()
             let sql = "INSERT INTO etl_log(step, seconds, source, rows_in, rows_out, detail) VALUES (\(bindings.add(step)), "
                 + "\(bindings.add(seconds)), \(bindings.add(source)), \(bindings.add(rowsIn)), \(bindings.add(rowsOut)), \(bindings.add(detail)))"

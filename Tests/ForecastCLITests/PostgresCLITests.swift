@@ -226,6 +226,35 @@ struct PostgresCLITests {
         #expect((50...100).contains(customers[0].count) && customers[0] == customers[1] && customers[0] != customers[2], "\(customers.map(\.count))")
     }
 
+    /// `forecast sql marts --dialect postgres` run by psql over a warehouse the pipeline loaded gives the marts the
+    /// pipeline built (which the PostgreSQL warehouse tests hold to SQLite's), every row, numbers within 1e-9.
+    @Test func sqlMartsInPostgresEqualTheWarehouseMarts() async throws {
+        let dir = scratch()
+        let generated = try forecast(["generate", "--out", dir + "/shop", "--customers", "300", "--products", "40", "-q"])
+        #expect(generated.status == 0, "\(generated.stderr)")
+        let database = try PostgresTestServer.createDatabase()
+        defer { PostgresTestServer.dropDatabase(database) }
+        let url = PostgresTestServer.url(database: database)
+        let run = try await forecastAsync(["pipeline", "run", "--date", "2019-12-31", "--source", dir + "/shop", "--db", url, "--out", dir + "/out",
+                                           "--quiet"], environment: environment)
+        #expect(run.status == 0, "\(run.stdout)\n\(run.stderr)")
+        for (mart, table, order) in [("daily", "mart_customer_daily", "1, 2"), ("products", "mart_sales_by_product", "1, 3, 4"),
+                                     ("categories", "mart_sales_by_category", "1, 3, 4")] {
+            let sql = try forecast(["sql", "marts", "--dialect", "postgres", "--mart", mart])
+            #expect(sql.status == 0, "\(sql.stderr)")
+            let select = sql.stdout.trimmingCharacters(in: .whitespacesAndNewlines).trimmingCharacters(in: CharacterSet(charactersIn: ";"))
+            let fromSQL = try PostgresTestServer.psql("SELECT * FROM (\(select)) m ORDER BY \(order)", database: database, csv: true)
+            let built = try PostgresTestServer.psql("SELECT * FROM \(table) ORDER BY \(order)", database: database, csv: true)
+            #expect(fromSQL.split(separator: "\n").count == built.split(separator: "\n").count && fromSQL.split(separator: "\n").count > 100, "\(mart)")
+            #expect(fromSQL.split(separator: "\n").first == built.split(separator: "\n").first, "\(mart): column names")
+            #expect(Self.sameCSV(fromSQL, built), "\(mart) differs from \(table)")
+        }
+        let all = try forecast(["sql", "marts", "--dialect", "postgres", "--mart", "all", "--spine-through", "2019-12-31"])
+        try PostgresTestServer.psql(all.stdout + "\nSELECT 1", database: database)
+        let bad = try forecast(["sql", "marts", "--dialect", "postgres", "--spine-through", "soon"])
+        #expect(bad.status == 64 && bad.stderr.contains("--spine-through must be a date"), "\(bad.stderr)")
+    }
+
     /// A CSV text (no quoted fields) as its header and its rows by first column.
     static func table(_ text: String) -> (header: [String], rows: [String: [String]]) {
         let lines = text.split(separator: "\n").map { $0.split(separator: ",", omittingEmptySubsequences: false).map(String.init) }
