@@ -6,14 +6,15 @@
 # notebook), warehouse (the daily pipeline on the default data and its charts), attribution (the attribution
 # pipeline and the engines compared), bench, bench-compare (ours against polars and LightGBM, one run), parquet-bench (10 M rows against DuckDB), warehouse-compare (load + marts against DuckDB), warehouse-daily (a day's load and incremental marts), scale, warehouse-bench, attribution-bench, serve-bench (forecast serve
 # under wrk), reader-check (the Python model reader against forecast predict), docs (the ForecastKit DocC
-# archive), clean.
+# archive), spark-check (the printed SQL run in Spark local, against the toolkit; part of test), sql-scale (features and
+# scores inside PostgreSQL and Spark at 1M customers beside forecast features/predict), clean.
 
 SWIFT ?= swift
 DATA ?= data
 CUSTOMERS ?= 10000
 SEED ?= 42
 FORECAST = .build/release/forecast
-SYSTEM_PACKAGES = liblapack-dev libopenblas-dev libsqlite3-dev zlib1g-dev python3 python3-venv postgresql
+SYSTEM_PACKAGES = liblapack-dev libopenblas-dev libsqlite3-dev zlib1g-dev python3 python3-venv postgresql openjdk-17-jre-headless
 
 .PHONY: demo test readers postgres-demo postgres-bench setup build model blas-check accuracy reports warehouse attribution bench bench-compare parquet-bench warehouse-compare warehouse-daily scale warehouse-bench attribution-bench serve-bench reader-check docs clean
 
@@ -133,9 +134,46 @@ readers:
 # The tests run with a throwaway PostgreSQL cluster (deploy/postgres-cluster.sh: initdb in a temporary folder, 127.0.0.1
 # on a free port, stopped and deleted afterwards even when a test fails); FORECAST_REQUIRE_POSTGRES=1 makes a missing
 # server a failure rather than skipped tests.
+# Then spark-check with the test build's binary (about 2 minutes, Spark's start and pyspark's install included).
 test: setup readers
 	FORECAST_REQUIRE_POSTGRES=1 bash deploy/postgres-cluster.sh run -- \
 	    $(SWIFT) test -c release -Xswiftc -enable-testing --scratch-path .build-test
+	$(MAKE) spark-check FORECAST=.build-test/release/forecast
+
+# pyspark (it ships Spark; Debian's Java 17 runs it) in .venv-spark.
+spark-venv:
+	@test -x .venv-spark/bin/python || { python3 -m venv .venv-spark && .venv-spark/bin/pip install -q pyspark; }
+
+# The SQL of `forecast sql` run in Spark local mode (bench/spark_sql.py) on a generated shop of 2,000 customers, held to
+# the toolkit: features, glm and gbm scores (over given and Spark-computed features), the training panel (and
+# `train --panel` on Spark's CSV output), and the marts over the star schema of a SQLite warehouse. Exits 1 on any
+# difference beyond 1e-9.
+SPARK_CHECK = $(DATA)/spark-check
+spark-check: setup spark-venv
+	@test -x $(FORECAST) || $(MAKE) build
+	rm -rf $(SPARK_CHECK) && mkdir -p $(SPARK_CHECK)/work
+	$(FORECAST) generate --out $(SPARK_CHECK) --customers 2000 --products 40 --clean -q
+	for m in glm gbm; do $(FORECAST) train --data $(SPARK_CHECK)/transactions.csv --layout transactions --as-of 2019-06-30 \
+	    --model $$m --name $$m --store $(SPARK_CHECK)/models > /dev/null 2>&1 || exit 1; done
+	$(FORECAST) warehouse load --source $(SPARK_CHECK) --db $(SPARK_CHECK)/work/w.sqlite > /dev/null
+	$(FORECAST) warehouse marts --db $(SPARK_CHECK)/work/w.sqlite > /dev/null
+	.venv-spark/bin/python bench/spark_sql.py --forecast $(FORECAST) --shop $(SPARK_CHECK) --store $(SPARK_CHECK)/models \
+	    --cutoff 2019-07-01 --work $(SPARK_CHECK)/work --panel-origins 2019-05-01..2019-06-01 --warehouse $(SPARK_CHECK)/work/w.sqlite \
+	    2> $(SPARK_CHECK)/spark.log || { tail -40 $(SPARK_CHECK)/spark.log; exit 1; }
+
+# Features and scoring inside PostgreSQL and Spark local for SQL_CUSTOMERS generated customers, beside forecast features
+# and forecast predict, each compared with the toolkit's results: reports/sql-scale-*-$(SQL_CUSTOMERS).md.
+SQL_CUSTOMERS ?= 1000000
+SQL_SCALE = $(DATA)/sql-scale-$(SQL_CUSTOMERS)
+sql-scale: build spark-venv
+	@test -f $(SQL_SCALE)/transactions.csv || $(FORECAST) generate --out $(SQL_SCALE) --customers $(SQL_CUSTOMERS) --clean -q
+	for m in glm gbm; do test -f $(SQL_SCALE)/models/$$m/1/model.json || $(FORECAST) train --data $(SQL_SCALE)/transactions.csv \
+	    --layout transactions --as-of 2019-11-30 --origins 6 --model $$m --name $$m --store $(SQL_SCALE)/models || exit 1; done
+	.venv-spark/bin/python bench/spark_sql.py --bench --forecast $(FORECAST) --shop $(SQL_SCALE) --store $(SQL_SCALE)/models \
+	    --cutoff 2019-12-01 --work $(SQL_SCALE)/spark --driver-memory 12g --report reports/sql-scale-spark-$(SQL_CUSTOMERS).md \
+	    2> $(SQL_SCALE)/spark.log
+	bash deploy/postgres-cluster.sh run -- python3 bench/postgres_sql.py --forecast $(FORECAST) --shop $(SQL_SCALE) \
+	    --store $(SQL_SCALE)/models --cutoff 2019-12-01 --work $(SQL_SCALE)/postgres --report reports/sql-scale-postgres-$(SQL_CUSTOMERS).md
 
 # The daily pipeline into PostgreSQL: a throwaway cluster started as for the tests, a database `shop` with the roles of
 # `warehouse roles`, the pipeline on the default data ($(DATA)/shop), its checks; exports in $(DATA)/exports-postgres/.

@@ -6,7 +6,10 @@ with spark.sql over the shop's transaction log registered as the view `transacti
 `forecast features` and `forecast predict`: every feature of every customer, and the expected events and P(0) of
 every customer, within 1e-9 relative (missing as missing). Scores are checked twice: over the features the
 toolkit wrote (loaded as the view `features`: the scoring alone) and over the features Spark computed
-(--with-features: the whole path).
+(--with-features: the whole path). With --panel-origins, the training panel Spark computes (`forecast sql panel`)
+is compared with `forecast features` at each origin, written as Spark writes CSV (a folder of part files) and
+trained on with `forecast train --panel`. With --warehouse (a SQLite warehouse the toolkit loaded and built the
+marts of), its star schema is loaded into Spark and `forecast sql marts` is compared with the toolkit's marts.
 
     python bench/spark_sql.py --forecast .build/release/forecast --shop data/spark-check --store data/spark-check/models \
         --models glm gbm --cutoff 2019-07-01 --work data/spark-check/work
@@ -51,10 +54,15 @@ def read_csv(path):
 
 
 def same(a, b):
-    """Two values within 1e-9 relative; None/'' as missing."""
+    """Two values within 1e-9 relative; None/'' as missing; text equal."""
+    if a == b:
+        return True
     if a is None or a == "" or b is None or b == "":
         return (a is None or a == "") and (b is None or b == "")
-    x, y = float(a), float(b)
+    try:
+        x, y = float(a), float(b)
+    except ValueError:
+        return False
     return abs(x - y) <= 1e-9 * max(1e-12, abs(y)) or (abs(y) < 1 and abs(x - y) <= 1e-9)
 
 
@@ -71,7 +79,7 @@ def compare(name, header, rows, want_header, want, columns):
             a, b = row[header.index(column)], other[want_header.index(column)]
             if not same(a, b):
                 problems.append(f"{customer} {column}: {a} vs {b}")
-    print(f"{name}: {len(rows)} customers x {len(columns)} columns, {len(problems)} differences")
+    print(f"{name}: {len(rows)} rows x {len(columns)} columns, {len(problems)} differences")
     for p in problems[:5]:
         print("   ", p)
     return len(problems)
@@ -103,6 +111,8 @@ def main():
     parser.add_argument("--bench", action="store_true", help="time the steps and write --report")
     parser.add_argument("--report", help="the Markdown report of --bench")
     parser.add_argument("--driver-memory", default="4g")
+    parser.add_argument("--panel-origins", help="FIRST..LAST month starts: also check the training panel")
+    parser.add_argument("--warehouse", help="a SQLite warehouse with marts: also check forecast sql marts")
     args = parser.parse_args()
     os.makedirs(args.work, exist_ok=True)
     log = os.path.join(args.shop, "transactions.csv")
@@ -175,6 +185,11 @@ def main():
         differences += compare(f"{model} with the features in Spark (sql score --with-features vs forecast predict)", header, rows,
                                want_header, want, ["expected_events", "p_zero"])
 
+    if args.panel_origins:
+        differences += check_panel(spark, args, data, spark_rows)
+    if args.warehouse:
+        differences += check_marts(spark, args, spark_rows)
+
     peak = None
     if jvm:
         with open(f"/proc/{jvm}/status") as f:
@@ -196,6 +211,84 @@ def main():
     if differences:
         sys.exit(f"{differences} differences between Spark and the toolkit")
     print("Spark agrees with the toolkit on every customer")
+
+
+def check_panel(spark, args, data, spark_rows):
+    """The panel in Spark against forecast features at each origin; then train --panel on Spark's CSV output."""
+    script, _ = run_forecast(args.forecast, ["sql", "panel", "--dialect", "spark", "--origins", args.panel_origins, "--with-products"])
+    parts = statements(script)
+    for statement in parts[:-1]:
+        spark.sql(statement)
+    frame = spark.sql(parts[-1])
+    header = frame.columns
+    by_origin = {}
+    for r in frame.collect():
+        origin = r[1].isoformat()
+        by_origin.setdefault(origin, {})[r[0]] = [r[0], origin] + ["" if v is None else repr(float(v)) for v in r[2:]]
+    differences = 0
+    for origin, rows in sorted(by_origin.items()):
+        path = f"{args.work}/features-{origin}.csv"
+        run_forecast(args.forecast, ["features"] + data + ["--cutoff", origin, "--out", path])
+        want_header, want = read_csv(path)
+        differences += compare(f"panel at {origin} (sql panel vs forecast features)", header, rows, want_header, want,
+                               [c for c in header if c not in ("customer_id", "origin")])
+    out = f"{args.work}/panel-spark"
+    frame.write.mode("overwrite").csv(out, header=True)
+    trained, _ = run_forecast(args.forecast, ["train", "--panel", out, "--model", "glm", "--name", "spark-panel",
+                                              "--store", f"{args.work}/models", "--overwrite", "--version", "1"])
+    print("train --panel on Spark's CSV output:", trained.strip())
+    return differences
+
+
+def check_marts(spark, args, spark_rows):
+    """The star schema of a SQLite warehouse in Spark, forecast sql marts run there, against the warehouse's marts."""
+    import sqlite3
+
+    from pyspark.sql.types import BooleanType, DateType, DoubleType, LongType, StringType, StructField, StructType
+
+    db = sqlite3.connect(args.warehouse)
+    columns = {
+        "fct_orders": [("order_key", LongType()), ("customer_key", LongType()), ("date_key", LongType()), ("is_revenue", BooleanType()),
+                       ("units", DoubleType()), ("order_total", DoubleType())],
+        "fct_order_lines": [("order_key", LongType()), ("product_key", LongType()), ("customer_key", LongType()), ("date_key", LongType()),
+                            ("is_revenue", BooleanType()), ("quantity", DoubleType()), ("line_total", DoubleType())],
+        "dim_customer": [("customer_key", LongType()), ("customer_id", StringType())],
+        "dim_product": [("product_key", LongType()), ("product_id", StringType()), ("category", StringType())],
+        "dim_date": [("date_key", LongType()), ("date", DateType()), ("year", LongType()), ("iso_year", LongType()), ("iso_week", LongType()),
+                     ("week_start", DateType()), ("month_start", DateType())],
+    }
+    for table, fields in columns.items():
+        def convert(value, kind):
+            if value is None:
+                return None
+            if isinstance(kind, DateType):
+                return datetime.date.fromisoformat(value)
+            if isinstance(kind, BooleanType):
+                return value == 1
+            return value
+        rows = [tuple(convert(v, k) for v, (_, k) in zip(r, fields))
+                for r in db.execute(f"SELECT {', '.join(n for n, _ in fields)} FROM {table}")]
+        spark.createDataFrame(rows, StructType([StructField(n, k) for n, k in fields])).createOrReplaceTempView(table)
+    differences = 0
+    for mart, table, keys in [("daily", "mart_customer_daily", 2), ("products", "mart_sales_by_product", 4),
+                              ("categories", "mart_sales_by_category", 4)]:
+        script, _ = run_forecast(args.forecast, ["sql", "marts", "--dialect", "spark", "--mart", mart])
+        frame = spark.sql(statements(script)[-1])
+        header = frame.columns
+        def key(r):
+            return "|".join(str(r[i]) for i in ([0, 1] if keys == 2 else [0, 2, 3]))
+        def cell(v):
+            return "" if v is None else v.isoformat() if isinstance(v, datetime.date) else str(v) if isinstance(v, str) else repr(float(v))
+        got = {key(r): [cell(v) for v in r] for r in frame.collect()}
+        cursor = db.execute(f"SELECT * FROM {table}")
+        want_header = [d[0] for d in cursor.description]
+        want = {key(r): [cell(v) if not isinstance(v, (int, float)) else repr(float(v)) for v in r] for r in cursor}
+        for k, row in got.items():
+            row[0] = k
+        for k, row in want.items():
+            row[0] = k
+        differences += compare(f"{table} (sql marts in Spark vs the warehouse)", header, got, want_header, want, header[1:])
+    return differences
 
 
 if __name__ == "__main__":
