@@ -186,9 +186,9 @@ def main():
                                want_header, want, ["expected_events", "p_zero"])
 
     if args.panel_origins:
-        differences += check_panel(spark, args, data, spark_rows)
+        differences += check_panel(spark, args, data)
     if args.warehouse:
-        differences += check_marts(spark, args, spark_rows)
+        differences += check_marts(spark, args)
 
     peak = None
     if jvm:
@@ -213,7 +213,7 @@ def main():
     print("Spark agrees with the toolkit on every customer")
 
 
-def check_panel(spark, args, data, spark_rows):
+def check_panel(spark, args, data):
     """The panel in Spark against forecast features at each origin; then train --panel on Spark's CSV output."""
     script, _ = run_forecast(args.forecast, ["sql", "panel", "--dialect", "spark", "--origins", args.panel_origins, "--with-products"])
     parts = statements(script)
@@ -240,7 +240,7 @@ def check_panel(spark, args, data, spark_rows):
     return differences
 
 
-def check_marts(spark, args, spark_rows):
+def check_marts(spark, args):
     """The star schema of a SQLite warehouse in Spark, forecast sql marts run there, against the warehouse's marts."""
     import sqlite3
 

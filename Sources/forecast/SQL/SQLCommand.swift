@@ -1,0 +1,26 @@
+import ArgumentParser
+import Core
+
+extension SQLDialect: ExpressibleByArgument {}
+
+struct SQLCommand: ParsableCommand {
+    static let configuration = CommandConfiguration(
+        commandName: "sql",
+        abstract: "Print the toolkit's computations as SQL for an engine that holds the data (PostgreSQL, Spark, SQLite).",
+        subcommands: [SQLFeaturesCommand.self, SQLPanelCommand.self, SQLScoreCommand.self, SQLMartsCommand.self]
+    )
+}
+
+/// The day number of a `--cutoff` value.
+func dayNumber(ofCutoff text: String) throws -> Int {
+    guard let day = CivilDate(iso: text)?.dayNumber else { throw ValidationError("--cutoff must be a date like 2020-01-01, got '\(text)'") }
+    return day
+}
+
+/// Refuses a relation name that is not a plain (optionally schema-qualified) identifier: it is pasted into the SQL.
+func validateRelation(_ name: String, option: String) throws {
+    let parts = name.split(separator: ".", omittingEmptySubsequences: false)
+    guard !parts.isEmpty, parts.allSatisfy({ part in !part.isEmpty && part.allSatisfy { $0.isLetter || $0.isNumber || $0 == "_" } }) else {
+        throw ValidationError("\(option) must be a relation name like transactions or shop.sales, got '\(name)'")
+    }
+}
