@@ -90,12 +90,31 @@ struct GradientBoostingTests {
         #expect(model.trainingLog.contains { $0.metrics["valid_deviance"] != nil })
     }
 
+    /// Bounds lie halfway between adjacent values, so a value a rounding step away from a training value (the same
+    /// amounts summed in another order) falls in that value's bin; adjacent doubles, which have no midpoint between
+    /// them, keep the bound on the value; the training values keep their own bins.
+    @Test func boundsLieBetweenValuesNotOnThem() {
+        let sum = 62.870000000000005, other = 62.87  // 20.5 + 21.37 + 21.0 in two orders
+        let values = [10.0, other, 80.0, 1.0.nextUp, 1.0]
+        let binning = FeatureBinning(columns: [values])
+        #expect(binning.bin(sum, feature: 0) == binning.bin(other, feature: 0))
+        #expect(binning.upperBounds[0] == [1.0, 1.0.nextUp + (10 - 1.0.nextUp) / 2, 10 + (other - 10) / 2, other + (80 - other) / 2, 80])
+        let bins = values.map { binning.bin($0, feature: 0) }
+        #expect(Set(bins).count == values.count)
+        // Quantile bounds (more distinct values than bins) move too, and keep every sampled value in its bin.
+        let many = (0..<2_000).map { Double($0) * 0.5 }
+        let quantiles = FeatureBinning(columns: [many], maxBins: 16)
+        #expect(quantiles.upperBounds[0].dropLast().allSatisfy { $0 != $0.rounded(.down) && ($0 * 2) != ($0 * 2).rounded(.down) })
+        for v in many { #expect(v <= quantiles.upperBounds[0][quantiles.bin(v, feature: 0)]) }
+    }
+
     @Test func binningRespectsTheBinLimitAndOrder() {
         let values = (0..<10_000).map { Double($0 % 997) } + [.nan]
         let binning = FeatureBinning(columns: [values, [1, 2, 2, 3, 3, 3, 4, 4, 4, 4, 5]])
-        #expect(binning.upperBounds[0].count <= 255 && binning.upperBounds[1] == [1, 2, 3, 4, 5])
+        #expect(binning.upperBounds[0].count <= 255 && binning.upperBounds[1] == [1.5, 2.5, 3.5, 4.5, 5])
         #expect(binning.bin(.nan, feature: 0) == binning.missingBin(0))
-        #expect(binning.bin(-5, feature: 1) == 0 && binning.bin(2.5, feature: 1) == 2 && binning.bin(99, feature: 1) == 4)
+        #expect(binning.bin(-5, feature: 1) == 0 && binning.bin(2.5, feature: 1) == 1 && binning.bin(2.6, feature: 1) == 2
+                && binning.bin(99, feature: 1) == 4)
         var previous = 0
         for v in stride(from: 0.0, to: 997, by: 1) {
             let b = binning.bin(v, feature: 0)
