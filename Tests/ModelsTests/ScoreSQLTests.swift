@@ -148,6 +148,19 @@ struct ScoreSQLTests {
         }
     }
 
+    /// PostgreSQL's JIT is turned off for models with trees (a booster is one huge expression), and only for them.
+    @Test func jitIsOffForTreesInPostgres() throws {
+        var booster = GradientBoosting()
+        booster.settings.maxTrees = 5
+        let models = try Self.models()
+        let gbm = try Self.fitted(booster)
+        #expect(ScoreSQL.settings(gbm, dialect: .postgres) == ["SET jit = off"])
+        #expect(ScoreSQL.settings(gbm, dialect: .spark).isEmpty && ScoreSQL.settings(gbm, dialect: .sqlite).isEmpty)
+        #expect(ScoreSQL.settings(PoissonRegression(), dialect: .postgres).isEmpty)
+        let blend = try #require(models.first { $0.name == "blend" })
+        #expect(ScoreSQL.settings(blend, dialect: .postgres) == ["SET jit = off"])
+    }
+
     @Test func anUnfittedModelIsNotFitted() {
         #expect(throws: ModelFitError.notFitted(model: "glm")) { try ScoreSQL.select(PoissonRegression(), dialect: .sqlite, horizonDays: 31) }
         #expect(throws: ModelFitError.notFitted(model: "gbm")) { try ScoreSQL.select(GradientBoosting(), dialect: .sqlite, horizonDays: 31) }

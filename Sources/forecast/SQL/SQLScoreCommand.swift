@@ -50,7 +50,7 @@ struct SQLScoreCommand: ParsableCommand {
     func run() throws {
         let saved = try loadModel(model, from: storeOptions.modelStore)
         let day = try dayNumber(ofCutoff: cutoff)
-        var script: [String] = []
+        var script = ScoreSQL.settings(saved.saved.model, dialect: dialect)
         if withFeatures {
             let select = FeatureSQL.select(dialect, cutoff: day, from: relation, withProducts: saved.featureNames.contains(Feature.productBreadth.name),
                                            observedSince: saved.dataFirstDay)
