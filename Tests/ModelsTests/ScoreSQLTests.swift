@@ -161,6 +161,18 @@ struct ScoreSQLTests {
         #expect(ScoreSQL.settings(blend, dialect: .postgres) == ["SET jit = off"])
     }
 
+    /// 500 trees are added as a balanced tree of `+` (Spark's analyzer overflowed its stack on a chain of 500).
+    @Test func treesAreAddedAsABalancedSum() {
+        let sum = GradientBoosting.balancedSum((0..<500).map { "t\($0)" })
+        var depth = 0, deepest = 0
+        for c in sum {
+            if c == "(" { depth += 1; deepest = max(deepest, depth) } else if c == ")" { depth -= 1 }
+        }
+        #expect(depth == 0 && deepest == 9)
+        #expect((0..<500).allSatisfy { sum.contains("t\($0))") || sum.contains("t\($0)\n") })
+        #expect(GradientBoosting.balancedSum(["a"]) == "a")
+    }
+
     @Test func anUnfittedModelIsNotFitted() {
         #expect(throws: ModelFitError.notFitted(model: "glm")) { try ScoreSQL.select(PoissonRegression(), dialect: .sqlite, horizonDays: 31) }
         #expect(throws: ModelFitError.notFitted(model: "gbm")) { try ScoreSQL.select(GradientBoosting(), dialect: .sqlite, horizonDays: 31) }

@@ -70,7 +70,16 @@ extension GradientBoosting: SQLScorable {
         guard !featureNames.isEmpty else { throw ModelFitError.notFitted(model: name) }
         let columns = featureNames.map(feature)
         let trees = try self.trees.map { try $0.caseSQL(d, nested: nestedTrees, featureCount: columns.count) { columns[$0] } }
-        let score = ([d.literal(initialScore)] + trees).joined(separator: "\n            + ")
+        let score = Self.balancedSum([d.literal(initialScore)] + trees)
         return "exp(\(d.least(score, d.literal(PoissonObjective.maxScore))))"
+    }
+
+    /// `terms` added as a balanced tree of `+`, ((a + b) + (c + d)), not a chain: Spark's
+    /// analyzer recurses once per `+` of a chain and overflowed its stack on 500 trees. The
+    /// order differs from the Swift loop's only in rounding (relative 1e-16 per tree).
+    static func balancedSum(_ terms: [String]) -> String {
+        guard terms.count > 1 else { return terms.first ?? "0" }
+        let half = terms.count / 2
+        return "(\(balancedSum(Array(terms[..<half])))\n            + \(balancedSum(Array(terms[half...]))))"
     }
 }
