@@ -206,7 +206,7 @@ def main():
     if args.bench and args.report:
         with open(args.report, "w") as f:
             f.write(f"# The toolkit's SQL in Spark local[2] beside the toolkit ({os.path.basename(args.shop)}, cutoff {args.cutoff})\n\n")
-            f.write(f"Command: `python bench/spark_sql.py --bench ...` (see the Makefile's spark-bench). Spark startup {startup:.1f} s, "
+            f.write(f"Command: `python bench/spark_sql.py --bench ...` (`make sql-scale`). Spark startup {startup:.1f} s, "
                     f"JVM peak RSS {peak:.0f} MB (driver memory {args.driver_memory}).\n\n" if peak else "\n")
             f.write("| step | engine | seconds | peak RSS (MB) |\n| --- | --- | ---: | ---: |\n")
             for step, engine, seconds, mb in timings:

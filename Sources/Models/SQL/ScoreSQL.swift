@@ -65,8 +65,8 @@ public enum ScoreSQL {
     /// Session settings to run before ``select(_:dialect:horizonDays:from:)``: for PostgreSQL
     /// and a model with trees, `SET jit = off`. A compiled booster is one expression of
     /// hundreds of kilobytes, which PostgreSQL's JIT compiles with LLVM in every parallel
-    /// worker before scoring a row: 346 s and 2.2 GB per process for a 425-tree model on
-    /// 919,182 customers, against seconds interpreted (docs/scale-out.md).
+    /// worker: 346 s and 2.2 GB per process for a 425-tree model on 919,182 customers; 103 s
+    /// and 254 MB interpreted for a 500-tree one (docs/scale-out.md).
     public static func settings(_ model: any Forecaster, dialect d: SQLDialect) -> [String] {
         d == .postgres && hasTrees(model) ? ["SET jit = off"] : []
     }
