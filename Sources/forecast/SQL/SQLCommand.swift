@@ -11,6 +11,22 @@ struct SQLCommand: ParsableCommand {
     )
 }
 
+/// The engine and the transaction rows that `sql features` and `sql panel` read.
+struct SQLLogOptions: ParsableArguments {
+    @Option(help: "The engine: postgres, spark or sqlite.")
+    var dialect: SQLDialect
+
+    @Option(name: .customLong("from"), help: "The relation (table or view) with the transaction rows.")
+    var relation = "transactions"
+
+    @Flag(name: .customLong("with-products"), help: "Also product_breadth (the relation has product_id).")
+    var withProducts = false
+
+    func validate() throws {
+        try validateRelation(relation, option: "--from")
+    }
+}
+
 /// The day number of a `--cutoff` value.
 func dayNumber(ofCutoff text: String) throws -> Int {
     guard let day = CivilDate(iso: text)?.dayNumber else { throw ValidationError("--cutoff must be a date like 2020-01-01, got '\(text)'") }

@@ -18,24 +18,17 @@ struct SQLFeaturesCommand: ParsableCommand {
             """
     )
 
-    @Option(help: "The engine: postgres, spark or sqlite.")
-    var dialect: SQLDialect
+    @OptionGroup var log: SQLLogOptions
 
     @Option(help: "The cutoff day (YYYY-MM-DD): the features read only events before it.")
     var cutoff: String
 
-    @Option(name: .customLong("from"), help: "The relation (table or view) with the transaction rows.")
-    var relation = "transactions"
-
-    @Flag(name: .customLong("with-products"), help: "Also product_breadth (the relation has product_id).")
-    var withProducts = false
-
     func validate() throws {
         _ = try dayNumber(ofCutoff: cutoff)
-        try validateRelation(relation, option: "--from")
+        try log.validate()
     }
 
     func run() throws {
-        print(FeatureSQL.select(dialect, cutoff: try dayNumber(ofCutoff: cutoff), from: relation, withProducts: withProducts) + ";")
+        print(FeatureSQL.select(log.dialect, cutoff: try dayNumber(ofCutoff: cutoff), from: log.relation, withProducts: log.withProducts) + ";")
     }
 }

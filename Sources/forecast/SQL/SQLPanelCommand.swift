@@ -20,17 +20,10 @@ struct SQLPanelCommand: ParsableCommand {
             """
     )
 
-    @Option(help: "The engine: postgres, spark or sqlite.")
-    var dialect: SQLDialect
+    @OptionGroup var log: SQLLogOptions
 
     @Option(help: "The training origins, FIRST..LAST (month starts, e.g. 2018-01-01..2019-11-01): each month start in between.")
     var origins: String
-
-    @Option(name: .customLong("from"), help: "The relation (table or view) with the transaction rows.")
-    var relation = "transactions"
-
-    @Flag(name: .customLong("with-products"), help: "Also product_breadth (the relation has product_id).")
-    var withProducts = false
 
     @Option(name: .customLong("sample-customers"), help: "Keep only N customers (seeded, the same in every engine).")
     var sampleCustomers: Int?
@@ -51,13 +44,13 @@ struct SQLPanelCommand: ParsableCommand {
 
     func validate() throws {
         _ = try originDays()
-        try validateRelation(relation, option: "--from")
+        try log.validate()
         if let sampleCustomers, sampleCustomers < 1 { throw ValidationError("--sample-customers must be at least 1") }
-        if sampleCustomers != nil, dialect == .sqlite { throw ValidationError(FeatureSQLError.noHashFunction.description) }
+        if sampleCustomers != nil, log.dialect == .sqlite { throw ValidationError(FeatureSQLError.noHashFunction.description) }
     }
 
     func run() throws {
-        let statements = try FeatureSQL.panel(dialect, origins: try originDays(), from: relation, withProducts: withProducts,
+        let statements = try FeatureSQL.panel(log.dialect, origins: try originDays(), from: log.relation, withProducts: log.withProducts,
                                               sample: sampleCustomers.map { ($0, seed) })
         print(statements.joined(separator: ";\n\n") + ";")
     }
