@@ -51,49 +51,59 @@ public struct PanelFile: Sendable {
         let schema = TableSchema(table: "panel", fields: fields, delimiter: .comma, timestampFormat: .iso8601, header: .present,
                                  keepLineNumbers: true)
 
+        // The accepted rows of every file, column by column (a panel can hold millions of rows: no array per row).
         var ids: [String] = [], code: [String: Int32] = [:]
-        var rows: [(origin: Int, customer: Int32, line: Int, values: [Double], target: Double)] = []
+        var originDay: [Int] = [], customer: [Int32] = [], target: [Double] = []
+        var values = [[Double]](repeating: [], count: names.count)
         var rejects: [RejectedRow] = [], read = 0
         for file in files {
             if try Self.header(of: file) != header { throw PanelFileError.differentHeader(file: file, first: files[0]) }
             let table = try TableReader(schema: schema, policy: .reject, threads: threads).read(path: file)
             read += table.rowsRead
             rejects += table.rejects
-            let keys = table.keys("customer_id"), customer = table.codes["customer_id"] ?? []
-            let origin = table.times["origin"] ?? [], target = table.numbers["next_month_events"] ?? []
+            let keys = table.keys("customer_id"), codes = table.codes["customer_id"] ?? []
+            let origin = table.times["origin"] ?? [], events = table.numbers["next_month_events"] ?? []
             let columns = names.map { table.numbers[$0] ?? [] }
+            // This file's key codes as panel-wide customer codes.
+            let panelCode = keys.map { id in code[id] ?? { let n = Int32(ids.count); ids.append(id); code[id] = n; return n }() }
             for r in 0..<table.rowCount {
-                let line = r < table.lineNumbers.count ? Int(table.lineNumbers[r]) : 0
-                let day = Int((origin[r] / 86_400)) - (origin[r] % 86_400 < 0 ? 1 : 0)
-                func reject(_ column: String, _ reason: String) {
-                    rejects.append(RejectedRow(table: "panel", line: line, column: 1, field: column, category: "invalid \(column)",
-                                               reason: reason, raw: ""))
+                let day = dayNumber(ofSeconds: origin[r])
+                guard CivilDate(dayNumber: day).day == 1, origin[r] == Int64(day) * 86_400 else {
+                    rejects.append(Self.reject(table, row: r, "origin", "origin \(CivilDate(dayNumber: day)) is not a month start")); continue
                 }
-                guard CivilDate(dayNumber: day).day == 1, origin[r] % 86_400 == 0 else {
-                    reject("origin", "origin \(CivilDate(dayNumber: day)) is not a month start"); continue
+                guard events[r] == events[r].rounded(), events[r] < 1e9 else {
+                    rejects.append(Self.reject(table, row: r, "next_month_events", "next_month_events \(events[r]) is not a count")); continue
                 }
-                guard target[r] == target[r].rounded(), target[r] < 1e9 else {
-                    reject("next_month_events", "next_month_events \(target[r]) is not a count"); continue
-                }
-                let id = keys[Int(customer[r])]
-                let c = code[id] ?? { let n = Int32(ids.count); ids.append(id); code[id] = n; return n }()
-                rows.append((day, c, line, columns.map { $0[r] }, target[r]))
+                originDay.append(day)
+                customer.append(panelCode[Int(codes[r])])
+                target.append(events[r])
+                for f in names.indices { values[f].append(columns[f][r]) }
             }
         }
-        guard !rows.isEmpty else { throw PanelFileError.noRows(path, rejected: rejects.count) }
-        rows.sort { ($0.origin, ids[Int($0.customer)]) < ($1.origin, ids[Int($1.customer)]) }
+        guard !target.isEmpty else { throw PanelFileError.noRows(path, rejected: rejects.count) }
+        // Stacked origin by origin, customers by id within an origin: the same panel whatever order the engine wrote.
+        var rank = [Int32](repeating: 0, count: ids.count)
+        for (k, c) in ids.indices.sorted(by: { ids[$0] < ids[$1] }).enumerated() { rank[c] = Int32(k) }
+        let order = target.indices.sorted { (originDay[$0], rank[Int(customer[$0])]) < (originDay[$1], rank[Int(customer[$1])]) }
         var origins: [Int] = []
         var originIndex: [Int32] = []
-        for row in rows {
-            if origins.last != row.origin { origins.append(row.origin) }
+        originIndex.reserveCapacity(order.count)
+        for i in order {
+            if origins.last != originDay[i] { origins.append(originDay[i]) }
             originIndex.append(Int32(origins.count - 1))
         }
-        panel = TrainingPanel(names: names, origins: origins, origin: originIndex, customers: rows.map(\.customer),
-                              columns: names.indices.map { f in rows.map { $0.values[f] } }, target: rows.map(\.target))
+        panel = TrainingPanel(names: names, origins: origins, origin: originIndex, customers: order.map { customer[$0] },
+                              columns: values.map { column in order.map { column[$0] } }, target: order.map { target[$0] })
         customerIDs = ids
         rowsRead = read
         self.rejects = rejects.sorted { ($0.line, $0.column) < ($1.line, $1.column) }
         self.files = files
+    }
+
+    /// A row the reader accepted but the panel cannot use, at its line.
+    static func reject(_ table: ParsedTable, row r: Int, _ column: String, _ reason: String) -> RejectedRow {
+        RejectedRow(table: "panel", line: r < table.lineNumbers.count ? Int(table.lineNumbers[r]) : 0, column: 1, field: column,
+                    category: "invalid \(column)", reason: reason, raw: "")
     }
 
     /// The header names of a CSV file (its first line, split at commas, quotes removed).

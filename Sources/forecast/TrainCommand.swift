@@ -143,15 +143,21 @@ struct TrainCommand: ParsableCommand {
         if let auto = trained.model as? AutoForecaster, let reason = auto.describe().notes.first {
             printError("train: auto \(reason)")
         }
+        try save(trained, featureNames: FeatureSet.names(withProducts: events.hasProducts), data: DataFingerprint(rows: logRows, events: events),
+                 began: began)
+    }
+
+    /// Saves the fitted model in the store and reports where, its in-sample scores and the run's time and memory.
+    func save(_ trained: ModelTraining.Result, featureNames: [String], data: DataFingerprint, began: UInt64, trainedOn: String = "") throws {
         let store = storeOptions.modelStore
         let saved = SavedModel(name: name, version: version ?? store.nextVersion(of: name), createdAt: SavedModel.creationTime(),
-                               fitted: trained.model, events: events, logRows: logRows, cutoff: cutoff,
+                               fitted: trained.model, featureNames: featureNames, data: data, cutoff: trained.cutoff,
                                origins: trained.origins, trainingRows: trained.rows, metrics: trained.metrics)
         let path = try store.save(saved, trainingLog: trained.model.trainingLog, overwrite: overwrite)
         if let d = trained.metrics["last_month_deviance"], let t = trained.metrics["last_month_top10_capture"] {
             printError(String(format: "train: in-sample on the last training month: deviance %.4f, top10_capture %.4f", d, t))
         }
-        print("saved \(model) model \(name)@\(saved.version) to \(path)")
+        print("saved \(model) model \(name)@\(saved.version) to \(path)\(trainedOn)")
         print("training log: \((path as NSString).deletingLastPathComponent)/\(ModelStore.trainingLogFileName)")
         printError(String(format: "train: total %.2f s, peak resident memory %.0f MB",
                           Double(DispatchTime.now().uptimeNanoseconds - began) / 1e9, peakResidentMegabytes()))
@@ -178,19 +184,10 @@ extension TrainCommand {
         let trained = try ModelTraining.train(try makeModel(), panel: p, observer: observer.report)
         observer.finish()
         printError(String(format: "train: fitted in %.2f s", trained.fitSeconds))
-        let store = storeOptions.modelStore
         let data = try DataFingerprint(panelFiles: file.files, rows: p.rowCount, customers: file.customerIDs.count,
                                        events: Int(p.target.reduce(0, +)), lastDay: CivilDate(dayNumber: trained.cutoff - 1).description)
-        let saved = SavedModel(name: name, version: version ?? store.nextVersion(of: name), createdAt: SavedModel.creationTime(),
-                               fitted: trained.model, featureNames: p.names, data: data, cutoff: trained.cutoff,
-                               origins: trained.origins, trainingRows: trained.rows, metrics: trained.metrics)
-        let saveTo = try store.save(saved, trainingLog: trained.model.trainingLog, overwrite: overwrite)
-        if let d = trained.metrics["last_month_deviance"], let t = trained.metrics["last_month_top10_capture"] {
-            printError(String(format: "train: in-sample on the last training month: deviance %.4f, top10_capture %.4f", d, t))
-        }
-        print("saved \(model) model \(name)@\(saved.version) to \(saveTo) (trained on the panel \(path); cutoff \(CivilDate(dayNumber: trained.cutoff)))")
-        printError(String(format: "train: total %.2f s, peak resident memory %.0f MB",
-                          Double(DispatchTime.now().uptimeNanoseconds - began) / 1e9, peakResidentMegabytes()))
+        try save(trained, featureNames: p.names, data: data, began: began,
+                 trainedOn: " (trained on the panel \(path); cutoff \(CivilDate(dayNumber: trained.cutoff)))")
     }
 }
 
